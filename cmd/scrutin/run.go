@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/report"
+	"github.com/scrutin/scrutin/internal/sim"
+)
+
+// Defaults when neither the command line nor the model says.
+const (
+	defaultTrials = 100_000
+	defaultSeed   = 1
+)
+
+var formats = []string{"text", "json", "csv"}
+
+type runOptions struct {
+	model     string
+	trials    int64
+	trialsSet bool
+	seed      uint64
+	seedSet   bool
+	format    string
+	out       string
+	with      []string
+	without   []string
+	workers   int
+}
+
+func newRunCmd(e *env) *cobra.Command {
+	var o runOptions
+	cmd := &cobra.Command{
+		Use:   "run [MODEL]",
+		Short: "Simulate a risk model and report its annual loss",
+		Long: `Simulate years of a risk model and report the annual loss of each scenario and
+of the whole portfolio: mean, quantiles, probability of no loss, loss events
+per year, the loss exceedance curve and the verdict against the model's risk
+tolerance. With no MODEL, run the built-in example (an election seen by a
+campaign, a ministry and the election authority). MODEL "-" reads standard
+input. The same model, seed and trials give the same result on any machine.`,
+		Example: `  scrutin run
+  scrutin run examples/minimal.yaml --with security-keys
+  scrutin run model.yaml --trials 1000000 --seed 7 --format json --out result.json`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.model = args[0]
+			}
+			o.trialsSet = cmd.Flags().Changed("trials")
+			o.seedSet = cmd.Flags().Changed("seed")
+			return runRun(cmd.Context(), o, e)
+		},
+	}
+	f := cmd.Flags()
+	f.Int64Var(&o.trials, "trials", defaultTrials, "number of simulated years (default: the model's trials, else 100000)")
+	f.Uint64Var(&o.seed, "seed", defaultSeed, "random seed (default: the model's seed, else 1)")
+	f.StringVar(&o.format, "format", "text", "output format: text, json or csv")
+	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
+	f.StringSliceVar(&o.with, "with", nil, "switch these controls on for a what-if run (ids, repeatable or comma-separated)")
+	f.StringSliceVar(&o.without, "without", nil, "switch these controls off for a what-if run")
+	f.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores; never changes the result)")
+	return cmd
+}
+
+func runRun(ctx context.Context, o runOptions, e *env) error {
+	if !slices.Contains(formats, o.format) {
+		return usageError{fmt.Errorf("--format must be text, json or csv, got %q", o.format)}
+	}
+	if o.trialsSet && o.trials < 1 {
+		return usageError{fmt.Errorf("--trials must be at least 1, got %d", o.trials)}
+	}
+	if o.workers < 0 {
+		return usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
+	}
+	m, err := loadModel(e, o.model)
+	if err != nil {
+		return err
+	}
+	inForce, err := m.InForce(o.with, o.without)
+	if err != nil {
+		return err
+	}
+	opt := sim.Options{Trials: defaultTrials, Seed: defaultSeed, Controls: inForce, Workers: o.workers}
+	if m.Trials > 0 {
+		opt.Trials = m.Trials
+	}
+	if o.trialsSet {
+		opt.Trials = o.trials
+	}
+	if m.Seed != 0 {
+		opt.Seed = m.Seed
+	}
+	if o.seedSet {
+		opt.Seed = o.seed
+	}
+	bar := newProgress(e, "simulating")
+	opt.Progress = bar.update
+	res, err := sim.Run(ctx, m, opt)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := render(&buf, o.format, m, res); err != nil {
+		return err
+	}
+	if o.out != "" {
+		return writeOutput(o.out, buf.Bytes())
+	}
+	_, err = e.stdout.Write(buf.Bytes())
+	return err
+}
+
+func render(w io.Writer, format string, m *model.Model, res *sim.Result) error {
+	switch format {
+	case "json":
+		return report.JSON(w, res)
+	case "csv":
+		return report.CSV(w, res)
+	}
+	return report.Text(w, m, res)
+}

@@ -1,0 +1,190 @@
+// Package model holds the types of a scrutin risk model (format version 1),
+// their strict YAML decoding with file, line and column in every error, and
+// their semantic validation. See DESIGN.md section 2 for the format.
+//
+// The struct field tags name the YAML keys (the decoder reads the json tag, so
+// the same names serve the JSON Schema and the API).
+package model
+
+// FormatVersion is the only model format version this package reads.
+const FormatVersion = 1
+
+// Model is one risk model: who may be hit (organizations, assets), by whom
+// (actors), how (scenarios), and what can be done about it (controls).
+// All money is in Currency; all frequencies are per year.
+type Model struct {
+	Scrutin       int              `json:"scrutin" jsonschema:"required,enum=1" jsonschema_description:"Format version of the model (1)"`
+	Name          string           `json:"name" jsonschema:"required,minLength=1"`
+	Description   string           `json:"description,omitempty"`
+	Currency      string           `json:"currency" jsonschema:"required,pattern=^[A-Z]{3}$" jsonschema_description:"ISO 4217 code; all money in the model is in this currency"`
+	Trials        int64            `json:"trials,omitempty" jsonschema:"minimum=1" jsonschema_description:"Default number of simulated years (a command-line flag overrides it)"`
+	Seed          uint64           `json:"seed,omitempty" jsonschema_description:"Default seed (a command-line flag overrides it)"`
+	Tolerance     []TolerancePoint `json:"tolerance,omitempty" jsonschema_description:"Risk-tolerance curve: for each loss the highest acceptable probability of an annual loss above it"`
+	Labels        *Labels          `json:"labels,omitempty" jsonschema_description:"Overrides and additions to the default table of qualitative labels"`
+	Organizations []Organization   `json:"organizations" jsonschema:"required,minItems=1"`
+	Assets        []Asset          `json:"assets" jsonschema:"required,minItems=1"`
+	Actors        []Actor          `json:"actors" jsonschema:"required,minItems=1"`
+	Controls      []Control        `json:"controls,omitempty"`
+	Scenarios     []Scenario       `json:"scenarios" jsonschema:"required,minItems=1"`
+}
+
+// TolerancePoint says: a probability above Probability that the annual loss
+// exceeds Loss is not acceptable.
+type TolerancePoint struct {
+	Loss        float64 `json:"loss" jsonschema:"required,minimum=0"`
+	Probability float64 `json:"probability" jsonschema:"required,minimum=0,maximum=1"`
+}
+
+// Organization kinds.
+const (
+	KindAgency            = "agency"
+	KindParty             = "party"
+	KindCampaign          = "campaign"
+	KindMinistry          = "ministry"
+	KindElectionAuthority = "election-authority"
+	KindOperator          = "operator"
+)
+
+// OrganizationKinds lists the valid organization kinds.
+var OrganizationKinds = []string{KindAgency, KindParty, KindCampaign, KindMinistry, KindElectionAuthority, KindOperator}
+
+// Organization is a body that owns assets and bears losses.
+type Organization struct {
+	ID   string `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Name string `json:"name" jsonschema:"required,minLength=1"`
+	Kind string `json:"kind" jsonschema:"required,enum=agency,enum=party,enum=campaign,enum=ministry,enum=election-authority,enum=operator"`
+}
+
+// Asset is something of an organization's that an attack can hit.
+type Asset struct {
+	ID          string `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Org         string `json:"org" jsonschema:"required" jsonschema_description:"Id of the organization that owns the asset"`
+	Name        string `json:"name" jsonschema:"required,minLength=1"`
+	Kind        string `json:"kind" jsonschema:"required" jsonschema_description:"Free text; usual: email website social crm voter-roll results e-voting infrastructure"`
+	Description string `json:"description,omitempty"`
+}
+
+// Actor is a threat actor.
+type Actor struct {
+	ID          string `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Name        string `json:"name" jsonschema:"required,minLength=1"`
+	Description string `json:"description,omitempty"`
+	// Attack is the actor's ATT&CK group id, such as G0007.
+	Attack string `json:"attack,omitempty" jsonschema:"pattern=^G[0-9]{4}$" jsonschema_description:"ATT&CK group id"`
+	// Capability is the actor's threat capability as a percentile in [0, 1],
+	// used by scenarios whose vulnerability gives only a resistance.
+	Capability *Dist `json:"capability,omitempty" jsonschema_description:"Threat capability percentile in [0 1] for FAIR-style vulnerability"`
+	// Activity multiplies the threat-event rate of every scenario of this
+	// actor; it is drawn once per simulated year (default: the constant 1).
+	Activity *Dist `json:"activity,omitempty" jsonschema_description:"How busy the actor is in a given year: multiplies the frequency of all its scenarios (default 1)"`
+}
+
+// Control statuses.
+const (
+	StatusImplemented = "implemented"
+	StatusProposed    = "proposed"
+)
+
+// Control is a security measure with a cost and effects on scenarios.
+type Control struct {
+	ID          string   `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Name        string   `json:"name" jsonschema:"required,minLength=1"`
+	Description string   `json:"description,omitempty"`
+	Attack      []string `json:"attack,omitempty" jsonschema_description:"ATT&CK mitigation ids (M1032 …)"`
+	Status      string   `json:"status" jsonschema:"required,enum=implemented,enum=proposed"`
+	Cost        Cost     `json:"cost,omitempty"`
+	Effects     []Effect `json:"effects,omitempty"`
+}
+
+// Cost is what a control costs: once to put in place, and every year.
+type Cost struct {
+	Once   float64 `json:"once,omitempty" jsonschema:"minimum=0"`
+	Yearly float64 `json:"yearly,omitempty" jsonschema:"minimum=0"`
+}
+
+// Effect is what a control in force does to one scenario: each present
+// field multiplies the scenario's parameter of the same name.
+type Effect struct {
+	Scenario      string   `json:"scenario" jsonschema:"required"`
+	Frequency     *float64 `json:"frequency,omitempty" jsonschema:"minimum=0" jsonschema_description:"Multiplier on the threat-event rate"`
+	Vulnerability *float64 `json:"vulnerability,omitempty" jsonschema:"minimum=0" jsonschema_description:"Multiplier on the probability that a threat event becomes a loss event (the product is capped at 1)"`
+	Magnitude     *float64 `json:"magnitude,omitempty" jsonschema:"minimum=0" jsonschema_description:"Multiplier on the primary loss of each loss event"`
+	// SecondaryProbability multiplies secondary.probability (capped at 1).
+	SecondaryProbability *float64 `json:"secondary_probability,omitempty" jsonschema:"minimum=0" jsonschema_description:"Multiplier on the probability of a secondary loss (the product is capped at 1)"`
+	// SecondaryMagnitude multiplies the secondary loss magnitude.
+	SecondaryMagnitude *float64 `json:"secondary_magnitude,omitempty" jsonschema:"minimum=0" jsonschema_description:"Multiplier on the secondary loss of each loss event"`
+}
+
+// Effects on confidentiality, integrity or availability.
+const (
+	EffectConfidentiality = "confidentiality"
+	EffectIntegrity       = "integrity"
+	EffectAvailability    = "availability"
+)
+
+// Scenario is one way an actor can cause a loss: threat events per year,
+// the probability that one becomes a loss event, and the loss per loss event.
+type Scenario struct {
+	ID          string   `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Name        string   `json:"name" jsonschema:"required,minLength=1"`
+	Description string   `json:"description,omitempty"`
+	Actor       string   `json:"actor" jsonschema:"required"`
+	Assets      []string `json:"assets" jsonschema:"required,minItems=1"`
+	Effect      string   `json:"effect" jsonschema:"required,enum=confidentiality,enum=integrity,enum=availability"`
+	// Frequency is the threat-event rate (per year), drawn once per year.
+	Frequency Dist `json:"frequency" jsonschema:"required"`
+	// Vulnerability is P(a threat event becomes a loss event).
+	Vulnerability Vulnerability `json:"vulnerability" jsonschema:"required"`
+	// Magnitude is the primary loss of one loss event, drawn per event.
+	Magnitude Dist       `json:"magnitude" jsonschema:"required"`
+	Secondary *Secondary `json:"secondary,omitempty"`
+}
+
+// Secondary is an optional further loss of a loss event (fines, reputation…).
+type Secondary struct {
+	Probability Dist `json:"probability" jsonschema:"required"`
+	Magnitude   Dist `json:"magnitude" jsonschema:"required"`
+}
+
+// Vulnerability is either a probability (Prob) or, FAIR style, a
+// capability against a resistance strength (Capability may be nil when the
+// scenario's actor has one).
+type Vulnerability struct {
+	Prob       *Dist
+	Capability *Dist
+	Resistance *Dist
+}
+
+// IsFAIR reports whether the vulnerability is given as capability against
+// resistance.
+func (v Vulnerability) IsFAIR() bool { return v.Resistance != nil }
+
+// ScenarioByID returns the scenario with the given id, or nil.
+func (m *Model) ScenarioByID(id string) *Scenario {
+	for i := range m.Scenarios {
+		if m.Scenarios[i].ID == id {
+			return &m.Scenarios[i]
+		}
+	}
+	return nil
+}
+
+// ActorByID returns the actor with the given id, or nil.
+func (m *Model) ActorByID(id string) *Actor {
+	for i := range m.Actors {
+		if m.Actors[i].ID == id {
+			return &m.Actors[i]
+		}
+	}
+	return nil
+}
+
+// ControlByID returns the control with the given id, or nil.
+func (m *Model) ControlByID(id string) *Control {
+	for i := range m.Controls {
+		if m.Controls[i].ID == id {
+			return &m.Controls[i]
+		}
+	}
+	return nil
+}

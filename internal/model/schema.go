@@ -1,0 +1,88 @@
+package model
+
+import (
+	"encoding/json"
+
+	"github.com/invopop/jsonschema"
+)
+
+// SchemaID is the $id of the model format's JSON Schema.
+const SchemaID = "https://scrutin.example/schema/model-v1.json"
+
+// Schema returns the JSON Schema (draft 2020-12) of the model format,
+// reflected from the model's types so that it cannot drift from the decoder.
+func Schema() ([]byte, error) {
+	r := &jsonschema.Reflector{RequiredFromJSONSchemaTags: true}
+	s := r.Reflect(&Model{})
+	s.ID = SchemaID
+	s.Title = "scrutin risk model, format version 1"
+	s.Description = "An election cyber-risk model: organizations, assets, threat actors, controls and loss scenarios. Keys starting with x- are ignored (use them for notes and YAML anchors)."
+	allowExtensions(s)
+	for _, d := range s.Definitions {
+		allowExtensions(d)
+	}
+	return json.MarshalIndent(s, "", "  ")
+}
+
+// allowExtensions lets objects carry x- keys, as the decoder does.
+func allowExtensions(s *jsonschema.Schema) {
+	if s.Type == "object" && s.Properties != nil {
+		if s.PatternProperties == nil {
+			s.PatternProperties = map[string]*jsonschema.Schema{}
+		}
+		s.PatternProperties["^x-"] = &jsonschema.Schema{}
+	}
+}
+
+func numberList(n int, names string) *jsonschema.Schema {
+	u := uint64(n)
+	return &jsonschema.Schema{Type: "array", Items: &jsonschema.Schema{Type: "number"}, MinItems: &u, MaxItems: &u, Description: names}
+}
+
+func oneKey(key string, value *jsonschema.Schema, extra ...string) *jsonschema.Schema {
+	props := jsonschema.NewProperties()
+	props.Set(key, value)
+	for _, e := range extra {
+		props.Set(e, &jsonschema.Schema{Type: "number", ExclusiveMinimum: json.Number("0")})
+	}
+	return &jsonschema.Schema{Type: "object", Properties: props, Required: []string{key},
+		AdditionalProperties: jsonschema.FalseSchema}
+}
+
+// JSONSchema describes a distribution: a number, or one family with its
+// parameters.
+func (Dist) JSONSchema() *jsonschema.Schema {
+	mu := jsonschema.NewProperties()
+	mu.Set("mu", &jsonschema.Schema{Type: "number"})
+	mu.Set("sigma", &jsonschema.Schema{Type: "number", ExclusiveMinimum: json.Number("0")})
+	lognormal := &jsonschema.Schema{Type: "object", Properties: mu, Required: []string{"mu", "sigma"}, AdditionalProperties: jsonschema.FalseSchema}
+	return &jsonschema.Schema{
+		Description: "A constant or a distribution (one family): pert, lognormal90, lognormal, uniform, triangular, beta, normal or label.",
+		AnyOf: []*jsonschema.Schema{
+			{Type: "number", Description: "a constant"},
+			oneKey("pert", numberList(3, "Beta-PERT [min, mode, max]"), "lambda"),
+			oneKey("lognormal90", numberList(2, "lognormal by its 5th and 95th percentiles [p5, p95]")),
+			oneKey("lognormal", lognormal),
+			oneKey("uniform", numberList(2, "[a, b]")),
+			oneKey("triangular", numberList(3, "[min, mode, max]")),
+			oneKey("beta", numberList(2, "[alpha, beta]")),
+			oneKey("normal", numberList(2, "[mean, sd], truncated to the quantity's range")),
+			oneKey("label", &jsonschema.Schema{Type: "string", Description: "a qualitative label of the labels table: very-low, low, medium, high, very-high"}),
+		},
+	}
+}
+
+// JSONSchema describes a vulnerability: a probability (number or
+// distribution), or FAIR-style capability against resistance.
+func (Vulnerability) JSONSchema() *jsonschema.Schema {
+	props := jsonschema.NewProperties()
+	props.Set("capability", &jsonschema.Schema{Ref: "#/$defs/Dist", Description: "threat capability percentile (default: the actor's)"})
+	props.Set("resistance", &jsonschema.Schema{Ref: "#/$defs/Dist", Description: "resistance strength percentile, drawn once per year"})
+	return &jsonschema.Schema{
+		Description: "P(a threat event becomes a loss event): a probability, or {capability, resistance} FAIR style.",
+		AnyOf: []*jsonschema.Schema{
+			{Ref: "#/$defs/Dist"},
+			{Type: "object", Properties: props, Required: []string{"resistance"}, AdditionalProperties: jsonschema.FalseSchema},
+		},
+	}
+}

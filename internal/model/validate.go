@@ -1,0 +1,369 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Validate checks the meaning of a structurally sound model (as Decode
+// builds it) and returns every problem found, each with the path of the
+// value at fault. It also resolves qualitative labels to PERT distributions,
+// so a model that passes is ready to simulate.
+func Validate(m *Model) []Problem {
+	c := &checker{m: m}
+	c.model()
+	return c.problems
+}
+
+type checker struct {
+	m        *Model
+	problems []Problem
+	tables   map[string]map[string]Dist
+}
+
+func (c *checker) add(path, format string, args ...any) {
+	c.problems = append(c.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+var mitigationID = regexp.MustCompile(`^M[0-9]{4}$`)
+
+func (c *checker) model() {
+	m := c.m
+	if m.Scrutin != FormatVersion {
+		c.add("scrutin", "unsupported format version %d (this scrutin reads version %d)", m.Scrutin, FormatVersion)
+	}
+	c.tables = map[string]map[string]Dist{}
+	for _, t := range []string{TableFrequency, TableVulnerability, TableMagnitude} {
+		c.tables[t] = m.LabelTable(t)
+	}
+	c.labels()
+
+	orgs := c.ids("organizations", len(m.Organizations), func(i int) string { return m.Organizations[i].ID })
+	assets := c.ids("assets", len(m.Assets), func(i int) string { return m.Assets[i].ID })
+	actors := c.ids("actors", len(m.Actors), func(i int) string { return m.Actors[i].ID })
+	c.ids("controls", len(m.Controls), func(i int) string { return m.Controls[i].ID })
+	scenarios := c.ids("scenarios", len(m.Scenarios), func(i int) string { return m.Scenarios[i].ID })
+
+	for i, a := range m.Assets {
+		c.ref(fmt.Sprintf("assets[%d].org", i), "organization", a.Org, orgs)
+	}
+	for i := range m.Actors {
+		a := &m.Actors[i]
+		p := fmt.Sprintf("actors[%d]", i)
+		if a.Capability != nil {
+			c.dist(a.Capability, p+".capability", TableVulnerability, Probability)
+		}
+		if a.Activity != nil {
+			c.dist(a.Activity, p+".activity", "", NonNegative)
+		}
+	}
+	for i := range m.Controls {
+		c.control(i, scenarios)
+	}
+	for i := range m.Scenarios {
+		c.scenario(i, actors, assets)
+	}
+	c.tolerance()
+}
+
+// ids checks that ids are unique and returns the set of them.
+func (c *checker) ids(list string, n int, id func(int) string) map[string]bool {
+	seen := map[string]int{}
+	for i := range n {
+		v := id(i)
+		if first, dup := seen[v]; dup {
+			c.add(fmt.Sprintf("%s[%d].id", list, i), "duplicate id %q (already used by %s[%d])", v, list, first)
+			continue
+		}
+		seen[v] = i
+	}
+	set := make(map[string]bool, len(seen))
+	for k := range seen {
+		set[k] = true
+	}
+	return set
+}
+
+func (c *checker) ref(path, what, id string, known map[string]bool) {
+	if id != "" && !known[id] {
+		c.add(path, "unknown %s %q%s", what, id, suggest(id, sortedKeys(known)))
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c *checker) control(i int, scenarios map[string]bool) {
+	ctl := &c.m.Controls[i]
+	p := fmt.Sprintf("controls[%d]", i)
+	for j, id := range ctl.Attack {
+		if !mitigationID.MatchString(id) {
+			c.add(fmt.Sprintf("%s.attack[%d]", p, j), "%q is not an ATT&CK mitigation id (M followed by four digits, such as M1032)", id)
+		}
+	}
+	seen := map[string]int{}
+	for j, e := range ctl.Effects {
+		ep := fmt.Sprintf("%s.effects[%d]", p, j)
+		c.ref(ep+".scenario", "scenario", e.Scenario, scenarios)
+		if first, dup := seen[e.Scenario]; dup {
+			c.add(ep+".scenario", "control %q already has an effect on scenario %q (effects[%d]); merge them", ctl.ID, e.Scenario, first)
+		}
+		seen[e.Scenario] = j
+		if e.Frequency == nil && e.Vulnerability == nil && e.Magnitude == nil &&
+			e.SecondaryProbability == nil && e.SecondaryMagnitude == nil {
+			c.add(ep, "an effect needs at least one multiplier: frequency, vulnerability, magnitude, secondary_probability or secondary_magnitude")
+		}
+		for name, x := range map[string]*float64{"frequency": e.Frequency, "vulnerability": e.Vulnerability,
+			"magnitude": e.Magnitude, "secondary_probability": e.SecondaryProbability, "secondary_magnitude": e.SecondaryMagnitude} {
+			if x != nil && (*x < 0 || math.IsNaN(*x) || math.IsInf(*x, 0)) {
+				c.add(ep+"."+name, "a multiplier must be a finite number ≥ 0, got %g", *x)
+			}
+		}
+	}
+	if ctl.Cost.Once < 0 {
+		c.add(p+".cost.once", "a cost must be ≥ 0, got %g", ctl.Cost.Once)
+	}
+	if ctl.Cost.Yearly < 0 {
+		c.add(p+".cost.yearly", "a cost must be ≥ 0, got %g", ctl.Cost.Yearly)
+	}
+}
+
+func (c *checker) scenario(i int, actors, assets map[string]bool) {
+	s := &c.m.Scenarios[i]
+	p := fmt.Sprintf("scenarios[%d]", i)
+	c.ref(p+".actor", "actor", s.Actor, actors)
+	seen := map[string]bool{}
+	for j, a := range s.Assets {
+		ap := fmt.Sprintf("%s.assets[%d]", p, j)
+		c.ref(ap, "asset", a, assets)
+		if seen[a] {
+			c.add(ap, "asset %q is listed twice", a)
+		}
+		seen[a] = true
+	}
+	c.dist(&s.Frequency, p+".frequency", TableFrequency, NonNegative)
+	v := &s.Vulnerability
+	switch {
+	case v.Prob != nil:
+		c.dist(v.Prob, p+".vulnerability", TableVulnerability, Probability)
+	case v.Resistance != nil:
+		c.dist(v.Resistance, p+".vulnerability.resistance", TableVulnerability, Probability)
+		if v.Capability != nil {
+			c.dist(v.Capability, p+".vulnerability.capability", TableVulnerability, Probability)
+		} else if a := c.m.ActorByID(s.Actor); a != nil && a.Capability == nil {
+			c.add(p+".vulnerability", "a resistance needs a capability: give vulnerability.capability, or a capability to actor %q", s.Actor)
+		}
+	}
+	c.dist(&s.Magnitude, p+".magnitude", TableMagnitude, NonNegative)
+	if s.Secondary != nil {
+		c.dist(&s.Secondary.Probability, p+".secondary.probability", TableVulnerability, Probability)
+		c.dist(&s.Secondary.Magnitude, p+".secondary.magnitude", TableMagnitude, NonNegative)
+	}
+}
+
+func (c *checker) tolerance() {
+	for i, t := range c.m.Tolerance {
+		p := fmt.Sprintf("tolerance[%d]", i)
+		if t.Loss < 0 || math.IsNaN(t.Loss) || math.IsInf(t.Loss, 0) {
+			c.add(p+".loss", "a loss must be a finite number ≥ 0, got %g", t.Loss)
+		}
+		if !(t.Probability >= 0 && t.Probability <= 1) {
+			c.add(p+".probability", "a probability must be within [0, 1], got %g", t.Probability)
+		}
+		if i == 0 {
+			continue
+		}
+		prev := c.m.Tolerance[i-1]
+		if t.Loss <= prev.Loss {
+			c.add(p+".loss", "tolerance points must be in increasing order of loss (%g follows %g)", t.Loss, prev.Loss)
+		} else if t.Probability > prev.Probability {
+			c.add(p+".probability", "the acceptable probability cannot grow with the loss (%g at %g after %g at %g)",
+				t.Probability, t.Loss, prev.Probability, prev.Loss)
+		}
+	}
+}
+
+func (c *checker) labels() {
+	if c.m.Labels == nil {
+		return
+	}
+	for _, t := range []struct {
+		name string
+		m    map[string]Dist
+		dom  Domain
+	}{{TableFrequency, c.m.Labels.Frequency, NonNegative}, {TableVulnerability, c.m.Labels.Vulnerability, Probability},
+		{TableMagnitude, c.m.Labels.Magnitude, NonNegative}} {
+		for _, name := range sortedKeys(t.m) {
+			d := t.m[name]
+			p := "labels." + t.name + "." + name
+			if d.Kind != PERT {
+				c.add(p, "a label maps to a PERT, such as {pert: [min, mode, max]}, got %s", d)
+				continue
+			}
+			c.dist(&d, p, "", t.dom)
+		}
+	}
+}
+
+// dist resolves a label through table and checks the parameters of d for
+// a quantity living in dom.
+func (c *checker) dist(d *Dist, path, table string, dom Domain) {
+	if d.IsZero() {
+		return // reported by the decoder as missing
+	}
+	if d.Kind == Label {
+		if table == "" {
+			c.add(path, "qualitative labels are not available here; give a number or a distribution")
+			return
+		}
+		entry, ok := c.tables[table][d.Label]
+		if !ok {
+			known := sortedKeys(c.tables[table])
+			hint := ""
+			if best := closest(d.Label, known); best != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", best)
+			}
+			c.add(path, "unknown label %q%s; the %s table has: %s", d.Label, hint, table, strings.Join(known, ", "))
+			return
+		}
+		label := d.Label
+		*d = entry
+		d.Params = append([]float64(nil), entry.Params...)
+		d.Label = label
+		return // label tables are checked on their own
+	}
+	want := map[DistKind]int{Constant: 1, Lognormal: 2}[d.Kind]
+	if n, ok := distArity[d.Kind]; ok {
+		want = n
+	}
+	if want == 0 {
+		c.add(path, "unknown distribution %q", d.Kind)
+		return
+	}
+	if len(d.Params) != want {
+		c.add(path, "%s needs %d parameters, got %d", d.Kind, want, len(d.Params))
+		return
+	}
+	for _, x := range d.Params {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			c.add(path, "parameters must be finite numbers, got %s", fmtList(d.Params))
+			return
+		}
+	}
+	if msg := checkParams(*d, dom); msg != "" {
+		c.add(path, "%s", msg)
+	}
+}
+
+func fmtList(xs []float64) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
+
+// checkParams says what is wrong with the parameters of d for domain dom,
+// or returns "".
+func checkParams(d Dist, dom Domain) string {
+	p := d.Params
+	within := func(lo, hi float64) string {
+		if dom == Probability && (lo < 0 || hi > 1) {
+			return fmt.Sprintf("a probability must lie within [0, 1]; %s %s goes outside", d.Kind, fmtList(p))
+		}
+		if dom == NonNegative && lo < 0 {
+			return fmt.Sprintf("this quantity cannot be negative; %s %s goes below 0", d.Kind, fmtList(p))
+		}
+		return ""
+	}
+	unbounded := func() string {
+		if dom == Probability {
+			return fmt.Sprintf("a probability needs a distribution within [0, 1] (beta, pert, triangular, uniform or normal), not %s", d.Kind)
+		}
+		return ""
+	}
+	switch d.Kind {
+	case Constant:
+		if dom == Probability && (p[0] < 0 || p[0] > 1) {
+			return fmt.Sprintf("a probability must lie within [0, 1], got %g", p[0])
+		}
+		if dom == NonNegative && p[0] < 0 {
+			return fmt.Sprintf("this quantity cannot be negative, got %g", p[0])
+		}
+	case PERT, Triangular:
+		if !(p[0] <= p[1] && p[1] <= p[2]) {
+			return fmt.Sprintf("%s needs min ≤ mode ≤ max, got %s", d.Kind, fmtList(p))
+		}
+		if p[0] == p[2] {
+			return fmt.Sprintf("%s needs min < max, got %s (for a fixed value, write the number)", d.Kind, fmtList(p))
+		}
+		if d.Lambda < 0 {
+			return fmt.Sprintf("the PERT shape lambda must be > 0, got %g", d.Lambda)
+		}
+		return within(p[0], p[2])
+	case Uniform:
+		if !(p[0] < p[1]) {
+			return fmt.Sprintf("uniform needs a < b, got %s", fmtList(p))
+		}
+		return within(p[0], p[1])
+	case Lognormal90:
+		if !(p[0] > 0 && p[0] < p[1]) {
+			return fmt.Sprintf("lognormal90 needs 0 < p5 < p95, got %s", fmtList(p))
+		}
+		return unbounded()
+	case Lognormal:
+		if !(p[1] > 0) {
+			return fmt.Sprintf("lognormal needs sigma > 0, got %g", p[1])
+		}
+		return unbounded()
+	case Beta:
+		if !(p[0] > 0 && p[1] > 0) {
+			return fmt.Sprintf("beta needs alpha > 0 and beta > 0, got %s", fmtList(p))
+		}
+		if dom == Probability {
+			return ""
+		}
+	case Normal:
+		if !(p[1] > 0) {
+			return fmt.Sprintf("normal needs sd > 0, got %g", p[1])
+		}
+		lo, hi := 0.0, math.Inf(1)
+		if dom == Probability {
+			hi = 1
+		}
+		if mass := normalMass(p[0], p[1], lo, hi); mass < 1e-9 {
+			return fmt.Sprintf("normal %s has almost no probability within %s, where it is truncated", fmtList(p), dom)
+		}
+	}
+	return ""
+}
+
+// normalMass is P(lo ≤ X ≤ hi) for X ~ Normal(mu, sd).
+func normalMass(mu, sd, lo, hi float64) float64 {
+	cdf := func(x float64) float64 {
+		if math.IsInf(x, 1) {
+			return 1
+		}
+		return 0.5 * math.Erfc(-(x-mu)/(sd*math.Sqrt2))
+	}
+	sf := func(x float64) float64 { // 1 - cdf, accurate in the upper tail
+		if math.IsInf(x, 1) {
+			return 0
+		}
+		return 0.5 * math.Erfc((x-mu)/(sd*math.Sqrt2))
+	}
+	if lo > mu {
+		return sf(lo) - sf(hi)
+	}
+	return cdf(hi) - cdf(lo)
+}

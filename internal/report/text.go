@@ -1,0 +1,113 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/sim"
+)
+
+// Text writes the readable report of a run of m.
+func Text(w io.Writer, m *model.Model, res *sim.Result) error {
+	bw := bufio.NewWriter(w)
+	cur := res.Currency
+	p := res.Portfolio
+
+	fmt.Fprintf(bw, "%s\n", res.Model)
+	fmt.Fprintf(bw, "%s simulated years · seed %d · money in %s\n", Money(float64(res.Trials)), res.Seed, cur)
+	fmt.Fprintf(bw, "Controls in force: %s\n\n", controlList(m, res.Controls))
+
+	fmt.Fprintf(bw, "Annual loss, all scenarios\n")
+	t := table{align: "lrl"}
+	se := ""
+	if p.Mean > 0 {
+		se = fmt.Sprintf(" (± %s Monte Carlo standard error)", Percent(p.Stats.MeanSE/p.Mean))
+	}
+	t.add("mean", Money(p.Mean), cur+se)
+	t.add("median (P50)", Money(p.Quantiles.P50), cur)
+	t.add("P90", Money(p.Quantiles.P90), cur+" (1 year in 10 is worse)")
+	t.add("P99", Money(p.Quantiles.P99), cur+" (1 year in 100 is worse)")
+	t.add("worst simulated year", Money(p.Stats.Max), cur)
+	t.add("P(no loss)", Percent(p.PNoLoss), "")
+	t.add("loss events", fmt.Sprintf("%.3g", p.Stats.LossEventsPerYear), "per year")
+	t.write(bw, "  ")
+	fmt.Fprintln(bw)
+
+	fmt.Fprintf(bw, "%s\n", Verdict(res))
+	if tol := p.Tolerance; tol != nil {
+		t = table{align: "rrrl"}
+		t.add("loss ("+cur+")", "P(annual loss > loss)", "acceptable", "")
+		for _, pt := range tol.Points {
+			state := "within"
+			if pt.Probability > pt.Limit {
+				state = "EXCEEDS"
+			}
+			t.add(Money(pt.Loss), Percent(pt.Probability), Percent(pt.Limit), state)
+		}
+		t.write(bw, "  ")
+	}
+	fmt.Fprintln(bw)
+
+	fmt.Fprintf(bw, "Scenarios (annual loss in %s)\n", cur)
+	t = table{align: "lrrrrrr"}
+	t.add("scenario", "mean", "P50", "P90", "P99", "P(no loss)", "events/year")
+	for _, s := range res.Scenarios {
+		t.add(s.ID, Money(s.Mean), Money(s.Quantiles.P50), Money(s.Quantiles.P90), Money(s.Quantiles.P99),
+			Percent(s.PNoLoss), fmt.Sprintf("%.3g", s.LossEventsPerYear))
+	}
+	t.write(bw, "  ")
+	fmt.Fprintln(bw)
+	t = table{align: "ll"}
+	for _, s := range res.Scenarios {
+		if ms := m.ScenarioByID(s.ID); ms != nil {
+			t.add(s.ID, ms.Name)
+		}
+	}
+	t.write(bw, "  ")
+	fmt.Fprintln(bw)
+
+	fmt.Fprintf(bw, "Loss exceedance curve, all scenarios\n")
+	c := Curve{Points: p.Exceedance, PLoss: 1 - p.PNoLoss, Max: p.Stats.Max, Trials: res.Trials}
+	if p.Tolerance != nil {
+		c.Limits = p.Tolerance.Points
+	}
+	if err := Chart(bw, c, cur); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// Verdict says in one sentence whether the portfolio's risk is within the
+// model's tolerance, with the figures behind it.
+func Verdict(res *sim.Result) string {
+	t := res.Portfolio.Tolerance
+	if t == nil {
+		return "No risk tolerance is set in the model: add a `tolerance:` curve to get a verdict."
+	}
+	var worst *sim.TolerancePoint
+	n := 0
+	for i := range t.Points {
+		pt := &t.Points[i]
+		if pt.Probability > pt.Limit {
+			n++
+			if worst == nil || pt.Probability/pt.Limit > worst.Probability/worst.Limit {
+				worst = pt
+			}
+		}
+	}
+	if worst == nil {
+		return fmt.Sprintf("Risk is within tolerance at all %d points of the tolerance curve.", len(t.Points))
+	}
+	return fmt.Sprintf("Risk exceeds tolerance at %s %s: P(annual loss > %s) = %s against an acceptable %s (%d of %d points exceeded).",
+		Money(worst.Loss), res.Currency, Money(worst.Loss), Percent(worst.Probability), Percent(worst.Limit), n, len(t.Points))
+}
+
+func controlList(m *model.Model, ids []string) string {
+	if len(ids) == 0 {
+		return fmt.Sprintf("none (of %d)", len(m.Controls))
+	}
+	return fmt.Sprintf("%s (%d of %d)", strings.Join(ids, ", "), len(ids), len(m.Controls))
+}

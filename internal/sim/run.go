@@ -1,0 +1,233 @@
+// Package sim is the Monte Carlo engine: it simulates years of a risk model
+// (DESIGN.md section 2) and summarises the annual losses of each scenario
+// and of the portfolio with exact moments and relative-error quantiles.
+package sim
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/scrutin/scrutin/internal/model"
+)
+
+// BlockSize is the number of trials in a block, the unit of work and of
+// merging. Every trial has its own random streams, so blocks can run in any
+// order, on any core or machine.
+const BlockSize = 4096
+
+// Options control a run.
+type Options struct {
+	// Trials is the number of simulated years (≥ 1).
+	Trials int64
+	// Seed selects the random streams.
+	Seed uint64
+	// Controls lists the ids of the controls in force. Nil means the
+	// model's implemented controls; an empty non-nil slice means none.
+	Controls []string
+	// Workers is the number of goroutines (0: GOMAXPROCS). It never
+	// changes the result.
+	Workers int
+	// Progress, if set, is called after each block with the number of
+	// trials done; calls are serialised.
+	Progress func(done, total int64)
+}
+
+// Run simulates opt.Trials years of m, which must be valid (as
+// model.Decode returns it). The result is the same, bit for bit, for the
+// same model, seed, trials and controls, whatever the number of workers.
+func Run(ctx context.Context, m *model.Model, opt Options) (*Result, error) {
+	if opt.Trials < 1 {
+		return nil, model.Errorf(model.EINVALID, "the number of trials must be at least 1, got %d", opt.Trials)
+	}
+	inForce := opt.Controls
+	if inForce == nil {
+		inForce = m.Implemented()
+	}
+	e, err := compile(m, opt.Seed, inForce)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := e.run(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	res := acc.result(m, opt)
+	res.Controls = append([]string{}, inForce...)
+	return res, nil
+}
+
+// accumulator holds the statistics of a run: exact moments merged in trial
+// order, and one sketch per scope.
+type accumulator struct {
+	moments  []moments // per scenario, then the portfolio
+	sketches []*ddsketch.DDSketch
+	tol      []float64
+}
+
+func (e *engine) scopes() int { return len(e.scenarios) + 1 }
+
+func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
+	blocks := (opt.Trials + BlockSize - 1) / BlockSize
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = int(min(int64(workers), blocks))
+
+	acc := &accumulator{moments: make([]moments, e.scopes()), tol: e.tolerance}
+	// Block results are merged strictly in block order: floating-point sums
+	// then do not depend on which worker finished first.
+	var (
+		mu      sync.Mutex
+		pending = map[int64][]moments{}
+		next    int64
+		done    int64
+	)
+	deliver := func(b int64, ms []moments, n int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		pending[b] = ms
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			for i := range acc.moments {
+				acc.moments[i].merge(p[i])
+			}
+			delete(pending, next)
+			next++
+		}
+		done += n
+		if opt.Progress != nil {
+			opt.Progress(done, opt.Trials)
+		}
+	}
+
+	var nextBlock atomic.Int64
+	ws := make([]*worker, workers)
+	var wg sync.WaitGroup
+	for i := range ws {
+		ws[i] = e.newWorker()
+		wg.Add(1)
+		go func(w *worker) {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				b := nextBlock.Add(1) - 1
+				if b >= blocks {
+					return
+				}
+				first := b * BlockSize
+				n := min(BlockSize, opt.Trials-first)
+				deliver(b, w.block(e, first, n), n)
+			}
+		}(ws[i])
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	acc.sketches = ws[0].sketches
+	for _, w := range ws[1:] {
+		for i, sk := range w.sketches {
+			if err := acc.sketches[i].MergeWith(sk); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return acc, nil
+}
+
+// worker holds one goroutine's buffers and sketches.
+type worker struct {
+	st       stream
+	activity [][]float64 // per actor, per trial of the block
+	loss     []float64   // one scenario's losses over the block
+	total    []float64   // portfolio losses over the block
+	sketches []*ddsketch.DDSketch
+}
+
+func (e *engine) newWorker() *worker {
+	w := &worker{st: newStream(), loss: make([]float64, BlockSize), total: make([]float64, BlockSize)}
+	w.activity = make([][]float64, len(e.actors))
+	for i, a := range e.actors {
+		if a.activity != nil {
+			w.activity[i] = make([]float64, BlockSize)
+		}
+	}
+	for range e.scopes() {
+		w.sketches = append(w.sketches, newSketch())
+	}
+	return w
+}
+
+// block simulates trials [first, first+n) scenario by scenario and returns
+// the block's moments per scope.
+func (w *worker) block(e *engine, first, n int64) []moments {
+	for i, a := range e.actors {
+		if a.activity == nil {
+			continue
+		}
+		act := w.activity[i][:n]
+		for t := range act {
+			w.st.at(a.key, first+int64(t))
+			act[t] = a.activity.Sample(w.st.Rand)
+		}
+	}
+	total := w.total[:n]
+	clear(total)
+	out := make([]moments, e.scopes())
+	var totalEvents int64
+	for si := range e.scenarios {
+		s := &e.scenarios[si]
+		var act []float64
+		if s.actor >= 0 {
+			act = w.activity[s.actor]
+		}
+		loss := w.loss[:n]
+		var events int64
+		for t := range loss {
+			w.st.at(s.key, first+int64(t))
+			a := 1.0
+			if act != nil {
+				a = act[t]
+			}
+			x, k := s.trial(w.st, a)
+			loss[t] = x
+			total[t] += x
+			events += k
+		}
+		totalEvents += events
+		out[si] = summarize(loss, events, e.tolerance, w.sketches[si])
+	}
+	out[len(e.scenarios)] = summarize(total, totalEvents, e.tolerance, w.sketches[len(e.scenarios)])
+	return out
+}
+
+// result assembles the Result of a finished run.
+func (a *accumulator) result(m *model.Model, opt Options) *Result {
+	res := &Result{Model: m.Name, Trials: opt.Trials, Seed: opt.Seed, Currency: m.Currency}
+	ns := len(a.moments) - 1
+	for i := range ns {
+		r := ScenarioResult{ID: m.Scenarios[i].ID}
+		r.Mean, r.SD, r.PNoLoss, r.Quantiles, r.Exceedance, r.Stats = summary(a.moments[i], a.sketches[i])
+		r.LossEventsPerYear = r.Stats.LossEventsPerYear
+		res.Scenarios = append(res.Scenarios, r)
+	}
+	p := &res.Portfolio
+	p.Mean, p.SD, p.PNoLoss, p.Quantiles, p.Exceedance, p.Stats = summary(a.moments[ns], a.sketches[ns])
+	if len(m.Tolerance) > 0 {
+		p.Tolerance = &Tolerance{Points: []TolerancePoint{}}
+		for i, t := range m.Tolerance {
+			pr := p.Stats.ToleranceExceedance[i]
+			p.Tolerance.Points = append(p.Tolerance.Points, TolerancePoint{Loss: t.Loss, Probability: pr, Limit: t.Probability})
+			if pr > t.Probability {
+				p.Tolerance.Breached = true
+			}
+		}
+	}
+	return res
+}
