@@ -94,7 +94,12 @@ func (t *TruncNormal) CDF(x float64) float64 {
 }
 
 func (t *TruncNormal) Quantile(p float64) float64 {
-	p = clamp01(p)
+	switch {
+	case p <= 0:
+		return t.Lo
+	case p >= 1:
+		return t.Hi
+	}
 	var z float64
 	if t.flip {
 		z = -normQuantile(t.pb - p*t.mass)

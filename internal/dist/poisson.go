@@ -31,10 +31,13 @@ func poissonInversion(u, mu float64) int64 {
 	for u >= cum && k < 1000 {
 		k++
 		p *= mu / float64(k)
-		cum += p
-		if p == 0 {
+		if cum+p == cum {
+			// The rest of the tail is below the rounding of cum: u is
+			// within rounding of 1. Going on would only stop where p
+			// underflows, at an absurd count (319 for a mean of 11.9).
 			break
 		}
+		cum += p
 	}
 	return k
 }
