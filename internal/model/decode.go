@@ -13,6 +13,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
@@ -21,12 +22,26 @@ import (
 // so that a hostile document cannot make the decoder run for ever.
 const maxNodes = 2_000_000
 
+// Aliases and merges may expand a document to at most maxExpansion values
+// plus expansionRatio times its own size: plenty for sharing a few common
+// blocks, and a quick refusal of an alias bomb ("billion laughs"), whose few
+// lines expand to billions of values.
+const (
+	maxExpansion   = 100_000
+	expansionRatio = 10
+)
+
+// maxFlowDepth bounds the nesting of flow collections ([ and {): the YAML
+// parser's work grows with the square of it, and a model needs a handful.
+const maxFlowDepth = 100
+
 // Decode reads a model from YAML (or JSON) source, strictly: unknown fields,
 // wrong types, bad values and bad references are all reported at once, each
 // with file (as named by file), line, column and path, in a *ValidationError.
 // Labels are resolved to PERT distributions.
 func Decode(file string, src []byte) (*Model, error) {
-	d := &decoder{file: file, pos: map[string]Pos{}, anchors: map[string]ast.Node{}, bad: map[string]bool{}}
+	d := &decoder{file: file, pos: map[string]Pos{}, alias: map[*ast.AliasNode]ast.Node{},
+		cyclic: map[*ast.AliasNode]bool{}, bad: map[string]bool{}, badBelow: map[string]bool{}}
 	body, err := d.parse(src)
 	if err != nil {
 		return nil, err
@@ -34,9 +49,10 @@ func Decode(file string, src []byte) (*Model, error) {
 	var m Model
 	d.value(body, reflect.ValueOf(&m).Elem(), "", fieldRules{required: true})
 	if d.aborted {
+		sortProblems(d.problems)
 		return nil, &ValidationError{Problems: d.problems}
 	}
-	for _, p := range Validate(&m) {
+	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }) {
 		if d.underBad(p.Path) {
 			continue // already reported as a decoding problem
 		}
@@ -56,15 +72,23 @@ func Decode(file string, src []byte) (*Model, error) {
 type decoder struct {
 	file     string
 	problems []Problem
-	pos      map[string]Pos      // path → position of the value at that path
-	anchors  map[string]ast.Node // anchor name → node
-	bad      map[string]bool     // paths that had a decoding problem
-	nodes    int
+	pos      map[string]Pos              // path → position of the value at that path
+	alias    map[*ast.AliasNode]ast.Node // alias → the node its anchor names
+	cyclic   map[*ast.AliasNode]bool     // aliases inside the node they name
+	bad      map[string]bool             // paths that had a decoding problem
+	badBelow map[string]bool             // strict ancestors (but the root) of bad paths
+	nodes    int                         // values decoded so far, expansions included
+	limit    int                         // the most values this document may decode to
 	aborted  bool
 }
 
 func (d *decoder) parse(src []byte) (ast.Node, error) {
-	f, err := parser.ParseBytes(src, 0)
+	tokens := lexer.Tokenize(string(src))
+	if tk := tooDeep(tokens); tk != nil {
+		return nil, &ValidationError{Problems: []Problem{{File: d.file, Pos: posOf(tk),
+			Message: fmt.Sprintf("the model is nested too deeply (more than %d levels of [ and {)", maxFlowDepth)}}}
+	}
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		p := Problem{File: d.file, Message: err.Error()}
 		var se *yaml.SyntaxError
@@ -86,10 +110,34 @@ func (d *decoder) parse(src []byte) (ast.Node, error) {
 	case len(docs) == 0:
 		return nil, &ValidationError{Problems: []Problem{{File: d.file, Pos: Pos{1, 1}, Message: "the model is empty"}}}
 	case len(docs) > 1:
-		tk := docs[1].Body.GetToken()
-		return nil, &ValidationError{Problems: []Problem{{File: d.file, Pos: posOf(tk), Message: "a model is one YAML document; found another one here"}}}
+		at := nodePos(docs[1].Body)
+		if docs[1].Start != nil {
+			at = posOf(docs[1].Start) // the "---" that starts it
+		}
+		return nil, &ValidationError{Problems: []Problem{{File: d.file, Pos: at, Message: "a model is one YAML document; found another one here"}}}
 	}
-	return docs[0].Body, nil
+	body := docs[0].Body
+	l := &linker{d: d, anchors: map[string]ast.Node{}, open: map[string]int{}}
+	ast.Walk(l, body)
+	d.limit = min(maxNodes, maxExpansion+expansionRatio*l.nodes)
+	return body, nil
+}
+
+// tooDeep returns the token where flow collections nest deeper than
+// maxFlowDepth, or nil.
+func tooDeep(tokens token.Tokens) *token.Token {
+	depth := 0
+	for _, tk := range tokens {
+		switch tk.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			if depth++; depth > maxFlowDepth {
+				return tk
+			}
+		case token.SequenceEndType, token.MappingEndType:
+			depth = max(depth-1, 0)
+		}
+	}
+	return nil
 }
 
 func posOf(tk *token.Token) Pos {
@@ -121,7 +169,15 @@ func (d *decoder) problemMarking(n ast.Node, path, bad, format string, args ...a
 		p.Pos = nodePos(n)
 	}
 	d.problems = append(d.problems, p)
-	d.bad[bad] = true
+	d.markBad(bad)
+}
+
+// markBad records that the value at path has a decoding problem.
+func (d *decoder) markBad(path string) {
+	d.bad[path] = true
+	for p := parentPath(path); p != "" && !d.badBelow[p]; p = parentPath(p) {
+		d.badBelow[p] = true
+	}
 }
 
 // locate returns the position of path, or of its nearest located ancestor.
@@ -148,9 +204,11 @@ func parentPath(path string) string {
 // underBad reports whether path or one of its ancestors or descendants
 // already has a decoding problem.
 func (d *decoder) underBad(path string) bool {
-	for p := range d.bad {
-		if p == path || p == "" || strings.HasPrefix(path, p+".") || strings.HasPrefix(path, p+"[") ||
-			strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+	if d.bad[""] || d.badBelow[path] {
+		return true
+	}
+	for p := path; p != ""; p = parentPath(p) {
+		if d.bad[p] {
 			return true
 		}
 	}
@@ -164,68 +222,121 @@ func joinPath(path, field string) string {
 	return path + "." + field
 }
 
+// linker walks the document once, in order, and links each alias to the
+// node its anchor names: the most recent anchor of that name whose node is
+// complete before the alias. An alias inside the node it names (a cycle)
+// stays unlinked, so that decoding always terminates. It also counts the
+// document's nodes.
+type linker struct {
+	d       *decoder
+	anchors map[string]ast.Node // anchor name → node, once complete
+	open    map[string]int      // anchor names whose node is being walked
+	nodes   int
+}
+
+func (l *linker) Visit(n ast.Node) ast.Visitor {
+	switch x := n.(type) {
+	case nil:
+		return nil
+	case *ast.AnchorNode:
+		name := nodeName(x.Name)
+		l.open[name]++
+		ast.Walk(l, x.Value)
+		l.open[name]--
+		l.anchors[name] = x.Value
+		return nil
+	case *ast.AliasNode:
+		l.nodes++
+		name := nodeName(x.Value)
+		if l.open[name] > 0 {
+			l.d.cyclic[x] = true
+		} else if target, ok := l.anchors[name]; ok {
+			l.d.alias[x] = target
+		}
+		return nil
+	}
+	l.nodes++
+	return l
+}
+
+func nodeName(n ast.Node) string {
+	if n == nil || n.GetToken() == nil {
+		return ""
+	}
+	return n.GetToken().Value
+}
+
 // resolve follows anchors, aliases and tags to the node that holds a value.
 func (d *decoder) resolve(n ast.Node, path string) ast.Node {
-	for depth := 0; n != nil && depth < 100; depth++ {
+	orig := n
+	for range 100 {
 		switch x := n.(type) {
 		case *ast.AnchorNode:
-			if x.Name != nil {
-				d.anchors[x.Name.GetToken().Value] = x.Value
-			}
 			n = x.Value
 		case *ast.AliasNode:
-			name := ""
-			if x.Value != nil {
-				name = x.Value.GetToken().Value
-			}
-			target, ok := d.anchors[name]
+			target, ok := d.alias[x]
 			if !ok {
-				d.problem(n, path, "unknown alias *%s", name)
+				if d.cyclic[x] {
+					d.problem(x, path, "alias *%s is inside the node it refers to", nodeName(x.Value))
+				} else {
+					d.problem(x, path, "unknown alias *%s (no anchor &%[1]s before it)", nodeName(x.Value))
+				}
 				return nil
 			}
 			n = target
 		case *ast.TagNode:
 			n = x.Value
+			if nodeName(x) == "!!str" || nodeName(x) == "tag:yaml.org,2002:str" {
+				n = asText(n)
+			}
 		case *ast.CommentGroupNode:
 			return nil
 		default:
 			return n
 		}
 	}
+	d.problem(orig, path, "too many anchors and aliases in a chain")
+	return nil
+}
+
+// asText reads a scalar tagged !!str as the text it is written with.
+func asText(n ast.Node) ast.Node {
+	switch n.(type) {
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.NullNode, *ast.InfinityNode, *ast.NanNode:
+		if tk := n.GetToken(); tk != nil {
+			return ast.String(tk)
+		}
+	}
 	return n
 }
 
-type anchorVisitor struct{ d *decoder }
-
-func (a anchorVisitor) Visit(n ast.Node) ast.Visitor {
-	if x, ok := n.(*ast.AnchorNode); ok && x.Name != nil {
-		a.d.anchors[x.Name.GetToken().Value] = x.Value
-	}
-	return a
-}
-
-// registerAnchors records the anchors defined anywhere under n.
-func (d *decoder) registerAnchors(n ast.Node) {
-	if n != nil {
-		ast.Walk(anchorVisitor{d}, n)
-	}
-}
-
 var (
-	distType  = reflect.TypeFor[Dist]()
-	vulnType  = reflect.TypeFor[Vulnerability]()
-	nodeCount = "the model is too large (too many nodes or alias expansions)"
+	distType = reflect.TypeFor[Dist]()
+	vulnType = reflect.TypeFor[Vulnerability]()
 )
+
+// count records k more values decoded at node n, and reports whether
+// decoding may go on.
+func (d *decoder) count(n ast.Node, path string, k int) bool {
+	if d.aborted {
+		return false
+	}
+	d.nodes += k
+	if d.nodes <= d.limit {
+		return true
+	}
+	if d.limit < maxNodes {
+		d.problem(n, path, "aliases and merges expand the model to more than %d values, too many to decode (an alias bomb?)", d.limit)
+	} else {
+		d.problem(n, path, "the model is too large (more than %d values)", maxNodes)
+	}
+	d.aborted = true
+	return false
+}
 
 // value decodes node n into v, recording the position of path.
 func (d *decoder) value(n ast.Node, v reflect.Value, path string, rules fieldRules) {
-	if d.aborted {
-		return
-	}
-	d.nodes++
-	if d.nodes > maxNodes {
-		d.problem(n, path, "%s", nodeCount)
-		d.aborted = true
+	if !d.count(n, path, 1) {
 		return
 	}
 	orig := n
@@ -267,6 +378,9 @@ func (d *decoder) value(n ast.Node, v reflect.Value, path string, rules fieldRul
 			v.SetString(s)
 		}
 	case reflect.Int, reflect.Int64:
+		if path == "scrutin" {
+			rules.enum = nil // Validate explains an unsupported format version
+		}
 		if x, ok := d.integer(n, path); ok && rules.checkNumber(d, n, path, float64(x)) {
 			v.SetInt(x)
 		}
@@ -298,6 +412,8 @@ func describe(n ast.Node) string {
 		return strconv.Quote(x.Value)
 	case *ast.LiteralNode:
 		return "a block of text"
+	case *ast.NullNode:
+		return "an empty value"
 	}
 	return n.Type().String()
 }
@@ -333,10 +449,13 @@ func (d *decoder) number(n ast.Node, path string) (float64, bool) {
 		d.problem(n, path, "expected a finite number, got %s", describe(n))
 		return 0, false
 	case *ast.StringNode:
-		if x.GetToken().Type == token.StringType {
-			if f, err := strconv.ParseFloat(x.Value, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+		f, err := strconv.ParseFloat(x.Value, 64)
+		if err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			if x.GetToken().Type == token.StringType {
 				return f, true
 			}
+			d.problem(n, path, "expected a number, got %s (remove the quotes to make it a number)", describe(n))
+			return 0, false
 		}
 	}
 	d.problem(n, path, "expected a number, got %s", describe(n))
@@ -360,8 +479,12 @@ func (d *decoder) integer(n ast.Node, path string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	if f != math.Trunc(f) || math.Abs(f) > 1<<62 {
+	if f != math.Trunc(f) {
 		d.problem(n, path, "expected a whole number, got %s", describe(n))
+		return 0, false
+	}
+	if math.Abs(f) > 1<<62 {
+		d.problem(n, path, "the number %s is too large", nodeName(n))
 		return 0, false
 	}
 	return int64(f), true
@@ -407,37 +530,41 @@ func (d *decoder) entries(n ast.Node, path string) ([]entry, bool) {
 	default:
 		return nil, false
 	}
+	if !d.count(n, path, len(mv)) {
+		return nil, true
+	}
 	var own, merged []entry
+	seen := map[string]bool{}
 	for _, kv := range mv {
 		if _, isMerge := kv.Key.(*ast.MergeKeyNode); isMerge {
-			src := d.resolve(kv.Value, path)
-			var sources []ast.Node
-			if seq, ok := src.(*ast.SequenceNode); ok {
-				for _, s := range seq.Values {
-					sources = append(sources, d.resolve(s, path))
-				}
-			} else {
-				sources = append(sources, src)
+			sources := []ast.Node{kv.Value}
+			if seq, ok := d.resolve(kv.Value, path).(*ast.SequenceNode); ok {
+				sources = seq.Values
 			}
-			for _, s := range sources {
-				es, ok := d.entries(s, path)
+			for _, orig := range sources {
+				src := d.resolve(orig, path)
+				if src == nil {
+					continue // an unknown alias, already reported
+				}
+				es, ok := d.entries(src, path)
 				if !ok {
-					d.problem(kv.Value, path, "<< merges mappings only")
+					d.problem(orig, path, "<< merges mappings only, got %s", describe(src))
 					continue
 				}
 				merged = append(merged, es...)
 			}
 			continue
 		}
-		key := kv.Key.GetToken().Value
-		if k, ok := kv.Key.(*ast.StringNode); ok {
-			key = k.Value
+		key, ok := d.key(kv.Key, path)
+		if !ok {
+			continue
 		}
+		if seen[key] {
+			d.problem(kv.Key, path, "the key %q appears twice", key)
+			continue
+		}
+		seen[key] = true
 		own = append(own, entry{key: key, keyN: kv.Key, value: kv.Value})
-	}
-	seen := map[string]bool{}
-	for _, e := range own {
-		seen[e.key] = true
 	}
 	for _, e := range merged {
 		if !seen[e.key] {
@@ -448,18 +575,39 @@ func (d *decoder) entries(n ast.Node, path string) ([]entry, bool) {
 	return own, true
 }
 
+// key returns the name a mapping key gives, through anchors, aliases and
+// tags.
+func (d *decoder) key(n ast.Node, path string) (string, bool) {
+	if k, ok := n.(*ast.MappingKeyNode); ok { // "? key"
+		n = k.Value
+	}
+	switch x := d.resolve(n, path).(type) {
+	case nil:
+		return "", false
+	case *ast.StringNode:
+		return x.Value, true
+	case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode:
+		d.problem(n, path, "a key must be a name, got %s", describe(x))
+		return "", false
+	default:
+		return nodeName(x), true
+	}
+}
+
 func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
 	es, ok := d.entries(n, path)
 	if !ok {
 		d.problem(n, path, "expected a mapping (key: value lines), got %s", describe(n))
 		return
 	}
+	if d.aborted {
+		return
+	}
 	fields := fieldsOf(v.Type())
 	present := map[string]bool{}
 	for _, e := range es {
 		if strings.HasPrefix(e.key, "x-") {
-			d.registerAnchors(e.value) // extension keys hold notes and anchors
-			continue
+			continue // extension keys hold notes and anchors
 		}
 		f, ok := fields.byName[e.key]
 		if !ok {
@@ -469,11 +617,14 @@ func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
 		present[e.key] = true
 		d.value(e.value, v.Field(f.index), joinPath(path, e.key), f.rules)
 	}
+	if d.aborted {
+		return // the entries were not all decoded
+	}
 	var missing []string
 	for _, name := range fields.names {
 		if f := fields.byName[name]; f.rules.required && !present[name] {
 			missing = append(missing, strconv.Quote(name))
-			d.bad[joinPath(path, name)] = true
+			d.markBad(joinPath(path, name))
 		}
 	}
 	if len(missing) > 0 {
@@ -505,6 +656,9 @@ func (d *decoder) dict(n ast.Node, v reflect.Value, path string) {
 	es, ok := d.entries(n, path)
 	if !ok {
 		d.problem(n, path, "expected a mapping (key: value lines), got %s", describe(n))
+		return
+	}
+	if d.aborted {
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(es))
@@ -584,7 +738,11 @@ func (r fieldRules) check(d *decoder, n ast.Node, path, s string) bool {
 	case r.minLength > 0 && len(s) < r.minLength:
 		d.problem(n, path, "must not be empty")
 	case r.pattern != nil && !r.pattern.MatchString(s):
-		d.problem(n, path, "%q does not match %s", s, r.pattern)
+		if what, ok := patternMeaning[r.pattern.String()]; ok {
+			d.problem(n, path, "%q is not %s", s, what)
+		} else {
+			d.problem(n, path, "%q does not match %s", s, r.pattern)
+		}
 	default:
 		return true
 	}
@@ -594,15 +752,22 @@ func (r fieldRules) check(d *decoder, n ast.Node, path, s string) bool {
 func (r fieldRules) checkNumber(d *decoder, n ast.Node, path string, x float64) bool {
 	switch {
 	case len(r.enum) > 0 && !contains(r.enum, strconv.FormatFloat(x, 'g', -1, 64)):
-		d.problem(n, path, "%g is not one of: %s", x, strings.Join(r.enum, ", "))
+		d.problem(n, path, "%s is not one of: %s", num(x), strings.Join(r.enum, ", "))
 	case r.minimum != nil && x < *r.minimum:
-		d.problem(n, path, "must be ≥ %g, got %g", *r.minimum, x)
+		d.problem(n, path, "must be ≥ %s, got %s", num(*r.minimum), num(x))
 	case r.maximum != nil && x > *r.maximum:
-		d.problem(n, path, "must be ≤ %g, got %g", *r.maximum, x)
+		d.problem(n, path, "must be ≤ %s, got %s", num(*r.maximum), num(x))
 	default:
 		return true
 	}
 	return false
+}
+
+// patternMeaning says in words what the patterns of the struct tags accept.
+var patternMeaning = map[string]string{
+	`^[A-Za-z0-9][A-Za-z0-9._-]*$`: "a valid id (letters, digits, '.', '_' and '-', starting with a letter or digit)",
+	`^G[0-9]{4}$`:                  "an ATT&CK group id (G followed by four digits, such as G0007)",
+	`^[A-Z]{3}$`:                   "an ISO 4217 currency code (three capital letters, such as EUR)",
 }
 
 func contains(list []string, s string) bool {

@@ -50,11 +50,16 @@ func (d *decoder) dist(n ast.Node, out *Dist, path string) {
 		}
 		return
 	}
+	if d.aborted {
+		return
+	}
 	var kinds []string
 	var lambda ast.Node
 	var kindNode ast.Node
 	for _, e := range es {
 		switch {
+		case strings.HasPrefix(e.key, "x-"):
+			continue // extension keys hold notes, here as everywhere
 		case e.key == "lambda":
 			lambda = e.value
 		case contains(distKeys, e.key):
@@ -119,7 +124,7 @@ func (d *decoder) dist(n ast.Node, out *Dist, path string) {
 			return
 		}
 		if x <= 0 {
-			d.problem(lambda, lp, "the PERT shape lambda must be > 0, got %g", x)
+			d.problem(lambda, lp, "the PERT shape lambda must be > 0, got %s", num(x))
 			return
 		}
 		dist.Lambda = x

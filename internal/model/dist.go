@@ -3,7 +3,6 @@ package model
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 )
 
 // DistKind names a family of probability distributions.
@@ -60,13 +59,22 @@ func (d Dist) PERTLambda() float64 {
 	return d.Lambda
 }
 
-// String renders d in the model's YAML flow syntax.
+// String renders d in the model's YAML flow syntax, such as
+// {pert: [1, 2, 10]}.
 func (d Dist) String() string {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Sprintf("<%s>", d.Kind)
+	switch {
+	case d.Label != "":
+		return "{label: " + d.Label + "}"
+	case d.Kind == "":
+		return "null"
+	case d.Kind == Constant && len(d.Params) == 1:
+		return num(d.Params[0])
+	case d.Kind == Lognormal && len(d.Params) == 2:
+		return fmt.Sprintf("{lognormal: {mu: %s, sigma: %s}}", num(d.Params[0]), num(d.Params[1]))
+	case d.Kind == PERT && d.Lambda != 0:
+		return fmt.Sprintf("{pert: %s, lambda: %s}", fmtList(d.Params), num(d.Lambda))
 	}
-	return string(b)
+	return fmt.Sprintf("{%s: %s}", d.Kind, fmtList(d.Params))
 }
 
 // MarshalJSON writes d in the model format: a number, or a one-key object.
@@ -75,7 +83,7 @@ func (d Dist) MarshalJSON() ([]byte, error) {
 	case d.Label != "":
 		return json.Marshal(map[string]string{"label": d.Label})
 	case d.Kind == Constant && len(d.Params) == 1:
-		return []byte(strconv.FormatFloat(d.Params[0], 'g', -1, 64)), nil
+		return json.Marshal(d.Params[0]) // as encoding/json writes the other numbers
 	case d.Kind == Lognormal && len(d.Params) == 2:
 		return json.Marshal(map[string]map[string]float64{"lognormal": {"mu": d.Params[0], "sigma": d.Params[1]}})
 	case d.Kind == PERT && d.Lambda != 0:

@@ -18,7 +18,7 @@ type Model struct {
 	Description   string           `json:"description,omitempty"`
 	Currency      string           `json:"currency" jsonschema:"required,pattern=^[A-Z]{3}$" jsonschema_description:"ISO 4217 code; all money in the model is in this currency"`
 	Trials        int64            `json:"trials,omitempty" jsonschema:"minimum=1" jsonschema_description:"Default number of simulated years (a command-line flag overrides it)"`
-	Seed          uint64           `json:"seed,omitempty" jsonschema_description:"Default seed (a command-line flag overrides it)"`
+	Seed          uint64           `json:"seed,omitempty" jsonschema:"minimum=0" jsonschema_description:"Default seed (a command-line flag overrides it)"`
 	Tolerance     []TolerancePoint `json:"tolerance,omitempty" jsonschema_description:"Risk-tolerance curve: for each loss the highest acceptable probability of an annual loss above it"`
 	Labels        *Labels          `json:"labels,omitempty" jsonschema_description:"Overrides and additions to the default table of qualitative labels"`
 	Organizations []Organization   `json:"organizations" jsonschema:"required,minItems=1"`

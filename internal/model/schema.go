@@ -45,8 +45,10 @@ func oneKey(key string, value *jsonschema.Schema, extra ...string) *jsonschema.S
 	for _, e := range extra {
 		props.Set(e, &jsonschema.Schema{Type: "number", ExclusiveMinimum: json.Number("0")})
 	}
-	return &jsonschema.Schema{Type: "object", Properties: props, Required: []string{key},
+	s := &jsonschema.Schema{Type: "object", Properties: props, Required: []string{key},
 		AdditionalProperties: jsonschema.FalseSchema}
+	allowExtensions(s)
+	return s
 }
 
 // JSONSchema describes a distribution: a number, or one family with its
@@ -56,6 +58,7 @@ func (Dist) JSONSchema() *jsonschema.Schema {
 	mu.Set("mu", &jsonschema.Schema{Type: "number"})
 	mu.Set("sigma", &jsonschema.Schema{Type: "number", ExclusiveMinimum: json.Number("0")})
 	lognormal := &jsonschema.Schema{Type: "object", Properties: mu, Required: []string{"mu", "sigma"}, AdditionalProperties: jsonschema.FalseSchema}
+	allowExtensions(lognormal)
 	return &jsonschema.Schema{
 		Description: "A constant or a distribution (one family): pert, lognormal90, lognormal, uniform, triangular, beta, normal or label.",
 		AnyOf: []*jsonschema.Schema{
@@ -78,11 +81,10 @@ func (Vulnerability) JSONSchema() *jsonschema.Schema {
 	props := jsonschema.NewProperties()
 	props.Set("capability", &jsonschema.Schema{Ref: "#/$defs/Dist", Description: "threat capability percentile (default: the actor's)"})
 	props.Set("resistance", &jsonschema.Schema{Ref: "#/$defs/Dist", Description: "resistance strength percentile, drawn once per year"})
+	fair := &jsonschema.Schema{Type: "object", Properties: props, Required: []string{"resistance"}, AdditionalProperties: jsonschema.FalseSchema}
+	allowExtensions(fair)
 	return &jsonschema.Schema{
 		Description: "P(a threat event becomes a loss event): a probability, or {capability, resistance} FAIR style.",
-		AnyOf: []*jsonschema.Schema{
-			{Ref: "#/$defs/Dist"},
-			{Type: "object", Properties: props, Required: []string{"resistance"}, AdditionalProperties: jsonschema.FalseSchema},
-		},
+		AnyOf:       []*jsonschema.Schema{{Ref: "#/$defs/Dist"}, fair},
 	}
 }

@@ -14,7 +14,14 @@ import (
 // value at fault. It also resolves qualitative labels to PERT distributions,
 // so a model that passes is ready to simulate.
 func Validate(m *Model) []Problem {
-	c := &checker{m: m}
+	return validate(m, nil)
+}
+
+// validate is Validate for Decode, which says through unread which values
+// it could not read (so that references to them are not reported as
+// unknown).
+func validate(m *Model, unread func(path string) bool) []Problem {
+	c := &checker{m: m, unread: unread}
 	c.model()
 	return c.problems
 }
@@ -23,6 +30,7 @@ type checker struct {
 	m        *Model
 	problems []Problem
 	tables   map[string]map[string]Dist
+	unread   func(path string) bool // nil, or whether the decoder could not read a value
 }
 
 func (c *checker) add(path, format string, args ...any) {
@@ -70,16 +78,28 @@ func (c *checker) model() {
 	c.tolerance()
 }
 
-// ids checks that ids are unique and returns the set of them.
+// ids checks that ids are unique and returns the set of them, or nil when
+// the decoder could not read them all (references are then not checked).
 func (c *checker) ids(list string, n int, id func(int) string) map[string]bool {
 	seen := map[string]int{}
+	complete := c.unread == nil || !c.unread(list)
 	for i := range n {
 		v := id(i)
+		if c.unread != nil && (c.unread(fmt.Sprintf("%s[%d]", list, i)) || c.unread(fmt.Sprintf("%s[%d].id", list, i))) {
+			complete = false
+			continue
+		}
+		if v == "" {
+			continue // reported by the decoder as missing
+		}
 		if first, dup := seen[v]; dup {
 			c.add(fmt.Sprintf("%s[%d].id", list, i), "duplicate id %q (already used by %s[%d])", v, list, first)
 			continue
 		}
 		seen[v] = i
+	}
+	if !complete {
+		return nil
 	}
 	set := make(map[string]bool, len(seen))
 	for k := range seen {
@@ -88,8 +108,9 @@ func (c *checker) ids(list string, n int, id func(int) string) map[string]bool {
 	return set
 }
 
+// ref checks that id is one of known (unless known is nil: not all read).
 func (c *checker) ref(path, what, id string, known map[string]bool) {
-	if id != "" && !known[id] {
+	if id != "" && known != nil && !known[id] {
 		c.add(path, "unknown %s %q%s", what, id, suggest(id, sortedKeys(known)))
 	}
 }
@@ -117,24 +138,28 @@ func (c *checker) control(i int, scenarios map[string]bool) {
 		c.ref(ep+".scenario", "scenario", e.Scenario, scenarios)
 		if first, dup := seen[e.Scenario]; dup {
 			c.add(ep+".scenario", "control %q already has an effect on scenario %q (effects[%d]); merge them", ctl.ID, e.Scenario, first)
+		} else {
+			seen[e.Scenario] = j
 		}
-		seen[e.Scenario] = j
 		if e.Frequency == nil && e.Vulnerability == nil && e.Magnitude == nil &&
 			e.SecondaryProbability == nil && e.SecondaryMagnitude == nil {
 			c.add(ep, "an effect needs at least one multiplier: frequency, vulnerability, magnitude, secondary_probability or secondary_magnitude")
 		}
-		for name, x := range map[string]*float64{"frequency": e.Frequency, "vulnerability": e.Vulnerability,
-			"magnitude": e.Magnitude, "secondary_probability": e.SecondaryProbability, "secondary_magnitude": e.SecondaryMagnitude} {
-			if x != nil && (*x < 0 || math.IsNaN(*x) || math.IsInf(*x, 0)) {
-				c.add(ep+"."+name, "a multiplier must be a finite number ≥ 0, got %g", *x)
+		for _, m := range []struct { // in field order, so that problems come in a stable order
+			name string
+			x    *float64
+		}{{"frequency", e.Frequency}, {"vulnerability", e.Vulnerability}, {"magnitude", e.Magnitude},
+			{"secondary_probability", e.SecondaryProbability}, {"secondary_magnitude", e.SecondaryMagnitude}} {
+			if m.x != nil && (*m.x < 0 || math.IsNaN(*m.x) || math.IsInf(*m.x, 0)) {
+				c.add(ep+"."+m.name, "a multiplier must be a finite number ≥ 0, got %s", num(*m.x))
 			}
 		}
 	}
 	if ctl.Cost.Once < 0 {
-		c.add(p+".cost.once", "a cost must be ≥ 0, got %g", ctl.Cost.Once)
+		c.add(p+".cost.once", "a cost must be ≥ 0, got %s", num(ctl.Cost.Once))
 	}
 	if ctl.Cost.Yearly < 0 {
-		c.add(p+".cost.yearly", "a cost must be ≥ 0, got %g", ctl.Cost.Yearly)
+		c.add(p+".cost.yearly", "a cost must be ≥ 0, got %s", num(ctl.Cost.Yearly))
 	}
 }
 
@@ -175,20 +200,20 @@ func (c *checker) tolerance() {
 	for i, t := range c.m.Tolerance {
 		p := fmt.Sprintf("tolerance[%d]", i)
 		if t.Loss < 0 || math.IsNaN(t.Loss) || math.IsInf(t.Loss, 0) {
-			c.add(p+".loss", "a loss must be a finite number ≥ 0, got %g", t.Loss)
+			c.add(p+".loss", "a loss must be a finite number ≥ 0, got %s", num(t.Loss))
 		}
 		if !(t.Probability >= 0 && t.Probability <= 1) {
-			c.add(p+".probability", "a probability must be within [0, 1], got %g", t.Probability)
+			c.add(p+".probability", "a probability must be within [0, 1], got %s", num(t.Probability))
 		}
 		if i == 0 {
 			continue
 		}
 		prev := c.m.Tolerance[i-1]
 		if t.Loss <= prev.Loss {
-			c.add(p+".loss", "tolerance points must be in increasing order of loss (%g follows %g)", t.Loss, prev.Loss)
+			c.add(p+".loss", "tolerance points must be in increasing order of loss (%s follows %s)", num(t.Loss), num(prev.Loss))
 		} else if t.Probability > prev.Probability {
-			c.add(p+".probability", "the acceptable probability cannot grow with the loss (%g at %g after %g at %g)",
-				t.Probability, t.Loss, prev.Probability, prev.Loss)
+			c.add(p+".probability", "the acceptable probability cannot grow with the loss (%s at %s after %s at %s)",
+				num(t.Probability), num(t.Loss), num(prev.Probability), num(prev.Loss))
 		}
 	}
 }
@@ -268,9 +293,18 @@ func (c *checker) dist(d *Dist, path, table string, dom Domain) {
 func fmtList(xs []float64) string {
 	s := make([]string, len(xs))
 	for i, x := range xs {
-		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		s[i] = num(x)
 	}
 	return "[" + strings.Join(s, ", ") + "]"
+}
+
+// num writes x for a message the way the model would: 1000000 rather than
+// 1e+06, with exponents only for very large or very small numbers.
+func num(x float64) string {
+	if a := math.Abs(x); a == 0 || (a >= 1e-6 && a < 1e21) {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 // checkParams says what is wrong with the parameters of d for domain dom,
@@ -295,10 +329,10 @@ func checkParams(d Dist, dom Domain) string {
 	switch d.Kind {
 	case Constant:
 		if dom == Probability && (p[0] < 0 || p[0] > 1) {
-			return fmt.Sprintf("a probability must lie within [0, 1], got %g", p[0])
+			return fmt.Sprintf("a probability must lie within [0, 1], got %s", num(p[0]))
 		}
 		if dom == NonNegative && p[0] < 0 {
-			return fmt.Sprintf("this quantity cannot be negative, got %g", p[0])
+			return fmt.Sprintf("this quantity cannot be negative, got %s", num(p[0]))
 		}
 	case PERT, Triangular:
 		if !(p[0] <= p[1] && p[1] <= p[2]) {
@@ -308,7 +342,7 @@ func checkParams(d Dist, dom Domain) string {
 			return fmt.Sprintf("%s needs min < max, got %s (for a fixed value, write the number)", d.Kind, fmtList(p))
 		}
 		if d.Lambda < 0 {
-			return fmt.Sprintf("the PERT shape lambda must be > 0, got %g", d.Lambda)
+			return fmt.Sprintf("the PERT shape lambda must be > 0, got %s", num(d.Lambda))
 		}
 		return within(p[0], p[2])
 	case Uniform:
@@ -323,7 +357,7 @@ func checkParams(d Dist, dom Domain) string {
 		return unbounded()
 	case Lognormal:
 		if !(p[1] > 0) {
-			return fmt.Sprintf("lognormal needs sigma > 0, got %g", p[1])
+			return fmt.Sprintf("lognormal needs sigma > 0, got %s", num(p[1]))
 		}
 		return unbounded()
 	case Beta:
@@ -335,7 +369,7 @@ func checkParams(d Dist, dom Domain) string {
 		}
 	case Normal:
 		if !(p[1] > 0) {
-			return fmt.Sprintf("normal needs sd > 0, got %g", p[1])
+			return fmt.Sprintf("normal needs sd > 0, got %s", num(p[1]))
 		}
 		lo, hi := 0.0, math.Inf(1)
 		if dom == Probability {
