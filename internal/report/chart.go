@@ -44,7 +44,7 @@ func (c Curve) at(x float64) float64 {
 }
 
 const (
-	chartCols = 56 // plot width in characters
+	chartCols     = 56 // plot width in characters
 	rowsPerDecade = 3
 )
 

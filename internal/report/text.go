@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/scrutin/scrutin/internal/model"
@@ -81,28 +82,48 @@ func Text(w io.Writer, m *model.Model, res *sim.Result) error {
 }
 
 // Verdict says in one sentence whether the portfolio's risk is within the
-// model's tolerance, with the figures behind it.
+// model's tolerance, with the figures behind it: the point exceeded by the
+// widest margin, or else the point closest to being exceeded.
 func Verdict(res *sim.Result) string {
 	t := res.Portfolio.Tolerance
-	if t == nil {
-		return "No risk tolerance is set in the model: add a `tolerance:` curve to get a verdict."
+	if t == nil || len(t.Points) == 0 {
+		return "No risk tolerance is set in the model: add a tolerance curve to get a verdict."
 	}
-	var worst *sim.TolerancePoint
-	n := 0
+	var key *sim.TolerancePoint
+	ratio := func(pt *sim.TolerancePoint) float64 {
+		if pt.Limit == 0 {
+			if pt.Probability > 0 {
+				return math.Inf(1)
+			}
+			return 0
+		}
+		return pt.Probability / pt.Limit
+	}
+	exceeded := 0
 	for i := range t.Points {
 		pt := &t.Points[i]
 		if pt.Probability > pt.Limit {
-			n++
-			if worst == nil || pt.Probability/pt.Limit > worst.Probability/worst.Limit {
-				worst = pt
-			}
+			exceeded++
+		}
+		if key == nil || ratio(pt) > ratio(key) {
+			key = pt
 		}
 	}
-	if worst == nil {
-		return fmt.Sprintf("Risk is within tolerance at all %d points of the tolerance curve.", len(t.Points))
+	points := fmt.Sprintf("%d point%s", len(t.Points), plural(len(t.Points)))
+	figures := fmt.Sprintf("P(annual loss > %s %s) = %s against %s acceptable",
+		Money(key.Loss), res.Currency, Percent(key.Probability), Percent(key.Limit))
+	if exceeded == 0 {
+		return fmt.Sprintf("Risk is within tolerance at every point of the tolerance curve (%s); closest: %s.", points, figures)
 	}
-	return fmt.Sprintf("Risk exceeds tolerance at %s %s: P(annual loss > %s) = %s against an acceptable %s (%d of %d points exceeded).",
-		Money(worst.Loss), res.Currency, Money(worst.Loss), Percent(worst.Probability), Percent(worst.Limit), n, len(t.Points))
+	return fmt.Sprintf("Risk exceeds tolerance at %s %s: %s (%d of %s exceeded).",
+		Money(key.Loss), res.Currency, figures, exceeded, points)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 func controlList(m *model.Model, ids []string) string {

@@ -90,12 +90,18 @@ type TolerancePoint struct {
 }
 
 // exceedanceGrid are the exceedance probabilities at which the loss
-// exceedance curve is given (a 1-2-5 grid down to one in a hundred million,
-// cut where the trials run out).
+// exceedance curve is given: every 5 % from 99 % to 15 %, then
+// 10, 7, 5, 3, 2 and 1.5 per decade down to one in a hundred million (cut
+// where the trials run out).
 var exceedanceGrid = func() []float64 {
-	g := []float64{0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2}
-	for d := 0.1; d > 1e-8/2; d /= 10 {
-		g = append(g, d, d/2, d/5)
+	g := []float64{0.99}
+	for p := 95; p >= 15; p -= 5 {
+		g = append(g, float64(p)/100)
+	}
+	for d := 1e-1; d > 1e-8/2; d /= 10 {
+		for _, f := range []float64{1, 0.7, 0.5, 0.3, 0.2, 0.15} {
+			g = append(g, d*f)
+		}
 	}
 	return g
 }()
