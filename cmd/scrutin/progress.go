@@ -13,6 +13,7 @@ type progress struct {
 	e     *env
 	what  string
 	start time.Time
+	delay time.Duration
 	mu    sync.Mutex
 	bar   *progressbar.ProgressBar
 }
@@ -20,7 +21,7 @@ type progress struct {
 const progressDelay = time.Second
 
 func newProgress(e *env, what string) *progress {
-	return &progress{e: e, what: what, start: time.Now()}
+	return &progress{e: e, what: what, start: time.Now(), delay: progressDelay}
 }
 
 // update reports done of total units; safe for concurrent use.
@@ -31,7 +32,7 @@ func (p *progress) update(done, total int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bar == nil {
-		if time.Since(p.start) < progressDelay || done >= total {
+		if time.Since(p.start) < p.delay || done >= total {
 			return
 		}
 		p.bar = progressbar.NewOptions64(total,

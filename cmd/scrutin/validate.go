@@ -11,10 +11,10 @@ import (
 
 func newValidateCmd(e *env) *cobra.Command {
 	return &cobra.Command{
-		Use:   "validate MODEL...",
-		Short: "Check risk models and report every problem with file, line and column",
+		Use:     "validate MODEL...",
+		Short:   "Check risk models and report every problem with file, line and column",
 		Example: `  scrutin validate examples/*.yaml`,
-		Args:  minArgs(1),
+		Args:    minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runValidate(args, e)
 		},
