@@ -60,8 +60,8 @@ input. The same model, seed and trials give the same result on any machine.`,
 		},
 	}
 	f := cmd.Flags()
-	f.Int64Var(&o.trials, "trials", defaultTrials, "number of simulated years (default: the model's trials, else 100000)")
-	f.Uint64Var(&o.seed, "seed", defaultSeed, "random seed (default: the model's seed, else 1)")
+	f.Int64Var(&o.trials, "trials", 0, "number of simulated years (default: the model's trials, else 100000)")
+	f.Uint64Var(&o.seed, "seed", 0, "random seed (default: the model's seed, else 1)")
 	f.StringVar(&o.format, "format", "text", "output format: text, json or csv")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	f.StringSliceVar(&o.with, "with", nil, "switch these controls on for a what-if run (ids, repeatable or comma-separated)")

@@ -594,13 +594,20 @@ func (d *decoder) key(n ast.Node, path string) (string, bool) {
 	}
 }
 
-func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
-	es, ok := d.entries(n, path)
+// mappingEntries returns the entries of a mapping node, or reports that n
+// is not a mapping; ok is false when there is nothing to decode.
+func (d *decoder) mappingEntries(n ast.Node, path string) (es []entry, ok bool) {
+	es, ok = d.entries(n, path)
 	if !ok {
 		d.problem(n, path, "expected a mapping (key: value lines), got %s", describe(n))
-		return
+		return nil, false
 	}
-	if d.aborted {
+	return es, !d.aborted
+}
+
+func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
+	es, ok := d.mappingEntries(n, path)
+	if !ok {
 		return
 	}
 	fields := fieldsOf(v.Type())
@@ -653,12 +660,8 @@ func (d *decoder) sequence(n ast.Node, v reflect.Value, path string, rules field
 }
 
 func (d *decoder) dict(n ast.Node, v reflect.Value, path string) {
-	es, ok := d.entries(n, path)
+	es, ok := d.mappingEntries(n, path)
 	if !ok {
-		d.problem(n, path, "expected a mapping (key: value lines), got %s", describe(n))
-		return
-	}
-	if d.aborted {
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(es))

@@ -164,6 +164,9 @@ func (s *scenario) trial(st stream, activity float64) (loss float64, events int6
 		secP = math.Min(1, s.secProb.Sample(st.Rand)*s.mSecProb)
 	}
 	n := dist.Poisson(st.Rand, lambda*v)
+	if n > MaxLossEvents {
+		return math.Inf(1), n // refused by the caller
+	}
 	for range n {
 		loss += s.magnitude.Sample(st.Rand) * s.mMag
 		if secP > 0 && st.Float64() < secP {

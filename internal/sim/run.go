@@ -5,6 +5,7 @@ package sim
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,10 @@ import (
 // merging. Every trial has its own random streams, so blocks can run in any
 // order, on any core or machine.
 const BlockSize = 4096
+
+// MaxLossEvents is the most loss events one scenario may have in one
+// simulated year: each is drawn on its own, so more would take for ever.
+const MaxLossEvents = 1_000_000
 
 // Options control a run.
 type Options struct {
@@ -110,25 +115,37 @@ func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
 	var nextBlock atomic.Int64
 	ws := make([]*worker, workers)
 	var wg sync.WaitGroup
+	work, stop := context.WithCancel(ctx)
+	defer stop()
+	var failOnce sync.Once
+	var failure error
 	for i := range ws {
 		ws[i] = e.newWorker()
 		wg.Add(1)
 		go func(w *worker) {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			for work.Err() == nil {
 				b := nextBlock.Add(1) - 1
 				if b >= blocks {
 					return
 				}
 				first := b * BlockSize
 				n := min(BlockSize, opt.Trials-first)
-				deliver(b, w.block(e, first, n), n)
+				ms, err := w.block(e, first, n)
+				if err != nil {
+					failOnce.Do(func() { failure = err; stop() })
+					return
+				}
+				deliver(b, ms, n)
 			}
 		}(ws[i])
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if failure != nil {
+		return nil, failure
 	}
 	acc.sketches = ws[0].sketches
 	for _, w := range ws[1:] {
@@ -166,7 +183,7 @@ func (e *engine) newWorker() *worker {
 
 // block simulates trials [first, first+n) scenario by scenario and returns
 // the block's moments per scope.
-func (w *worker) block(e *engine, first, n int64) []moments {
+func (w *worker) block(e *engine, first, n int64) ([]moments, error) {
 	for i, a := range e.actors {
 		if a.activity == nil {
 			continue
@@ -196,15 +213,25 @@ func (w *worker) block(e *engine, first, n int64) []moments {
 				a = act[t]
 			}
 			x, k := s.trial(w.st, a)
+			if k > MaxLossEvents {
+				return nil, model.Errorf(model.EINVALID, "scenario %q: %d loss events in one simulated year (more than %d): "+
+					"frequency × vulnerability is too large to simulate event by event; model fewer, larger events", s.id, k, MaxLossEvents)
+			}
 			loss[t] = x
 			total[t] += x
 			events += k
 		}
 		totalEvents += events
 		out[si] = summarize(loss, events, e.tolerance, w.sketches[si])
+		if !out[si].finite() {
+			return nil, model.Errorf(model.EINVALID, "scenario %q: annual losses overflow (beyond %g): its magnitudes or frequency are far too large", s.id, math.MaxFloat64)
+		}
 	}
 	out[len(e.scenarios)] = summarize(total, totalEvents, e.tolerance, w.sketches[len(e.scenarios)])
-	return out
+	if !out[len(e.scenarios)].finite() {
+		return nil, model.Errorf(model.EINVALID, "the portfolio's annual losses overflow (beyond %g): magnitudes or frequencies are far too large", math.MaxFloat64)
+	}
+	return out, nil
 }
 
 // result assembles the Result of a finished run.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/scrutin/scrutin/internal/model"
@@ -423,5 +424,24 @@ func TestProgress(t *testing.T) {
 		}})
 	if calls != 6 || last != 5*BlockSize+1 {
 		t.Errorf("progress called %d times, last %d", calls, last)
+	}
+}
+
+// TestAbsurdInputsAreRefused: a model can be valid yet beyond simulation;
+// the run must fail with a clear EINVALID error, not hang or print Inf.
+func TestAbsurdInputsAreRefused(t *testing.T) {
+	for _, c := range []struct{ name, scenario, want string }{
+		{"too many events", `{id: s, name: S, actor: a, assets: [x], effect: integrity, frequency: 1e9, vulnerability: 1, magnitude: 1}`,
+			"loss events in one simulated year"},
+		{"overflow", `{id: s, name: S, actor: a, assets: [x], effect: integrity, frequency: 100, vulnerability: 1, magnitude: {lognormal90: [1e200, 1e300]}}`,
+			"overflow"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := mustModel(t, header+"actors: [{id: a, name: A}]\nscenarios:\n  - "+c.scenario+"\n")
+			_, err := Run(context.Background(), m, Options{Trials: 20000, Seed: 1})
+			if model.ErrorCode(err) != model.EINVALID || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want EINVALID with %q", err, c.want)
+			}
+		})
 	}
 }

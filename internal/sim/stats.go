@@ -84,6 +84,12 @@ func (a *moments) merge(b moments) {
 	}
 }
 
+// finite reports whether the moments are finite numbers. Their square
+// sums overflow first, so a finite M2 vouches for the rest.
+func (a moments) finite() bool {
+	return !math.IsInf(a.M2, 0) && !math.IsNaN(a.M2) && !math.IsInf(a.Mean, 0) && !math.IsNaN(a.Mean)
+}
+
 // sd is the sample standard deviation.
 func (a moments) sd() float64 {
 	if a.N < 2 {
