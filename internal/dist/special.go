@@ -5,8 +5,6 @@ import "math"
 // normCDF is Φ(x), the standard normal distribution function.
 func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 
-// normSF is 1 − Φ(x), accurate in the upper tail.
-func normSF(x float64) float64 { return 0.5 * math.Erfc(x/math.Sqrt2) }
 
 // normQuantile is Φ⁻¹(p).
 //

@@ -12,7 +12,6 @@ import (
 // Curve is a loss exceedance curve to chart.
 type Curve struct {
 	Points []sim.Point // P(annual loss > Loss), by increasing loss
-	PLoss  float64     // P(annual loss > 0)
 	Max    float64     // largest simulated loss
 	Trials int64
 	Limits []sim.TolerancePoint // tolerance limits to mark, if any

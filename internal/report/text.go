@@ -71,7 +71,7 @@ func Text(w io.Writer, m *model.Model, res *sim.Result) error {
 	fmt.Fprintln(bw)
 
 	fmt.Fprintf(bw, "Loss exceedance curve, all scenarios\n")
-	c := Curve{Points: p.Exceedance, PLoss: 1 - p.PNoLoss, Max: p.Stats.Max, Trials: res.Trials}
+	c := Curve{Points: p.Exceedance, Max: p.Stats.Max, Trials: res.Trials}
 	if p.Tolerance != nil {
 		c.Limits = p.Tolerance.Points
 	}
