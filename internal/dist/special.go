@@ -5,7 +5,6 @@ import "math"
 // normCDF is Φ(x), the standard normal distribution function.
 func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 
-
 // normQuantile is Φ⁻¹(p).
 //
 // Below 0.075 it evaluates the tail approximation on p itself: math.Erfcinv

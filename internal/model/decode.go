@@ -52,7 +52,7 @@ func Decode(file string, src []byte) (*Model, error) {
 		sortProblems(d.problems)
 		return nil, &ValidationError{Problems: d.problems}
 	}
-	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }) {
+	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }, d.locate) {
 		if d.underBad(p.Path) {
 			continue // already reported as a decoding problem
 		}

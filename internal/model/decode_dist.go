@@ -159,14 +159,25 @@ func (d *decoder) numberList(n ast.Node, path string, want int, what string) ([]
 	return out, all
 }
 
-// vulnerability decodes a probability, or {capability, resistance}.
+// vulnerability decodes a probability, {capability, resistance} or {tree}.
 func (d *decoder) vulnerability(n ast.Node, out *Vulnerability, path string) {
 	if es, ok := d.entries(n, path); ok {
-		fair := false
+		fair, tree := false, false
 		for _, e := range es {
-			if e.key == "capability" || e.key == "resistance" {
+			switch e.key {
+			case "capability", "resistance":
 				fair = true
+			case "tree":
+				tree = true
 			}
+		}
+		if tree && !fair {
+			var v struct {
+				Tree string `json:"tree" jsonschema:"required"`
+			}
+			d.value(n, vOf(&v), path, fieldRules{required: true})
+			out.Tree = v.Tree
+			return
 		}
 		if fair {
 			var v struct {

@@ -102,6 +102,9 @@ func (v Vulnerability) MarshalJSON() ([]byte, error) {
 	if v.Prob != nil {
 		return json.Marshal(v.Prob)
 	}
+	if v.Tree != "" {
+		return json.Marshal(map[string]string{"tree": v.Tree})
+	}
 	return json.Marshal(struct {
 		Capability *Dist `json:"capability,omitempty"`
 		Resistance *Dist `json:"resistance,omitempty"`

@@ -26,6 +26,7 @@ type Model struct {
 	Actors        []Actor          `json:"actors" jsonschema:"required,minItems=1"`
 	Controls      []Control        `json:"controls,omitempty"`
 	Scenarios     []Scenario       `json:"scenarios" jsonschema:"required,minItems=1"`
+	Trees         []Tree           `json:"trees,omitempty" jsonschema_description:"Attack-defence trees: how an actor could reach a goal and which defences (linked to controls) stop it"`
 }
 
 // TolerancePoint says: a probability above Probability that the annual loss
@@ -77,6 +78,10 @@ type Actor struct {
 	// Activity multiplies the threat-event rate of every scenario of this
 	// actor; it is drawn once per simulated year (default: the constant 1).
 	Activity *Dist `json:"activity,omitempty" jsonschema_description:"How busy the actor is in a given year: multiplies the frequency of all its scenarios (default 1)"`
+	// Skill is the actor's skill on the scale of attack-tree leaves' skill:
+	// when a scenario takes its vulnerability from a tree, steps that need
+	// more skill are out of this actor's reach.
+	Skill *float64 `json:"skill,omitempty" jsonschema:"minimum=0" jsonschema_description:"Skill on the scale of attack-tree leaves: steps needing more are out of reach"`
 }
 
 // Control statuses.
@@ -146,18 +151,81 @@ type Secondary struct {
 	Magnitude   Dist `json:"magnitude" jsonschema:"required"`
 }
 
-// Vulnerability is either a probability (Prob) or, FAIR style, a
+// Vulnerability is either a probability (Prob), or, FAIR style, a
 // capability against a resistance strength (Capability may be nil when the
-// scenario's actor has one).
+// scenario's actor has one), or the success probability of an attack tree's
+// goal given the controls in force (Tree).
 type Vulnerability struct {
 	Prob       *Dist
 	Capability *Dist
 	Resistance *Dist
+	Tree       string
 }
 
 // IsFAIR reports whether the vulnerability is given as capability against
 // resistance.
 func (v Vulnerability) IsFAIR() bool { return v.Resistance != nil }
+
+// Gates of attack-defence tree nodes.
+const (
+	GateAnd  = "and"
+	GateOr   = "or"
+	GateSand = "sand"
+)
+
+// Tree is an attack-defence tree: the root is the attacker's goal.
+type Tree struct {
+	ID          string   `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Name        string   `json:"name" jsonschema:"required,minLength=1"`
+	Description string   `json:"description,omitempty"`
+	Time        string   `json:"time,omitempty" jsonschema:"enum=parallel,enum=sequential" jsonschema_description:"How and gates combine times: parallel (the longest child, default) or sequential (the sum)"`
+	Root        TreeNode `json:"root" jsonschema:"required"`
+}
+
+// TreeNode is a node of an attack-defence tree. A node written with its id
+// alone refers to the node of that id defined elsewhere in the tree: one
+// shared node (the tree is then a DAG).
+//
+// The root and the children of attack nodes are attack nodes; the
+// countermeasures of an attack node are defences, and the countermeasures of
+// a defence are counter-attacks.
+type TreeNode struct {
+	ID          string     `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Name        string     `json:"name,omitempty" jsonschema_description:"Required where the node is defined; a node given by its id alone refers to the node defined elsewhere"`
+	Description string     `json:"description,omitempty"`
+	Gate        string     `json:"gate,omitempty" jsonschema:"enum=and,enum=or,enum=sand" jsonschema_description:"How the children combine; a node without a gate is a leaf (sand: in order; attack nodes only)"`
+	Children    []TreeNode `json:"children,omitempty"`
+	// Leaf attributes: of an attack step, its cost, probability of success,
+	// time and required skill; of a defence, the probability it stops the
+	// attack when in force (default 1) and what getting round it costs the
+	// attacker (absent: only counter-attacks get round it).
+	Cost        *float64 `json:"cost,omitempty" jsonschema:"minimum=0" jsonschema_description:"Attack leaf: cost of the step. Defence leaf: the attacker's cost to get round it"`
+	Probability *float64 `json:"probability,omitempty" jsonschema:"minimum=0,maximum=1" jsonschema_description:"Attack leaf: probability of success. Defence leaf: probability it stops the attack when in force (default 1)"`
+	Time        *float64 `json:"time,omitempty" jsonschema:"minimum=0" jsonschema_description:"Attack leaf: time the step takes"`
+	Skill       *float64 `json:"skill,omitempty" jsonschema:"minimum=0" jsonschema_description:"Attack leaf: skill the step needs"`
+	// Control links a defence to the model control that puts it in force;
+	// a defence without one is always in force.
+	Control         string     `json:"control,omitempty" jsonschema_description:"Defence: id of the control that puts it in force (none: always in force)"`
+	Countermeasures []TreeNode `json:"countermeasures,omitempty" jsonschema_description:"Nodes of the other role: defences against an attack node or counter-attacks against a defence"`
+}
+
+// IsRef reports whether the node only refers, by its id, to a node defined
+// elsewhere.
+func (n *TreeNode) IsRef() bool {
+	return n.Name == "" && n.Description == "" && n.Gate == "" && len(n.Children) == 0 &&
+		n.Cost == nil && n.Probability == nil && n.Time == nil && n.Skill == nil &&
+		n.Control == "" && len(n.Countermeasures) == 0
+}
+
+// TreeByID returns the tree with the given id, or nil.
+func (m *Model) TreeByID(id string) *Tree {
+	for i := range m.Trees {
+		if m.Trees[i].ID == id {
+			return &m.Trees[i]
+		}
+	}
+	return nil
+}
 
 // ScenarioByID returns the scenario with the given id, or nil.
 func (m *Model) ScenarioByID(id string) *Scenario {

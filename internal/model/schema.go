@@ -83,8 +83,12 @@ func (Vulnerability) JSONSchema() *jsonschema.Schema {
 	props.Set("resistance", &jsonschema.Schema{Ref: "#/$defs/Dist", Description: "resistance strength percentile, drawn once per year"})
 	fair := &jsonschema.Schema{Type: "object", Properties: props, Required: []string{"resistance"}, AdditionalProperties: jsonschema.FalseSchema}
 	allowExtensions(fair)
+	treeProps := jsonschema.NewProperties()
+	treeProps.Set("tree", &jsonschema.Schema{Type: "string", Description: "id of an attack-defence tree: its goal's success probability given the controls in force"})
+	tree := &jsonschema.Schema{Type: "object", Properties: treeProps, Required: []string{"tree"}, AdditionalProperties: jsonschema.FalseSchema}
+	allowExtensions(tree)
 	return &jsonschema.Schema{
-		Description: "P(a threat event becomes a loss event): a probability, or {capability, resistance} FAIR style.",
-		AnyOf:       []*jsonschema.Schema{{Ref: "#/$defs/Dist"}, fair},
+		Description: "P(a threat event becomes a loss event): a probability, {capability, resistance} FAIR style, or {tree: ID}.",
+		AnyOf:       []*jsonschema.Schema{{Ref: "#/$defs/Dist"}, fair, tree},
 	}
 }

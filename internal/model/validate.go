@@ -14,14 +14,14 @@ import (
 // value at fault. It also resolves qualitative labels to PERT distributions,
 // so a model that passes is ready to simulate.
 func Validate(m *Model) []Problem {
-	return validate(m, nil)
+	return validate(m, nil, nil)
 }
 
 // validate is Validate for Decode, which says through unread which values
 // it could not read (so that references to them are not reported as
 // unknown).
-func validate(m *Model, unread func(path string) bool) []Problem {
-	c := &checker{m: m, unread: unread}
+func validate(m *Model, unread func(path string) bool, locate func(path string) Pos) []Problem {
+	c := &checker{m: m, unread: unread, locate: locate}
 	c.model()
 	return c.problems
 }
@@ -31,6 +31,17 @@ type checker struct {
 	problems []Problem
 	tables   map[string]map[string]Dist
 	unread   func(path string) bool // nil, or whether the decoder could not read a value
+	locate   func(path string) Pos  // nil, or where a value is in the source
+}
+
+// where names the place of path for a message: its line when known.
+func (c *checker) where(path string) string {
+	if c.locate != nil {
+		if p := c.locate(path); p.Line > 0 {
+			return fmt.Sprintf("line %d", p.Line)
+		}
+	}
+	return path
 }
 
 func (c *checker) add(path, format string, args ...any) {
@@ -53,7 +64,8 @@ func (c *checker) model() {
 	orgs := c.ids("organizations", len(m.Organizations), func(i int) string { return m.Organizations[i].ID })
 	assets := c.ids("assets", len(m.Assets), func(i int) string { return m.Assets[i].ID })
 	actors := c.ids("actors", len(m.Actors), func(i int) string { return m.Actors[i].ID })
-	c.ids("controls", len(m.Controls), func(i int) string { return m.Controls[i].ID })
+	controls := c.ids("controls", len(m.Controls), func(i int) string { return m.Controls[i].ID })
+	trees := c.ids("trees", len(m.Trees), func(i int) string { return m.Trees[i].ID })
 	scenarios := c.ids("scenarios", len(m.Scenarios), func(i int) string { return m.Scenarios[i].ID })
 
 	for i, a := range m.Assets {
@@ -73,7 +85,10 @@ func (c *checker) model() {
 		c.control(i, scenarios)
 	}
 	for i := range m.Scenarios {
-		c.scenario(i, actors, assets)
+		c.scenario(i, actors, assets, trees)
+	}
+	for i := range m.Trees {
+		c.tree(i, controls)
 	}
 	c.tolerance()
 }
@@ -163,7 +178,7 @@ func (c *checker) control(i int, scenarios map[string]bool) {
 	}
 }
 
-func (c *checker) scenario(i int, actors, assets map[string]bool) {
+func (c *checker) scenario(i int, actors, assets, trees map[string]bool) {
 	s := &c.m.Scenarios[i]
 	p := fmt.Sprintf("scenarios[%d]", i)
 	c.ref(p+".actor", "actor", s.Actor, actors)
@@ -187,6 +202,11 @@ func (c *checker) scenario(i int, actors, assets map[string]bool) {
 			c.dist(v.Capability, p+".vulnerability.capability", TableVulnerability, Probability)
 		} else if a := c.m.ActorByID(s.Actor); a != nil && a.Capability == nil {
 			c.add(p+".vulnerability", "a resistance needs a capability: give vulnerability.capability, or a capability to actor %q", s.Actor)
+		}
+	case v.Tree != "":
+		c.ref(p+".vulnerability.tree", "tree", v.Tree, trees)
+		if t := c.m.TreeByID(v.Tree); t != nil && trees[v.Tree] && !treeHasProbabilities(t) {
+			c.add(p+".vulnerability.tree", "tree %q gives its attack leaves no probability of success, which a vulnerability needs", v.Tree)
 		}
 	}
 	c.dist(&s.Magnitude, p+".magnitude", TableMagnitude, NonNegative)

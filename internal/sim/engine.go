@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/scrutin/scrutin/internal/adtree"
 	"github.com/scrutin/scrutin/internal/dist"
 	"github.com/scrutin/scrutin/internal/model"
 )
@@ -57,8 +58,9 @@ func compile(m *model.Model, seed uint64, inForce []string) (*engine, error) {
 	for _, t := range m.Tolerance {
 		e.tolerance = append(e.tolerance, t.Loss)
 	}
+	trees := treeProbabilities{m: m, inForce: inForce, cache: map[string]float64{}}
 	for i := range m.Scenarios {
-		s, err := compileScenario(m, &m.Scenarios[i], seed, actorIndex)
+		s, err := compileScenario(m, &m.Scenarios[i], seed, actorIndex, &trees)
 		if err != nil {
 			return nil, fmt.Errorf("scenario %q: %w", m.Scenarios[i].ID, err)
 		}
@@ -95,7 +97,44 @@ func mul(dst *float64, f *float64) {
 	}
 }
 
-func compileScenario(m *model.Model, ms *model.Scenario, seed uint64, actorIndex map[string]int) (scenario, error) {
+// treeProbabilities computes, once per tree and attacker skill, the
+// success probability of a tree's goal with the controls in force.
+type treeProbabilities struct {
+	m       *model.Model
+	inForce []string
+	cache   map[string]float64
+}
+
+func (tp *treeProbabilities) get(id string, skill *float64) (float64, error) {
+	key := id
+	var maxSkill float64
+	if skill != nil {
+		maxSkill = *skill
+		key = fmt.Sprintf("%s@%g", id, maxSkill)
+	}
+	if p, ok := tp.cache[key]; ok {
+		return p, nil
+	}
+	mt := tp.m.TreeByID(id)
+	if mt == nil {
+		return 0, fmt.Errorf("unknown tree %q", id)
+	}
+	on := map[string]bool{}
+	for _, c := range tp.inForce {
+		on[c] = true
+	}
+	p, err := adtree.SuccessProbability(adtree.FromModel(mt), adtree.Context{
+		InForce:  func(c string) bool { return on[c] },
+		MaxSkill: maxSkill,
+	})
+	if err != nil {
+		return 0, err
+	}
+	tp.cache[key] = p
+	return p, nil
+}
+
+func compileScenario(m *model.Model, ms *model.Scenario, seed uint64, actorIndex map[string]int, trees *treeProbabilities) (scenario, error) {
 	s := scenario{id: ms.ID, key: streamKey(seed, "scenario", ms.ID), actor: -1,
 		mFreq: 1, mVuln: 1, mMag: 1, mSecProb: 1, mSecMag: 1}
 	if i, ok := actorIndex[ms.Actor]; ok {
@@ -118,6 +157,16 @@ func compileScenario(m *model.Model, ms *model.Scenario, seed uint64, actorIndex
 	switch {
 	case v.Prob != nil:
 		s.vuln = build("vulnerability", v.Prob, model.Probability)
+	case v.Tree != "":
+		var skill *float64
+		if a := m.ActorByID(ms.Actor); a != nil {
+			skill = a.Skill
+		}
+		p, err := trees.get(v.Tree, skill)
+		if err != nil {
+			return s, fmt.Errorf("vulnerability: %w", err)
+		}
+		s.vuln = dist.Constant(p)
 	case v.Resistance != nil:
 		s.resistance = build("vulnerability.resistance", v.Resistance, model.Probability)
 		capability := v.Capability

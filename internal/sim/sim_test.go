@@ -445,3 +445,39 @@ func TestAbsurdInputsAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestTreeVulnerability: a scenario takes its vulnerability from an attack
+// tree, so switching on a control that is a defence changes the risk.
+func TestTreeVulnerability(t *testing.T) {
+	src := header + `actors: [{id: a, name: A}, {id: weak, name: W, skill: 1}]
+controls:
+  - {id: keys, name: Keys, status: proposed, effects: [{scenario: s, magnitude: 1}]}
+scenarios:
+  - {id: s, name: S, actor: a, assets: [x], effect: confidentiality, frequency: 4, vulnerability: {tree: leak}, magnitude: 100}
+  - {id: w, name: W, actor: weak, assets: [x], effect: confidentiality, frequency: 4, vulnerability: {tree: leak}, magnitude: 100}
+trees:
+  - id: leak
+    name: Leak
+    root:
+      id: leak
+      name: Leak
+      gate: or
+      children:
+        - id: phish
+          name: Phish
+          probability: 0.3
+          skill: 1
+          countermeasures: [{id: k, name: Keys, control: keys, probability: 0.9}]
+        - {id: insider, name: Insider, probability: 0.1, skill: 2}
+`
+	m := mustModel(t, src)
+	off := mustRun(t, m, Options{Trials: 200_000, Seed: 1})
+	on := mustRun(t, m, Options{Trials: 200_000, Seed: 1, Controls: []string{"keys"}})
+	pOff := 1 - (1-0.3)*(1-0.1)
+	pOn := 1 - (1-0.3*0.1)*(1-0.1)
+	n := 200_000.0
+	within(t, "events without keys", off.Scenarios[0].LossEventsPerYear, 4*pOff, math.Sqrt(4*pOff/n), 4)
+	within(t, "events with keys", on.Scenarios[0].LossEventsPerYear, 4*pOn, math.Sqrt(4*pOn/n), 4)
+	// The weak actor (skill 1) cannot bribe the insider (skill 2).
+	within(t, "weak actor events", off.Scenarios[1].LossEventsPerYear, 4*0.3, math.Sqrt(4*0.3/n), 4)
+}
