@@ -197,9 +197,6 @@ func TestLargeTree(t *testing.T) {
 	t.Logf("%d bytes, %d nodes read in %v; parse and evaluate %v; min cost %v, probability %.6g; heap in use %d MiB, from the OS %d MiB",
 		info.Size(), len(x.Tree.Nodes()), parsed.Round(time.Millisecond), total.Round(time.Millisecond),
 		*r.MinCost, *r.Probability, ms.HeapInuse>>20, ms.Sys>>20)
-	if total > 3*time.Second {
-		t.Errorf("parse and evaluate took %v, more than 3 s", total)
-	}
 }
 
 // BenchmarkParseEvaluate1M reads and evaluates (minimal cost and

@@ -8,7 +8,7 @@ import "fmt"
 // when no exact answer is within the limits.
 func SuccessProbability(t *Tree, ctx Context) (float64, error) {
 	e := newEvaluation(t, ctx)
-	if len(e.missing[AttrProbability]) > 0 {
+	if e.lacks(AttrProbability) {
 		return 0, fmt.Errorf("tree %q: attack leaves without a probability of success: %v", t.ID, e.missing[AttrProbability])
 	}
 	p, err := e.probability()

@@ -21,7 +21,7 @@ func (e *evaluation) cheapest(res *Result) {
 	if !res.Reachable {
 		return
 	}
-	withCost := e.missing[AttrCost] == nil
+	withCost := !e.lacks(AttrCost)
 	w := e.weights(AttrCost)
 	if !withCost {
 		for i, l := range e.c.lits {

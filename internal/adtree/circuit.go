@@ -68,6 +68,11 @@ type circuit struct {
 	root  int32
 	// origin[g] is the tree node of gate g, nil for literals and constants.
 	origin []*Node
+	// nodes counts the tree's distinct nodes; defences lists its defence
+	// leaves in the order compiled.
+	nodes    int
+	defences []*Node
+	reach    []int32 // cache of reachable()
 }
 
 const (
@@ -79,18 +84,12 @@ const (
 // defence out of force or an out-of-reach leaf disappears.
 func compile(t *Tree, ctx Context) *circuit {
 	c := &circuit{gates: []gate{{op: opFalse}, {op: opTrue}}, origin: []*Node{nil, nil}}
-	litIndex := map[literal]int32{}
+	// Each node is compiled once, so each literal is made once.
 	lit := func(kind litKind, n *Node) int32 {
-		l := literal{kind, n}
-		if g, ok := litIndex[l]; ok {
-			return g
-		}
-		c.lits = append(c.lits, l)
+		c.lits = append(c.lits, literal{kind, n})
 		c.gates = append(c.gates, gate{op: opLit, lit: int32(len(c.lits) - 1)})
 		c.origin = append(c.origin, nil)
-		g := int32(len(c.gates) - 1)
-		litIndex[l] = g
-		return g
+		return int32(len(c.gates) - 1)
 	}
 	add := func(o op, kids []int32, n *Node) int32 {
 		// Fold constants: and/sand drop trues and die on a false; or drops
@@ -119,7 +118,7 @@ func compile(t *Tree, ctx Context) *circuit {
 		c.origin = append(c.origin, n)
 		return int32(len(c.gates) - 1)
 	}
-	done := map[*Node]int32{}
+	done := make(map[*Node]int32, 1024)
 	// Post-order without recursion, so that deep trees cannot overflow.
 	type frame struct {
 		n        *Node
@@ -148,8 +147,12 @@ func compile(t *Tree, ctx Context) *circuit {
 		}
 		stack = stack[:len(stack)-1]
 		done[f.n] = c.node(f.n, ctx, done, lit, add)
+		if f.n.Role == Defence && f.n.Gate == Leaf {
+			c.defences = append(c.defences, f.n)
+		}
 	}
 	c.root = done[t.Root]
+	c.nodes = len(done)
 	return c
 }
 
@@ -164,8 +167,8 @@ func (c *circuit) node(n *Node, ctx Context, done map[*Node]int32,
 	if n.Role == Attack {
 		switch n.Gate {
 		case Leaf:
-			if ctx.MaxSkill > 0 && n.Has&AttrSkill != 0 && n.Skill > ctx.MaxSkill {
-				ref = gFalse // beyond this attacker
+			if impossible(n) || ctx.MaxSkill > 0 && n.Has&AttrSkill != 0 && n.Skill > ctx.MaxSkill {
+				ref = gFalse // out of reach, or beyond this attacker
 			} else {
 				ref = lit(litAttack, n)
 			}
@@ -233,8 +236,24 @@ func (c *circuit) readOnce() bool {
 	return true
 }
 
-// reachable lists the gates reachable from the root, children first.
+// impossible reports whether an attack step cannot be done at all: an
+// infinite cost, time or skill (as ADTool writes "Infinity").
+func impossible(n *Node) bool {
+	return n.Has&AttrCost != 0 && math.IsInf(n.Cost, 1) ||
+		n.Has&AttrTime != 0 && math.IsInf(n.Time, 1) ||
+		n.Has&AttrSkill != 0 && math.IsInf(n.Skill, 1)
+}
+
+// reachable lists the gates reachable from the root, children first (the
+// list is computed once and shared: do not modify it).
 func (c *circuit) reachable() []int32 {
+	if c.reach == nil {
+		c.reach = c.walk()
+	}
+	return c.reach
+}
+
+func (c *circuit) walk() []int32 {
 	seen := make([]bool, len(c.gates))
 	var out []int32
 	type frame struct {

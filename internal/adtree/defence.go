@@ -6,19 +6,18 @@ import "fmt"
 // success without it and with it, the other defences as the context has
 // them.
 func (e *evaluation) defences(res *Result) {
-	nodes := e.t.Nodes()
-	var leaves []*Node
-	for _, n := range nodes {
+	if len(e.c.defences) == 0 {
+		return
+	}
+	if e.c.nodes > maxDefenceNodes || len(e.c.defences) > maxDefenceLeaves {
+		res.Notes = append(res.Notes, fmt.Sprintf("defences: not weighed one by one on a tree of %d nodes and %d defences", e.c.nodes, len(e.c.defences)))
+		return
+	}
+	var leaves []*Node // in the tree's depth-first order
+	for _, n := range e.t.Nodes() {
 		if n.Role == Defence && n.Gate == Leaf {
 			leaves = append(leaves, n)
 		}
-	}
-	if len(leaves) == 0 {
-		return
-	}
-	if len(nodes) > maxDefenceNodes || len(leaves) > maxDefenceLeaves {
-		res.Notes = append(res.Notes, fmt.Sprintf("defences: not weighed one by one on a tree of %d nodes and %d defences", len(nodes), len(leaves)))
-		return
 	}
 	outOfReach := false
 	for _, d := range leaves {
@@ -34,8 +33,8 @@ func (e *evaluation) defences(res *Result) {
 			// Which leaves are in play, and so which figures can be given,
 			// depends on the defence: judge it on this evaluation, as
 			// Evaluate would with the defence so forced.
-			withCost := ev.missing[AttrCost] == nil
-			withProb := ev.missing[AttrProbability] == nil
+			withCost := !ev.lacks(AttrCost)
+			withProb := !ev.lacks(AttrProbability)
 			var cost, prob *float64
 			if withCost {
 				if x, err := ev.minCost(); err == nil {

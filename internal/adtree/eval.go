@@ -59,11 +59,12 @@ type DefenceValue struct {
 
 // Limits of the exact methods on shared nodes.
 const (
-	maxParetoLeaves   = 20      // Pareto front by enumeration of attack sets
-	maxParetoPoints   = 20000   // Pareto points kept at one gate
-	maxDefenceNodes   = 200_000 // weigh defences only on trees this size
-	maxDefenceLeaves  = 200
-	maxCheapestExpand = 200_000 // search steps for the k cheapest attacks
+	maxParetoLeaves     = 20      // Pareto front by enumeration of attack sets
+	maxParetoTreeLeaves = 100_000 // Pareto front bottom-up on trees
+	maxParetoPoints     = 20000   // Pareto points kept at one gate
+	maxDefenceNodes     = 200_000 // weigh defences only on trees this size
+	maxDefenceLeaves    = 200
+	maxCheapestExpand   = 200_000 // search steps for the k cheapest attacks
 )
 
 func ptr(x float64) *float64 { return &x }
@@ -93,17 +94,18 @@ func evaluate(t *Tree, ctx Context, forceShared bool) *Result {
 
 // evaluation holds a compiled circuit and what is known of its literals.
 type evaluation struct {
-	t       *Tree
-	ctx     Context
-	c       *circuit
-	missing map[Attr][]string // attack leaves lacking each attribute
-	nAttack int               // attack leaves in play
-	attack  []int32           // their literals
-	shared  bool
+	t        *Tree
+	ctx      Context
+	c        *circuit
+	missing  map[Attr][]string // the first attack leaves lacking each attribute
+	nMissing map[Attr]int      // how many lack it
+	nAttack  int               // attack leaves in play
+	attack   []int32           // their literals
+	shared   bool
 }
 
 func newEvaluation(t *Tree, ctx Context) *evaluation {
-	e := &evaluation{t: t, ctx: ctx, c: compile(t, ctx), missing: map[Attr][]string{}}
+	e := &evaluation{t: t, ctx: ctx, c: compile(t, ctx), missing: map[Attr][]string{}, nMissing: map[Attr]int{}}
 	e.shared = !e.c.readOnce()
 	for _, g := range e.c.reachable() {
 		gt := e.c.gates[g]
@@ -118,7 +120,10 @@ func newEvaluation(t *Tree, ctx Context) *evaluation {
 		e.attack = append(e.attack, gt.lit)
 		for _, a := range []Attr{AttrCost, AttrProbability, AttrTime, AttrSkill} {
 			if l.node.Has&a == 0 {
-				e.missing[a] = append(e.missing[a], l.node.ID)
+				if e.nMissing[a] < 5 {
+					e.missing[a] = append(e.missing[a], l.node.ID)
+				}
+				e.nMissing[a]++
 			}
 		}
 	}
@@ -140,19 +145,22 @@ func attrName(a Attr) string {
 // has reports whether every attack leaf in play has attribute a; the
 // figure is left out (with a note) otherwise.
 func (e *evaluation) has(a Attr, res *Result) bool {
-	m := e.missing[a]
-	if len(m) == 0 {
+	n := e.nMissing[a]
+	if n == 0 {
 		return true
 	}
-	if res != nil && len(m) < e.nAttack {
-		list := m
-		if len(list) > 5 {
-			list = append(list[:5:5], fmt.Sprintf("and %d more", len(m)-5))
+	if res != nil && n < e.nAttack {
+		list := e.missing[a]
+		if n > len(list) {
+			list = append(list[:len(list):len(list)], fmt.Sprintf("and %d more", n-len(list)))
 		}
 		res.Notes = append(res.Notes, fmt.Sprintf("no %s: attack leaves without one: %s", attrName(a), strings.Join(list, ", ")))
 	}
 	return false
 }
+
+// lacks reports whether some attack leaf in play lacks attribute a.
+func (e *evaluation) lacks(a Attr) bool { return e.nMissing[a] > 0 }
 
 // weights returns, per literal, the value of attribute a in the
 // deterministic (attacker's choice) reading: defences in force work, and

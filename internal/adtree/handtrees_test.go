@@ -337,23 +337,21 @@ func handCases() []handCase {
 		defences: map[string]handDefence{"wall": {none, 30, 0.6, 0.2, true}},
 	})
 
-	// Infinite costs. OR(a, b), a costs +Inf (p 0.9), b 30/0.1: cost 30,
-	// {b} the only attack listed, P = 1 − 0.1·0.9 = 0.91; the front has no
-	// point of infinite cost (which also could not be encoded as JSON).
-	// AND(a, b): no attack of finite cost; P = 0.09; the front is the idle
-	// attack alone.
+	// Infinite costs: a step of infinite cost cannot be done at all (as
+	// ADTool's "Infinity"). OR(a, b), a costs +Inf (p 0.9), b 30/0.1: cost
+	// 30, {b} the only attack, P = 0.1. AND(a, b): the goal is out of reach.
 	// A wall with an infinite bypass cost cannot be bypassed.
 	cs = append(cs, handCase{
 		name: "infinite cost under or",
 		tree: &Tree{ID: "inf-or", Root: handGate(Or, "goal", handLeaf("a", math.Inf(1), 0.9), handLeaf("b", 30, 0.1))},
-		cost: 30, skill: none, time: none, prob: 0.91, reachable: true,
+		cost: 30, skill: none, time: none, prob: 0.1, reachable: true,
 		pareto:   []ParetoPoint{{30, 0.1}},
 		cheapest: []handAttack{{30, "b"}},
 	}, handCase{
 		name: "infinite cost under and",
 		tree: &Tree{ID: "inf-and", Root: handGate(And, "goal", handLeaf("a", math.Inf(1), 0.9), handLeaf("b", 30, 0.1))},
-		cost: none, skill: none, time: none, prob: 0.09, reachable: true,
-		pareto: []ParetoPoint{{0, 0}},
+		cost: none, skill: none, time: none, prob: 0, reachable: false,
+		notes: []string{"no attack reaches the goal"},
 	}, handCase{
 		name: "infinite bypass cost",
 		tree: &Tree{ID: "inf-bypass", Root: handCounter(handLeaf("a", 10, 0.5), handBypass(handDef("wall", "", 1), math.Inf(1)))},

@@ -18,14 +18,17 @@ const maxParetoWork = 1 << 27
 // of attack leaves the attacker may attempt: bottom-up on trees, by
 // enumeration of the attack sets on shared nodes.
 func (e *evaluation) pareto(res *Result) {
-	if e.missing[AttrCost] != nil || e.missing[AttrProbability] != nil || e.nAttack == 0 {
+	if e.lacks(AttrCost) || e.lacks(AttrProbability) || e.nAttack == 0 {
 		return
 	}
 	var front []ParetoPoint
 	var err error
-	if e.shared {
+	switch {
+	case e.nAttack > maxParetoTreeLeaves:
+		err = fmt.Errorf("%d attack leaves; the front is computed up to %d", e.nAttack, maxParetoTreeLeaves)
+	case e.shared:
 		front, err = e.paretoEnumerate()
-	} else {
+	default:
 		front, err = e.paretoTree()
 	}
 	if err != nil {

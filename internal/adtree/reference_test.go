@@ -71,7 +71,13 @@ func refStop(n *Node) float64 {
 	return 1
 }
 
+// refInReach: a step is out of reach when it needs more skill than the
+// attacker has, or when its cost, time or skill is infinite (cannot be done).
 func refInReach(ctx Context, n *Node) bool {
+	inf := func(a Attr, v float64) bool { return n.Has&a != 0 && math.IsInf(v, 1) }
+	if inf(AttrCost, n.Cost) || inf(AttrTime, n.Time) || inf(AttrSkill, n.Skill) {
+		return false
+	}
 	return !(ctx.MaxSkill > 0 && n.Has&AttrSkill != 0 && n.Skill > ctx.MaxSkill)
 }
 
