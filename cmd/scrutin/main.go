@@ -127,7 +127,8 @@ Start with the built-in example:  scrutin run`,
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(e), newValidateCmd(e), newSchemaCmd(e), newVersionCmd(e), newTreeCmd(e))
+	root.AddCommand(newRunCmd(e), newValidateCmd(e), newSchemaCmd(e), newVersionCmd(e), newTreeCmd(e),
+		newAttackCmd(e), newIngestCmd(e), newPhishingCmd(e))
 	return root
 }
 
