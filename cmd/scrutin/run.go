@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
 
+	"github.com/scrutin/scrutin/internal/evidence"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/report"
 	"github.com/scrutin/scrutin/internal/sim"
@@ -33,6 +35,7 @@ type runOptions struct {
 	with      []string
 	without   []string
 	workers   int
+	evidence  []string
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -67,6 +70,7 @@ input. The same model, seed and trials give the same result on any machine.`,
 	f.StringSliceVar(&o.with, "with", nil, "switch these controls on for a what-if run (ids, repeatable or comma-separated)")
 	f.StringSliceVar(&o.without, "without", nil, "switch these controls off for a what-if run")
 	f.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores; never changes the result)")
+	f.StringSliceVar(&o.evidence, "evidence", nil, "evidence files (written by scrutin ingest or scrutin phishing) that the model's evidence: section counts from")
 	return cmd
 }
 
@@ -85,6 +89,15 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 		return err
 	}
 	inForce, err := m.InForce(o.with, o.without)
+	if err != nil {
+		return err
+	}
+	files, err := readEvidence(o.evidence)
+	if err != nil {
+		return err
+	}
+	prior := m
+	m, updates, err := evidence.Calibrate(m, files)
 	if err != nil {
 		return err
 	}
@@ -109,7 +122,7 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := render(&buf, o.format, m, res); err != nil {
+	if err := render(&buf, o.format, prior, res, updates); err != nil {
 		return err
 	}
 	if o.out != "" {
@@ -119,12 +132,30 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 	return err
 }
 
-func render(w io.Writer, format string, m *model.Model, res *sim.Result) error {
+func render(w io.Writer, format string, m *model.Model, res *sim.Result, updates []evidence.Update) error {
 	switch format {
 	case "json":
-		return report.JSON(w, res)
+		return report.JSON(w, report.WithCalibration(res, updates))
 	case "csv":
 		return report.CSV(w, res)
 	}
-	return report.Text(w, m, res)
+	return report.Text(w, m, res, updates)
+}
+
+// readEvidence reads the evidence files of --evidence.
+func readEvidence(paths []string) ([]*evidence.EvidenceFile, error) {
+	var files []*evidence.EvidenceFile
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, model.Errorf(model.EINVALID, "cannot read evidence %s: %v", p, unwrapPath(err))
+		}
+		ef, err := evidence.ReadEvidenceFile(p, f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, ef)
+	}
+	return files, nil
 }

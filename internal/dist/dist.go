@@ -75,6 +75,11 @@ func New(d model.Dist, dom model.Domain) (Dist, error) {
 			return nil, err
 		}
 		return NewBeta(p[0], p[1], 0, 1)
+	case model.Gamma:
+		if err := need(2); err != nil {
+			return nil, err
+		}
+		return NewGamma(p[0], p[1])
 	case model.Normal:
 		if err := need(2); err != nil {
 			return nil, err

@@ -173,6 +173,29 @@ func truncNormalCase(mu, sd float64, dom model.Domain) distCase {
 		pdf: func(x float64) float64 { return w(x) / m0 }, pdfHi: top}
 }
 
+// gammaCase is Gamma(shape k, rate r): mean k/r, variance k/r², fourth
+// central moment 3k(k+2)/r⁴.
+func gammaCase(k, r float64) distCase {
+	c := distCase{name: fmt.Sprintf("gamma[%g,%g]", k, r),
+		d: model.Dist{Kind: model.Gamma, Params: []float64{k, r}}, dom: model.NonNegative,
+		mean: k / r, variance: k / (r * r), mu4: 3 * k * (k + 2) / (r * r * r * r),
+		lo: 0, hi: math.Inf(1)}
+	if k >= 1 {
+		lg, _ := math.Lgamma(k)
+		c.pdf = func(x float64) float64 {
+			if x <= 0 {
+				if k == 1 {
+					return r
+				}
+				return 0
+			}
+			return math.Exp(k*math.Log(r) + (k-1)*math.Log(x) - r*x - lg)
+		}
+		c.pdfHi = (k + 40*math.Sqrt(k) + 40) / r
+	}
+	return c
+}
+
 func betaFamilyCase(a, b float64) distCase {
 	return betaCase(fmt.Sprintf("beta[%g,%g]", a, b),
 		model.Dist{Kind: model.Beta, Params: []float64{a, b}}, model.Probability, a, b, 0, 1)
@@ -214,6 +237,10 @@ func familyCases() []distCase {
 		truncNormalCase(0.5, 2, pr),    // 20 % kept, around the mean: inversion
 		truncNormalCase(1.5, 0.2, pr),  // lower tail of the normal, both bounds
 		truncNormalCase(-0.2, 0.1, pr), // upper tail of the normal, both bounds
+		gammaCase(3.3, 1.1),            // a calibrated frequency
+		gammaCase(1, 2),                // exponential
+		gammaCase(0.4, 0.5),            // shape below 1: boosted sampling
+		gammaCase(250, 40),             // much evidence: near normal
 	}
 }
 

@@ -18,16 +18,16 @@ const (
 
 // Categories of attack events.
 const (
-	CategoryScan         = "scan"          // reconnaissance, port and vulnerability scanning
-	CategoryBruteForce   = "brute-force"   // password guessing and spraying
-	CategoryExploit      = "exploit"       // exploitation and injection attempts
-	CategoryMalware      = "malware"       // malware delivery or execution
-	CategoryC2           = "c2"            // command and control traffic
-	CategoryExfiltration = "exfiltration"  // data leaving
-	CategoryPhishing     = "phishing"      // phishing delivery or lures
-	CategoryDoS          = "dos"           // denial of service
-	CategoryIOC          = "ioc"           // traffic to or from a known indicator, nothing more specific
-	CategoryPolicy       = "policy"        // policy violations and anomalies
+	CategoryScan         = "scan"         // reconnaissance, port and vulnerability scanning
+	CategoryBruteForce   = "brute-force"  // password guessing and spraying
+	CategoryExploit      = "exploit"      // exploitation and injection attempts
+	CategoryMalware      = "malware"      // malware delivery or execution
+	CategoryC2           = "c2"           // command and control traffic
+	CategoryExfiltration = "exfiltration" // data leaving
+	CategoryPhishing     = "phishing"     // phishing delivery or lures
+	CategoryDoS          = "dos"          // denial of service
+	CategoryIOC          = "ioc"          // traffic to or from a known indicator, nothing more specific
+	CategoryPolicy       = "policy"       // policy violations and anomalies
 )
 
 // Event is one normalised attack event (DESIGN.md section 4).

@@ -12,7 +12,7 @@ import (
 
 // distKeys are the keys that name a distribution family, in table order.
 var distKeys = []string{string(PERT), string(Lognormal90), string(Lognormal), string(Uniform),
-	string(Triangular), string(Beta), string(Normal), string(Label)}
+	string(Triangular), string(Beta), string(Normal), string(Gamma), string(Label)}
 
 const distHint = "a number or a distribution such as {pert: [min, mode, max]}"
 

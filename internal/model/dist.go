@@ -18,6 +18,7 @@ const (
 	Triangular  DistKind = "triangular"  // Params: [min, mode, max]
 	Beta        DistKind = "beta"        // Params: [alpha, beta]
 	Normal      DistKind = "normal"      // Params: [mean, sd]; truncated to the quantity's domain
+	Gamma       DistKind = "gamma"       // Params: [shape, rate] (mean shape/rate); what calibration gives frequencies
 	Label       DistKind = "label"       // Label: a qualitative label, resolved to a PERT
 )
 
@@ -25,12 +26,12 @@ const (
 const DefaultPERTLambda = 4
 
 // distArity is the number of parameters of each family written as a list.
-var distArity = map[DistKind]int{PERT: 3, Lognormal90: 2, Uniform: 2, Triangular: 3, Beta: 2, Normal: 2}
+var distArity = map[DistKind]int{PERT: 3, Lognormal90: 2, Uniform: 2, Triangular: 3, Beta: 2, Normal: 2, Gamma: 2}
 
 // distParamNames names the list parameters of each family, for messages.
 var distParamNames = map[DistKind]string{
 	PERT: "[min, mode, max]", Lognormal90: "[p5, p95]", Uniform: "[a, b]",
-	Triangular: "[min, mode, max]", Beta: "[alpha, beta]", Normal: "[mean, sd]",
+	Triangular: "[min, mode, max]", Beta: "[alpha, beta]", Normal: "[mean, sd]", Gamma: "[shape, rate]",
 }
 
 // Dist is an uncertain quantity as written in a model: a constant, a

@@ -27,6 +27,7 @@ type Model struct {
 	Controls      []Control        `json:"controls,omitempty"`
 	Scenarios     []Scenario       `json:"scenarios" jsonschema:"required,minItems=1"`
 	Trees         []Tree           `json:"trees,omitempty" jsonschema_description:"Attack-defence trees: how an actor could reach a goal and which defences (linked to controls) stop it"`
+	Evidence      []Evidence       `json:"evidence,omitempty" jsonschema_description:"Observations that update scenarios' frequencies and vulnerabilities (Bayesian calibration)"`
 }
 
 // TolerancePoint says: a probability above Probability that the annual loss
@@ -255,4 +256,45 @@ func (m *Model) ControlByID(id string) *Control {
 		}
 	}
 	return nil
+}
+
+// Calibrated parameters.
+const (
+	ParamFrequency     = "frequency"
+	ParamVulnerability = "vulnerability"
+)
+
+// Evidence is an observation that updates one parameter of a scenario:
+// threat events over an exposure update its frequency (Gamma–Poisson);
+// successes out of attempts update its vulnerability (Beta–Binomial). The
+// numbers are given, or counted by Match in the evidence files a run is
+// given (what `scrutin ingest` and `scrutin phishing` write).
+type Evidence struct {
+	ID          string `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Scenario    string `json:"scenario" jsonschema:"required"`
+	Parameter   string `json:"parameter" jsonschema:"required,enum=frequency,enum=vulnerability" jsonschema_description:"frequency: threat events over an exposure; vulnerability: successes out of attempts"`
+	Source      string `json:"source,omitempty" jsonschema_description:"Where the observation comes from"`
+	Description string `json:"description,omitempty"`
+	// Frequency evidence: threat events observed over an exposure in years.
+	Events   *float64 `json:"events,omitempty" jsonschema:"minimum=0" jsonschema_description:"Threat events observed (frequency)"`
+	Exposure *float64 `json:"exposure,omitempty" jsonschema:"minimum=0" jsonschema_description:"Years observed (frequency); with match, default: the evidence file's time span"`
+	// Vulnerability evidence: successes out of attempts.
+	Successes *float64       `json:"successes,omitempty" jsonschema:"minimum=0" jsonschema_description:"Threat events that became loss events (vulnerability)"`
+	Attempts  *float64       `json:"attempts,omitempty" jsonschema:"minimum=0" jsonschema_description:"Threat events observed (vulnerability)"`
+	Match     *EvidenceMatch `json:"match,omitempty" jsonschema_description:"Count the numbers from the evidence files given to scrutin run --evidence"`
+}
+
+// EvidenceMatch selects what to count in evidence files. For telemetry,
+// the events whose fields equal every field given (for vulnerability,
+// successes are those of outcome succeeded among them); for phishing, the
+// recipients who reached Phishing (attempts: the e-mails sent).
+type EvidenceMatch struct {
+	Category  string `json:"category,omitempty"`
+	Technique string `json:"technique,omitempty"`
+	Actor     string `json:"actor,omitempty"`
+	Asset     string `json:"asset,omitempty"`
+	Org       string `json:"org,omitempty"`
+	Outcome   string `json:"outcome,omitempty" jsonschema:"enum=blocked,enum=succeeded,enum=unknown"`
+	Phishing  string `json:"phishing,omitempty" jsonschema:"enum=opened,enum=clicked,enum=submitted,enum=reported" jsonschema_description:"Phishing results: the stage that counts as a success"`
+	Campaign  string `json:"campaign,omitempty" jsonschema_description:"Phishing results: only this campaign (by name)"`
 }

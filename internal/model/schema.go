@@ -60,7 +60,7 @@ func (Dist) JSONSchema() *jsonschema.Schema {
 	lognormal := &jsonschema.Schema{Type: "object", Properties: mu, Required: []string{"mu", "sigma"}, AdditionalProperties: jsonschema.FalseSchema}
 	allowExtensions(lognormal)
 	return &jsonschema.Schema{
-		Description: "A constant or a distribution (one family): pert, lognormal90, lognormal, uniform, triangular, beta, normal or label.",
+		Description: "A constant or a distribution (one family): pert, lognormal90, lognormal, uniform, triangular, beta, normal, gamma or label.",
 		AnyOf: []*jsonschema.Schema{
 			{Type: "number", Description: "a constant"},
 			oneKey("pert", numberList(3, "Beta-PERT [min, mode, max]"), "lambda"),
@@ -70,6 +70,7 @@ func (Dist) JSONSchema() *jsonschema.Schema {
 			oneKey("triangular", numberList(3, "[min, mode, max]")),
 			oneKey("beta", numberList(2, "[alpha, beta]")),
 			oneKey("normal", numberList(2, "[mean, sd], truncated to the quantity's range")),
+			oneKey("gamma", numberList(2, "[shape, rate]: mean shape/rate (for frequencies; what calibration gives them)")),
 			oneKey("label", &jsonschema.Schema{Type: "string", Description: "a qualitative label of the labels table: very-low, low, medium, high, very-high"}),
 		},
 	}

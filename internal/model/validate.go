@@ -90,6 +90,7 @@ func (c *checker) model() {
 	for i := range m.Trees {
 		c.tree(i, controls)
 	}
+	c.evidence(scenarios)
 	c.tolerance()
 }
 
@@ -387,6 +388,11 @@ func checkParams(d Dist, dom Domain) string {
 		if dom == Probability {
 			return ""
 		}
+	case Gamma:
+		if !(p[0] > 0 && p[1] > 0) {
+			return fmt.Sprintf("gamma needs shape > 0 and rate > 0, got %s", fmtList(p))
+		}
+		return unbounded()
 	case Normal:
 		if !(p[1] > 0) {
 			return fmt.Sprintf("normal needs sd > 0, got %s", num(p[1]))

@@ -79,7 +79,7 @@ func TestValidateWithoutPositions(t *testing.T) {
 	m.Controls = []Control{{ID: "c", Status: StatusProposed, Cost: Cost{Once: -1, Yearly: -2},
 		Effects: []Effect{{Scenario: "leak", Frequency: &nan, Magnitude: &neg}}}}
 	m.Scenarios[0].Frequency = Dist{Kind: PERT, Params: []float64{1, nan, 3}}
-	m.Scenarios[0].Magnitude = Dist{Kind: "gamma", Params: []float64{1, 2}}
+	m.Scenarios[0].Magnitude = Dist{Kind: "weibull", Params: []float64{1, 2}}
 	m.Scenarios[0].Vulnerability = Vulnerability{Prob: &Dist{Kind: Beta, Params: []float64{1}}}
 	want := []string{
 		`scrutin: unsupported format version 2 (this scrutin reads version 1)`,
@@ -91,7 +91,7 @@ func TestValidateWithoutPositions(t *testing.T) {
 		`controls[0].cost.yearly: a cost must be ≥ 0, got -2`,
 		`scenarios[0].frequency: parameters must be finite numbers, got [1, NaN, 3]`,
 		`scenarios[0].vulnerability: beta needs 2 parameters, got 1`,
-		`scenarios[0].magnitude: unknown distribution "gamma"`,
+		`scenarios[0].magnitude: unknown distribution "weibull"`,
 		`tolerance[0].loss: a loss must be a finite number ≥ 0, got +Inf`,
 		`tolerance[0].probability: a probability must be within [0, 1], got NaN`,
 	}

@@ -6,14 +6,31 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/scrutin/scrutin/internal/evidence"
 	"github.com/scrutin/scrutin/internal/sim"
 )
 
-// JSON writes the result in the shape of DESIGN.md section 2.
-func JSON(w io.Writer, res *sim.Result) error {
+// Calibrated is a result with the calibration behind it.
+type Calibrated struct {
+	*sim.Result
+	Calibration []evidence.Update `json:"calibration,omitempty"`
+}
+
+// WithCalibration attaches the updates of a calibration to a result, for
+// JSON: the result's shape, plus "calibration" when there was evidence.
+func WithCalibration(res *sim.Result, updates []evidence.Update) any {
+	if len(updates) == 0 {
+		return res
+	}
+	return Calibrated{res, updates}
+}
+
+// JSON writes the result in the shape of DESIGN.md section 2 (v is a
+// *sim.Result, or one WithCalibration made).
+func JSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(res)
+	return enc.Encode(v)
 }
 
 // CSVHeader is the header row of the CSV format.

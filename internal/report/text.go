@@ -7,12 +7,14 @@ import (
 	"math"
 	"strings"
 
+	"github.com/scrutin/scrutin/internal/evidence"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/sim"
 )
 
-// Text writes the readable report of a run of m.
-func Text(w io.Writer, m *model.Model, res *sim.Result) error {
+// Text writes the readable report of a run of m, with the calibration
+// behind it if there was evidence.
+func Text(w io.Writer, m *model.Model, res *sim.Result, updates []evidence.Update) error {
 	bw := bufio.NewWriter(w)
 	cur := res.Currency
 	p := res.Portfolio
@@ -69,6 +71,11 @@ func Text(w io.Writer, m *model.Model, res *sim.Result) error {
 	}
 	t.write(bw, "  ")
 	fmt.Fprintln(bw)
+
+	if len(updates) > 0 {
+		writeCalibration(bw, updates)
+		fmt.Fprintln(bw)
+	}
 
 	fmt.Fprintf(bw, "Loss exceedance curve, all scenarios\n")
 	c := Curve{Points: p.Exceedance, Max: p.Stats.Max, Trials: res.Trials}
@@ -131,4 +138,33 @@ func controlList(m *model.Model, ids []string) string {
 		return fmt.Sprintf("none (of %d)", len(m.Controls))
 	}
 	return fmt.Sprintf("%s (%d of %d)", strings.Join(ids, ", "), len(ids), len(m.Controls))
+}
+
+// writeCalibration shows, per calibrated parameter, prior and posterior
+// (mean and 90 % interval) and the evidence behind the change.
+func writeCalibration(w io.Writer, updates []evidence.Update) {
+	fmt.Fprintf(w, "Calibration: what the evidence changed (mean, 90 %% interval)\n")
+	t := table{align: "llrrl"}
+	t.add("scenario", "parameter", "prior", "posterior", "evidence")
+	for _, u := range updates {
+		var ev []string
+		for _, o := range u.Evidence {
+			switch {
+			case o.Events != nil:
+				ev = append(ev, fmt.Sprintf("%s: %g events in %.3g years", o.ID, *o.Events, *o.Exposure))
+			case o.Successes != nil:
+				ev = append(ev, fmt.Sprintf("%s: %g of %g", o.ID, *o.Successes, *o.Attempts))
+			}
+		}
+		t.add(u.Scenario, u.Parameter, belief(u.Parameter, u.Prior), belief(u.Parameter, u.Posterior), strings.Join(ev, "; "))
+	}
+	t.write(w, "  ")
+}
+
+func belief(param string, b evidence.Belief) string {
+	f := func(x float64) string { return fmt.Sprintf("%.3g", x) }
+	if param == model.ParamVulnerability {
+		f = Percent
+	}
+	return fmt.Sprintf("%s [%s–%s]", f(b.Mean), f(b.P5), f(b.P95))
 }
