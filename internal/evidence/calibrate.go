@@ -17,12 +17,16 @@ import (
 // `scrutin ingest` (kind "telemetry") and `scrutin phishing` (kind
 // "phishing") write.
 type EvidenceFile struct {
-	Name      string         `json:"-"`
-	Kind      string         `json:"kind"`
-	First     *time.Time     `json:"first"`
-	Last      *time.Time     `json:"last"`
-	Groups    []fileGroup    `json:"groups"`
-	Campaigns []fileCampaign `json:"campaigns"`
+	Name  string     `json:"-"`
+	Kind  string     `json:"kind"`
+	First *time.Time `json:"first"`
+	Last  *time.Time `json:"last"`
+	// ObservedFirst and ObservedLast span every dated record, not only the
+	// events: the window the logs watched, which is the exposure.
+	ObservedFirst *time.Time     `json:"observed_first"`
+	ObservedLast  *time.Time     `json:"observed_last"`
+	Groups        []fileGroup    `json:"groups"`
+	Campaigns     []fileCampaign `json:"campaigns"`
 }
 
 type fileGroup struct {
@@ -211,11 +215,17 @@ func observe(e *model.Evidence, files []*EvidenceFile) (Observation, error) {
 		if matched {
 			used = append(used, f.Name)
 		}
-		if f.First != nil && (first == nil || f.First.Before(*first)) {
-			first = f.First
+		// The exposure is the window the files watched (every dated record),
+		// or else the span of their events.
+		fFirst, fLast := f.First, f.Last
+		if f.ObservedFirst != nil && f.ObservedLast != nil {
+			fFirst, fLast = f.ObservedFirst, f.ObservedLast
 		}
-		if f.Last != nil && (last == nil || f.Last.After(*last)) {
-			last = f.Last
+		if fFirst != nil && (first == nil || fFirst.Before(*first)) {
+			first = fFirst
+		}
+		if fLast != nil && (last == nil || fLast.After(*last)) {
+			last = fLast
 		}
 	}
 	if telemetry == 0 {
@@ -249,10 +259,15 @@ func stage(c fileCampaign, s string) int64 {
 	return c.Submitted
 }
 
-// matches says whether a group has every field the match gives.
+// matches says whether a group has every field the match gives (the
+// actor among the group's actors).
 func matches(m *model.EvidenceMatch, g fileGroup) bool {
 	eq := func(want, got string) bool { return want == "" || strings.EqualFold(want, got) }
-	return eq(m.Category, g.Category) && eq(m.Technique, g.Technique) && eq(m.Actor, g.Actor) &&
+	// An event matched to several actors lists them joined by commas.
+	actor := m.Actor == "" || slices.ContainsFunc(strings.Split(g.Actor, ","), func(a string) bool {
+		return strings.EqualFold(strings.TrimSpace(a), m.Actor)
+	})
+	return eq(m.Category, g.Category) && eq(m.Technique, g.Technique) && actor &&
 		eq(m.Asset, g.Asset) && eq(m.Org, g.Org) && eq(m.Outcome, g.Outcome)
 }
 

@@ -28,6 +28,9 @@ const (
 	CategoryDoS          = "dos"          // denial of service
 	CategoryIOC          = "ioc"          // traffic to or from a known indicator, nothing more specific
 	CategoryPolicy       = "policy"       // policy violations and anomalies
+	// CategoryAccountTakeover is a login with valid credentials from a
+	// source known to be hostile (ATT&CK T1078 Valid Accounts).
+	CategoryAccountTakeover = "account-takeover"
 )
 
 // Event is one normalised attack event (DESIGN.md section 4).
