@@ -337,3 +337,52 @@ func TestInterrupt(t *testing.T) {
 		t.Errorf("files left behind: %v", entries)
 	}
 }
+
+// TestCalibrationWorkflow: ingest logs and phishing results into evidence
+// files, then run the calibration example with them.
+func TestCalibrationWorkflow(t *testing.T) {
+	dir := t.TempDir()
+	ssh, phish := filepath.Join(dir, "ssh.json"), filepath.Join(dir, "phishing.json")
+	if code, _, errs := scrutin(t, "", "ingest", "../../examples/evidence/auth.log", "--kind", "sshd", "--year", "2017", "--out", ssh); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errs)
+	}
+	if code, _, errs := scrutin(t, "", "phishing", "../../examples/evidence/gophish-q1.csv", "../../examples/evidence/gophish-q2.csv", "--out", phish); code != 0 {
+		t.Fatalf("phishing: exit %d: %s", code, errs)
+	}
+	code, out, errs := scrutin(t, "", "run", "../../examples/calibration.yaml", "--evidence", ssh+","+phish, "--trials", "20000", "--format", "json")
+	if code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	var res struct {
+		Calibration []struct {
+			Scenario, Parameter string
+			Evidence            []struct {
+				ID                                    string
+				Events, Exposure, Successes, Attempts *float64
+			}
+			Prior, Posterior struct{ Mean float64 }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Calibration) != 3 {
+		t.Fatalf("calibration %+v", res.Calibration)
+	}
+	f, v, p := res.Calibration[0], res.Calibration[1], res.Calibration[2]
+	// auth.log: 43 failed guesses and one that got in, over 2.8 days.
+	if f.Parameter != "frequency" || *f.Evidence[0].Events != 44 || *f.Evidence[0].Exposure < 0.0076 || *f.Evidence[0].Exposure > 0.0077 {
+		t.Errorf("frequency evidence %+v", f.Evidence[0])
+	}
+	if v.Parameter != "vulnerability" || *v.Evidence[0].Successes != 1 || *v.Evidence[0].Attempts != 44 || !(v.Posterior.Mean > v.Prior.Mean) {
+		t.Errorf("vulnerability %+v", v)
+	}
+	// gophish-q2: 2 of 40 submitted.
+	if p.Scenario != "credential-phish" || *p.Evidence[0].Successes != 2 || *p.Evidence[0].Attempts != 40 || !(p.Posterior.Mean < p.Prior.Mean) {
+		t.Errorf("phishing %+v", p)
+	}
+	// Without the files, the matched evidence cannot be counted.
+	if code, _, errs := scrutin(t, "", "run", "../../examples/calibration.yaml"); code != 2 || !strings.Contains(errs, "no telemetry evidence file") {
+		t.Errorf("without evidence files: exit %d, %s", code, errs)
+	}
+}

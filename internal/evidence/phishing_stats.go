@@ -1,6 +1,10 @@
 package evidence
 
-import "math"
+import (
+	"math"
+
+	"github.com/scrutin/scrutin/internal/dist"
+)
 
 // The statistics of phishing rates. A rate seen as k successes out of n
 // emails has, from a uniform prior, the posterior Beta(1+k, 1+n−k); its
@@ -14,77 +18,28 @@ type rateBeta struct{ a, b float64 }
 // from a uniform prior.
 func ratePosterior(k, n int64) rateBeta { return rateBeta{1 + float64(k), 1 + float64(n-k)} }
 
-func phishLogBeta(a, b float64) float64 {
+// logBeta is log B(a, b).
+func logBeta(a, b float64) float64 {
 	la, _ := math.Lgamma(a)
 	lb, _ := math.Lgamma(b)
 	lab, _ := math.Lgamma(a + b)
 	return la + lb - lab
 }
 
-// cdf is the regularised incomplete beta function I_x(a, b), from its
-// continued fraction (modified Lentz), on the side where it converges fast.
-func (d rateBeta) cdf(x float64) float64 {
-	switch {
-	case !(x > 0):
-		return 0
-	case x >= 1:
-		return 1
+// beta is the distribution of the rate, from package dist.
+func (d rateBeta) beta() dist.Dist {
+	b, err := dist.NewBeta(d.a, d.b, 0, 1)
+	if err != nil {
+		panic(err) // shapes are 1 + counts, always > 0
 	}
-	front := math.Exp(d.a*math.Log(x) + d.b*math.Log1p(-x) - phishLogBeta(d.a, d.b))
-	if x < (d.a+1)/(d.a+d.b+2) {
-		return front * phishBetaFraction(x, d.a, d.b) / d.a
-	}
-	return 1 - front*phishBetaFraction(1-x, d.b, d.a)/d.b
+	return b
 }
 
-func phishBetaFraction(x, a, b float64) float64 {
-	const (
-		tiny    = 1e-300
-		eps     = 1e-15
-		maxIter = 1_000_000 // converges in O(√max(a, b)) steps
-	)
-	fix := func(v float64) float64 {
-		if math.Abs(v) < tiny {
-			return tiny
-		}
-		return v
-	}
-	c, d := 1.0, 1/fix(1-(a+b)*x/(a+1))
-	h := d
-	for m := 1.0; m <= maxIter; m++ {
-		aa := m * (b - m) * x / ((a + 2*m - 1) * (a + 2*m))
-		d = 1 / fix(1+aa*d)
-		c = fix(1 + aa/c)
-		h *= d * c
-		aa = -(a + m) * (a + b + m) * x / ((a + 2*m) * (a + 2*m + 1))
-		d = 1 / fix(1+aa*d)
-		c = fix(1 + aa/c)
-		del := d * c
-		h *= del
-		if math.Abs(del-1) < eps {
-			break
-		}
-	}
-	return h
-}
+// cdf is the regularised incomplete beta function I_x(a, b).
+func (d rateBeta) cdf(x float64) float64 { return d.beta().CDF(x) }
 
-// quantile inverts cdf by bisection: slow by numerical standards but
-// robust, and the reports need only a handful.
-func (d rateBeta) quantile(p float64) float64 {
-	lo, hi := 0.0, 1.0
-	for range 200 {
-		mid := (lo + hi) / 2
-		if mid == lo || mid == hi {
-			break
-		}
-		if d.cdf(mid) < p {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return (lo + hi) / 2
-}
+// quantile inverts cdf.
+func (d rateBeta) quantile(p float64) float64 { return d.beta().Quantile(p) }
 
 // interval is the equal-tailed credible interval holding level of the mass.
 func (d rateBeta) interval(level float64) [2]float64 {
@@ -107,7 +62,7 @@ func probBetaGreater(a, b, c, d int64) float64 {
 		a, b, c, d = d, c, b, a
 	}
 	fa, fb, fd := float64(a), float64(b), float64(d)
-	logT := phishLogBeta(fa, fb+fd) - phishLogBeta(fa, fb)
+	logT := logBeta(fa, fb+fd) - logBeta(fa, fb)
 	sum := 0.0
 	for i := range c {
 		fi := float64(i)

@@ -162,7 +162,12 @@ func writeCalibration(w io.Writer, updates []evidence.Update) {
 }
 
 func belief(param string, b evidence.Belief) string {
-	f := func(x float64) string { return fmt.Sprintf("%.3g", x) }
+	f := func(x float64) string {
+		if math.Abs(x) >= 100 {
+			return Money(x)
+		}
+		return fmt.Sprintf("%.3g", x)
+	}
 	if param == model.ParamVulnerability {
 		f = Percent
 	}
