@@ -61,6 +61,18 @@ func ReadEvidenceFile(name string, r io.Reader) (*EvidenceFile, error) {
 	default:
 		return nil, model.Errorf(model.EINVALID, "%s: unknown evidence kind %q (want telemetry or phishing)", name, f.Kind)
 	}
+	for i, g := range f.Groups {
+		if g.Events < 0 {
+			return nil, model.Errorf(model.EINVALID, "%s: groups[%d]: a negative number of events (%d)", name, i, g.Events)
+		}
+	}
+	for i, c := range f.Campaigns {
+		for _, n := range []int64{c.Opened, c.Clicked, c.Submitted, c.Reported} {
+			if n < 0 || c.Sent < 0 || n > c.Sent {
+				return nil, model.Errorf(model.EINVALID, "%s: campaigns[%d] (%q): counts must lie between 0 and the e-mails sent (%d)", name, i, c.Name, c.Sent)
+			}
+		}
+	}
 	return &f, nil
 }
 
@@ -147,7 +159,7 @@ func Calibrate(m *model.Model, files []*EvidenceFile) (*model.Model, []Update, e
 				}
 			}
 			if err != nil {
-				return nil, nil, fmt.Errorf("scenario %q, %s: %w", s.ID, param, err)
+				return nil, nil, model.Errorf(model.EINVALID, "scenario %q, %s: %v", s.ID, param, err)
 			}
 			u.Scenario, u.Parameter = s.ID, param
 			updates = append(updates, u)

@@ -201,3 +201,31 @@ func TestEvidenceValidation(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadEvidenceFile: any input gives an evidence file or an EINVALID
+// error, never a panic; a file read can be counted from.
+func FuzzReadEvidenceFile(f *testing.F) {
+	f.Add(`{"kind": "telemetry", "first": "2017-01-01T00:00:00Z", "last": "2017-02-01T00:00:00Z", "groups": [{"category": "scan", "events": 3}]}`)
+	f.Add(`{"kind": "phishing", "campaigns": [{"name": "Q1", "sent": 10, "submitted": 2}]}`)
+	f.Add(`{"kind": "telemetry", "groups": [{"actor": "G0007,G0016", "outcome": "succeeded", "events": 1}]}`)
+	f.Add(`[]`)
+	m, err := model.Decode("m.yaml", []byte(calibrationModel+`  - {id: a, scenario: brute, parameter: vulnerability, match: {category: scan}}
+  - {id: b, scenario: phish, parameter: vulnerability, match: {phishing: submitted}}
+  - {id: c, scenario: ddos, parameter: frequency, match: {actor: G0007}, exposure: 1}
+`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		ef, err := ReadEvidenceFile("fuzz.json", strings.NewReader(src))
+		if err != nil {
+			if model.ErrorCode(err) != model.EINVALID {
+				t.Fatalf("error without EINVALID: %v", err)
+			}
+			return
+		}
+		if _, _, err := Calibrate(m, []*EvidenceFile{ef}); err != nil && model.ErrorCode(err) != model.EINVALID {
+			t.Fatalf("calibrate: error without EINVALID: %v", err)
+		}
+	})
+}
