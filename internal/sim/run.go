@@ -38,7 +38,33 @@ type Options struct {
 	// Progress, if set, is called after each block with the number of
 	// trials done; calls are serialised.
 	Progress func(done, total int64)
+	// Fix holds uncertain inputs at given values (sensitivity analysis).
+	// A fixed input still consumes its random numbers, so the other draws
+	// stay those of the run without it.
+	Fix []Fix
 }
+
+// Fix holds one uncertain input at Value: a parameter of a scenario, or of
+// an actor (Scenario empty).
+type Fix struct {
+	Scenario string
+	Actor    string
+	// Param is one of the Param… constants.
+	Param string
+	Value float64
+}
+
+// Uncertain inputs that Fix can hold.
+const (
+	ParamFrequency            = "frequency"
+	ParamVulnerability        = "vulnerability"
+	ParamResistance           = "resistance" // FAIR vulnerability
+	ParamCapability           = "capability" // FAIR vulnerability; of an actor: for its scenarios without their own
+	ParamMagnitude            = "magnitude"
+	ParamSecondaryProbability = "secondary.probability"
+	ParamSecondaryMagnitude   = "secondary.magnitude"
+	ParamActivity             = "activity" // of an actor
+)
 
 // Run simulates opt.Trials years of m, which must be valid (as
 // model.Decode returns it). The result is the same, bit for bit, for the
@@ -53,6 +79,9 @@ func Run(ctx context.Context, m *model.Model, opt Options) (*Result, error) {
 	}
 	e, err := compile(m, opt.Seed, inForce)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.fix(m, opt.Fix); err != nil {
 		return nil, err
 	}
 	acc, err := e.run(ctx, opt)
@@ -78,7 +107,7 @@ func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
 	blocks := (opt.Trials + BlockSize - 1) / BlockSize
 	workers := opt.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = defaultWorkers()
 	}
 	workers = int(min(int64(workers), blocks))
 
@@ -258,3 +287,5 @@ func (a *accumulator) result(m *model.Model, opt Options) *Result {
 	}
 	return res
 }
+
+func defaultWorkers() int { return runtime.GOMAXPROCS(0) }

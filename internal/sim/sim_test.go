@@ -481,3 +481,74 @@ trees:
 	// The weak actor (skill 1) cannot bribe the insider (skill 2).
 	within(t, "weak actor events", off.Scenarios[1].LossEventsPerYear, 4*0.3, math.Sqrt(4*0.3/n), 4)
 }
+
+// TestLossesMatchRun: the scenarios' trial-by-trial losses add up to the
+// portfolio's, and their means are the run's, whatever the workers.
+func TestLossesMatchRun(t *testing.T) {
+	src := header + `actors: [{id: a, name: A, activity: {lognormal90: [0.5, 2]}}]
+controls: [{id: c, name: C, status: proposed, effects: [{scenario: s1, vulnerability: 0.5}]}]
+scenarios:
+  - {id: s1, name: S1, actor: a, assets: [x], effect: integrity, frequency: {pert: [1, 2, 6]}, vulnerability: {beta: [2, 3]},
+     magnitude: {lognormal90: [100, 1000]}, secondary: {probability: 0.2, magnitude: 50}}
+  - {id: s2, name: S2, actor: a, assets: [x], effect: integrity, frequency: 3, vulnerability: 0.2, magnitude: {uniform: [10, 30]}}
+`
+	m := mustModel(t, src)
+	const trials = 2*BlockSize + 77
+	for _, controls := range [][]string{{}, {"c"}} {
+		res := mustRun(t, m, Options{Trials: trials, Seed: 3, Controls: controls})
+		var sum float64
+		for i, id := range []string{"s1", "s2"} {
+			l1, err := Losses(context.Background(), m, Options{Trials: trials, Seed: 3, Controls: controls, Workers: 1}, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l3, err := Losses(context.Background(), m, Options{Trials: trials, Seed: 3, Controls: controls, Workers: 3}, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l1.Mean != l3.Mean || fmt.Sprint(l1.Loss[:50]) != fmt.Sprint(l3.Loss[:50]) {
+				t.Errorf("%s: losses depend on the workers", id)
+			}
+			if math.Abs(l1.Mean-res.Scenarios[i].Mean) > 1e-9*res.Scenarios[i].Mean {
+				t.Errorf("%s: mean %v, run says %v", id, l1.Mean, res.Scenarios[i].Mean)
+			}
+			if float64(l1.Events)/trials != res.Scenarios[i].LossEventsPerYear {
+				t.Errorf("%s: events %v", id, l1.Events)
+			}
+			sum += l1.Mean
+		}
+		if math.Abs(sum-res.Portfolio.Mean) > 1e-9*res.Portfolio.Mean {
+			t.Errorf("controls %v: scenario means add to %v, portfolio %v", controls, sum, res.Portfolio.Mean)
+		}
+	}
+}
+
+// TestFix: a fixed input takes its value in every trial and leaves the
+// other draws as they were.
+func TestFix(t *testing.T) {
+	src := header + `actors: [{id: a, name: A, activity: {uniform: [0, 2]}}]
+scenarios:
+  - {id: s, name: S, actor: a, assets: [x], effect: integrity, frequency: {uniform: [1, 3]}, vulnerability: {uniform: [0.2, 0.4]},
+     magnitude: {uniform: [10, 30]}}
+`
+	m := mustModel(t, src)
+	base := mustRun(t, m, Options{Trials: 100_000, Seed: 1})
+	fixedMag := mustRun(t, m, Options{Trials: 100_000, Seed: 1, Fix: []Fix{{Scenario: "s", Param: ParamMagnitude, Value: 20}}})
+	// Magnitude fixed at its mean: the mean loss barely moves, and the
+	// events are exactly the same (same draws for everything else).
+	if fixedMag.Portfolio.Stats.LossEventsPerYear != base.Portfolio.Stats.LossEventsPerYear {
+		t.Errorf("fixing the magnitude changed the events: %v vs %v", fixedMag.Portfolio.Stats.LossEventsPerYear, base.Portfolio.Stats.LossEventsPerYear)
+	}
+	within(t, "mean with magnitude fixed at its mean", fixedMag.Portfolio.Mean, base.Portfolio.Mean, base.Portfolio.Stats.MeanSE, 1)
+	// Frequency at 3 and activity at 2, vulnerability at 0.4: events = 2.4 per year.
+	hi := mustRun(t, m, Options{Trials: 100_000, Seed: 1, Fix: []Fix{
+		{Scenario: "s", Param: ParamFrequency, Value: 3}, {Actor: "a", Param: ParamActivity, Value: 2},
+		{Scenario: "s", Param: ParamVulnerability, Value: 0.4}}})
+	within(t, "events at the high values", hi.Portfolio.Stats.LossEventsPerYear, 2.4, math.Sqrt(2.4/1e5), 4)
+	for _, bad := range []Fix{{Scenario: "nope", Param: ParamFrequency}, {Scenario: "s", Param: "colour"},
+		{Scenario: "s", Param: ParamSecondaryMagnitude}, {Actor: "b", Param: ParamActivity}, {Actor: "a", Param: ParamCapability}} {
+		if _, err := Run(context.Background(), m, Options{Trials: 10, Fix: []Fix{bad}}); model.ErrorCode(err) != model.EINVALID {
+			t.Errorf("fix %+v: err %v", bad, err)
+		}
+	}
+}
