@@ -1,0 +1,470 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/scrutin/scrutin/internal/plan"
+)
+
+// PlanVerdicts fills in the plan's verdict sentences: the portfolio's and
+// each scenario's.
+func PlanVerdicts(r *plan.Result) {
+	sig := &r.Significance
+	sig.Portfolio.Verdict = scopeVerdict(sig.Tolerance, &sig.Portfolio, "the annual loss", r.Currency)
+	r.Verdict = sig.Portfolio.Verdict
+	for i := range sig.Scenarios {
+		s := &sig.Scenarios[i]
+		s.Verdict = scopeVerdict(sig.Tolerance, s, s.ID+"'s annual loss", r.Currency)
+	}
+}
+
+// scopeVerdict says in one sentence whether a scope's risk is significant
+// (some point of the tolerance curve exceeded) before and after the plan,
+// with the figures of its most telling point.
+func scopeVerdict(tolerance bool, v *plan.ScopeVerdict, what, cur string) string {
+	if !tolerance || len(v.Points) == 0 {
+		return fmt.Sprintf("No risk tolerance is set in the model, so whether the risk is significant cannot be said "+
+			"(mean annual loss %s %s before the plan, %s after); add a tolerance curve to get a verdict.",
+			Money(v.Before.Mean), cur, Money(v.After.Mean))
+	}
+	ratio := func(p, limit float64) float64 {
+		if limit == 0 {
+			if p > 0 {
+				return math.Inf(1)
+			}
+			return 0
+		}
+		return p / limit
+	}
+	worst := func(after bool) *plan.ToleranceCheck {
+		var key *plan.ToleranceCheck
+		for i := range v.Points {
+			pt := &v.Points[i]
+			p, kp := pt.Before, 0.0
+			if after {
+				p = pt.After
+			}
+			if key != nil {
+				kp = key.Before
+				if after {
+					kp = key.After
+				}
+			}
+			if key == nil || ratio(p, pt.Limit) > ratio(kp, key.Limit) {
+				key = pt
+			}
+		}
+		return key
+	}
+	exceeded := func(after bool) int {
+		n := 0
+		for _, pt := range v.Points {
+			p := pt.Before
+			if after {
+				p = pt.After
+			}
+			if p > pt.Limit {
+				n++
+			}
+		}
+		return n
+	}
+	var key *plan.ToleranceCheck
+	if v.SignificantAfter {
+		key = worst(true)
+	} else {
+		key = worst(false)
+	}
+	prob := fmt.Sprintf("P(%s > %s %s)", strings.TrimPrefix(what, "the "), Money(key.Loss), cur)
+	figures := fmt.Sprintf("%s is %s before the plan and %s after, against %s acceptable",
+		prob, Percent(key.Before), Percent(key.After), Percent(key.Limit))
+	points := fmt.Sprintf("%d tolerance point%s", len(v.Points), plural(len(v.Points)))
+	switch {
+	case v.SignificantBefore && v.SignificantAfter:
+		return fmt.Sprintf("Significant, and still significant with the plan: %s (%d of %s exceeded before, %d after).",
+			figures, exceeded(false), points, exceeded(true))
+	case v.SignificantBefore:
+		return fmt.Sprintf("Significant without the plan, within tolerance with it: %s (%d of %s exceeded before, none after).",
+			figures, exceeded(false), points)
+	case v.SignificantAfter:
+		return fmt.Sprintf("Not significant without the plan, but significant with it: %s (%d of %s exceeded after).",
+			figures, exceeded(true), points)
+	}
+	return fmt.Sprintf("Not significant: within tolerance at every point before and after the plan; closest, %s.", figures)
+}
+
+// PlanJSON writes the plan as JSON, verdicts filled in.
+func PlanJSON(w io.Writer, r *plan.Result) error {
+	PlanVerdicts(r)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// objectiveName names an objective for people.
+func objectiveName(o string) string {
+	switch o {
+	case plan.ObjectiveMean:
+		return "mean annual loss"
+	case plan.ObjectiveP90:
+		return "P90 of the annual loss (1 year in 10 is worse)"
+	case plan.ObjectiveP95:
+		return "P95 of the annual loss (1 year in 20 is worse)"
+	case plan.ObjectiveP99:
+		return "P99 of the annual loss (1 year in 100 is worse)"
+	}
+	return o
+}
+
+// shortObjective is an objective's column header.
+func shortObjective(o string) string {
+	if o == plan.ObjectiveMean {
+		return "mean"
+	}
+	return strings.ToUpper(o)
+}
+
+// PlanText writes the readable report of a plan.
+func PlanText(w io.Writer, r *plan.Result) error {
+	PlanVerdicts(r)
+	bw := bufio.NewWriter(w)
+	cur := r.Currency
+	fmt.Fprintf(bw, "Mitigation plan — %s\n", r.Model)
+	fmt.Fprintf(bw, "%s simulated years · seed %d · money in %s · one-off costs spread over %s\n",
+		Money(float64(r.Trials)), r.Seed, cur, years(r.Horizon))
+	fmt.Fprintf(bw, "Objective: %s · budget %s %s a year · %s\n", objectiveName(r.Objective), Money(r.Budget), cur, r.Method)
+	if r.Note != "" {
+		fmt.Fprintf(bw, "Not solved exactly: %s.\n", r.Note)
+	}
+	fmt.Fprintf(bw, "Implemented, kept in force: %s\n\n", idList(r.Implemented, "none"))
+
+	n := len(r.Candidates)
+	fmt.Fprintf(bw, "Plan: %s (%d of %d proposed control%s)\n", idList(r.Selected, "nothing more"), len(r.Selected), n, plural(n))
+	t := table{align: "lrl"}
+	t.add("annualised cost", Money(r.Cost), fmt.Sprintf("%s a year, of a budget of %s", cur, Money(r.Budget)))
+	t.write(bw, "  ")
+	fmt.Fprintln(bw)
+	t = table{align: "lrrrl"}
+	t.add("annual loss ("+cur+")", "implemented only", "with the plan", "reduction", "")
+	row := func(name string, before, after float64, objective bool) {
+		mark := ""
+		if objective {
+			mark = "← objective"
+		}
+		t.add(name, Money(before), Money(after), Money(before-after)+" ("+signedPercent(before, after)+")", mark)
+	}
+	row("mean", r.Baseline.Mean, r.Residual.Mean, r.Objective == plan.ObjectiveMean)
+	row("P90", r.Baseline.P90, r.Residual.P90, r.Objective == plan.ObjectiveP90)
+	row("P95", r.Baseline.P95, r.Residual.P95, r.Objective == plan.ObjectiveP95)
+	row("P99", r.Baseline.P99, r.Residual.P99, r.Objective == plan.ObjectiveP99)
+	t.write(bw, "  ")
+	if r.ROSI != nil {
+		fmt.Fprintf(bw, "  Return on security investment: %s (each %s a year avoids %s %s of mean annual loss)\n",
+			rosiText(r.ROSI), cur, strconv.FormatFloat(r.Reduction/r.Cost, 'f', 2, 64), cur)
+	}
+	fmt.Fprintln(bw)
+
+	writeSignificance(bw, r)
+	writeControls(bw, r)
+	if err := writeFrontier(bw, r); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeSignificance(w io.Writer, r *plan.Result) {
+	sig := r.Significance
+	fmt.Fprintf(w, "Is the risk significant?\n  %s\n", sig.Portfolio.Verdict)
+	if sig.Tolerance {
+		t := table{align: "rrrlrl"}
+		t.add("loss ("+r.Currency+")", "acceptable", "implemented only", "", "with the plan", "")
+		for _, pt := range sig.Portfolio.Points {
+			t.add(Money(pt.Loss), Percent(pt.Limit), Percent(pt.Before), state(pt.Before, pt.Limit), Percent(pt.After), state(pt.After, pt.Limit))
+		}
+		t.write(w, "  ")
+	}
+	fmt.Fprintf(w, "\nScenarios (mean annual loss in %s)\n", r.Currency)
+	t := table{align: "lrrl"}
+	head := []string{"scenario", "implemented only", "with the plan"}
+	if sig.Tolerance {
+		head = append(head, "significant (before → after)")
+	}
+	t.add(head...)
+	for _, s := range sig.Scenarios {
+		cells := []string{s.ID, Money(s.Before.Mean), Money(s.After.Mean)}
+		if sig.Tolerance {
+			cells = append(cells, yesNo(s.SignificantBefore)+" → "+yesNo(s.SignificantAfter))
+		}
+		t.add(cells...)
+	}
+	t.write(w, "  ")
+	if sig.Tolerance {
+		for _, s := range sig.Scenarios {
+			if s.SignificantBefore || s.SignificantAfter {
+				fmt.Fprintf(w, "  %s: %s\n", s.ID, s.Verdict)
+			}
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func writeControls(w io.Writer, r *plan.Result) {
+	if len(r.Controls) == 0 {
+		fmt.Fprintf(w, "No proposed controls: nothing to choose from.\n\n")
+		return
+	}
+	fmt.Fprintf(w, "Proposed controls: each one's marginal contribution to the plan (%s)\n", r.Currency)
+	quantile := r.Objective != plan.ObjectiveMean
+	t := table{align: "llrlrrr"}
+	head := []string{"control", "in plan", "cost/year", "portfolio"}
+	if quantile {
+		t.align += "r"
+		head = append(head, shortObjective(r.Objective))
+	}
+	head = append(head, "mean", "reduction", "ROSI")
+	t.add(head...)
+	for _, c := range r.Controls {
+		in, with := "no", "with it"
+		if c.Selected {
+			in, with = "yes", "without it"
+		}
+		cells := []string{c.ID, in, Money(c.Cost), with}
+		if quantile {
+			cells = append(cells, Money(c.Objective))
+		}
+		cells = append(cells, Money(c.Mean), Money(c.Reduction), rosiText(c.ROSI))
+		t.add(cells...)
+	}
+	t.write(w, "  ")
+	fmt.Fprintf(w, "  reduction: mean annual loss the control avoids within the plan; ROSI = (reduction − cost) / cost\n\n")
+}
+
+// maxFrontierRows is the most frontier points listed in the text report
+// (the JSON has them all).
+const maxFrontierRows = 16
+
+func writeFrontier(w io.Writer, r *plan.Result) error {
+	how := "solutions at a ladder of budgets"
+	if r.FrontierExact {
+		how = "exact: every portfolio evaluated"
+	}
+	name := shortObjective(r.Objective)
+	if r.Objective == plan.ObjectiveMean {
+		name = "mean annual loss"
+	}
+	fmt.Fprintf(w, "Efficient frontier: annualised cost against residual %s (%s)\n", name, how)
+	pts := r.Frontier
+	shown := frontierRows(pts)
+	quantile := r.Objective != plan.ObjectiveMean
+	t := table{align: "rlr"}
+	head := []string{"cost/year", "", shortObjective(r.Objective)}
+	if quantile {
+		t.align += "r"
+		head = append(head, "mean")
+	}
+	t.align += "l"
+	head = append(head, "controls")
+	t.add(head...)
+	for _, i := range shown {
+		p := pts[i]
+		mark := ""
+		if p.Chosen {
+			mark = "◆"
+		}
+		cells := []string{Money(p.Cost), mark, Money(p.Objective)}
+		if quantile {
+			cells = append(cells, Money(p.Mean))
+		}
+		cells = append(cells, idList(p.Controls, "(implemented only)"))
+		t.add(cells...)
+	}
+	t.write(w, "  ")
+	if len(shown) < len(pts) {
+		fmt.Fprintf(w, "  (%d of %d non-dominated portfolios shown; --format json lists them all)\n", len(shown), len(pts))
+	}
+	fmt.Fprintln(w)
+	return FrontierChart(w, r)
+}
+
+// frontierRows picks at most maxFrontierRows points, evenly spread, with
+// the first, the last and the chosen one.
+func frontierRows(pts []plan.FrontierPoint) []int {
+	if len(pts) <= maxFrontierRows {
+		out := make([]int, len(pts))
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	keep := map[int]bool{0: true, len(pts) - 1: true}
+	for i, p := range pts {
+		if p.Chosen {
+			keep[i] = true
+		}
+	}
+	for i := 0; len(keep) < maxFrontierRows; i++ {
+		keep[int(math.Round(float64(i)*float64(len(pts)-1)/float64(maxFrontierRows-1)))] = true
+	}
+	var out []int
+	for i := range pts {
+		if keep[i] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+const frontierRowsHigh = 10 // chart height in characters
+
+// FrontierChart draws the efficient frontier as a staircase with Unicode
+// braille dots: annualised cost across, residual risk up (linear scales
+// from 0); the best residual risk that each budget buys, ◆ the chosen
+// portfolio.
+func FrontierChart(w io.Writer, r *plan.Result) error {
+	pts := r.Frontier
+	if len(pts) == 0 {
+		return nil
+	}
+	xmax, ymax := pts[len(pts)-1].Cost, 0.0
+	for _, p := range pts {
+		ymax = max(ymax, p.Objective)
+	}
+	if xmax <= 0 {
+		xmax = 1
+	}
+	if ymax <= 0 {
+		ymax = 1
+	}
+	rows, cols := frontierRowsHigh, chartCols
+	pw, ph := cols*2, rows*4
+	grid := make([][]rune, rows)
+	for i := range grid {
+		grid[i] = []rune(strings.Repeat(" ", cols))
+	}
+	set := func(px, py int) {
+		if px < 0 || py < 0 || px >= pw || py >= ph {
+			return
+		}
+		cell := &grid[py/4][px/2]
+		if *cell == ' ' {
+			*cell = 0x2800
+		}
+		if *cell >= 0x2800 && *cell <= 0x28ff {
+			*cell |= brailleBit[py%4][px%2]
+		}
+	}
+	xOf := func(c float64) int { return int(math.Round(c / xmax * float64(pw-1))) }
+	yOf := func(v float64) int { return int(math.Round((1 - v/ymax) * float64(ph-1))) }
+	// The staircase: from each point, flat to the next point's cost, then
+	// down to its objective.
+	for i, p := range pts {
+		x0, y0 := xOf(p.Cost), yOf(p.Objective)
+		x1 := pw - 1
+		if i+1 < len(pts) {
+			x1 = xOf(pts[i+1].Cost)
+		}
+		for x := x0; x <= x1; x++ {
+			set(x, y0)
+		}
+		if i+1 < len(pts) {
+			y1 := yOf(pts[i+1].Objective)
+			for y := y0; y <= y1; y++ {
+				set(x1, y)
+			}
+		}
+	}
+	for _, p := range pts {
+		if p.Chosen {
+			grid[yOf(p.Objective)/4][xOf(p.Cost)/2] = '◆'
+		}
+	}
+	for i := range rows {
+		label := ""
+		switch i {
+		case 0:
+			label = Compact(ymax)
+		case rows / 2:
+			label = Compact(ymax * (1 - float64(rows/2)*4/float64(ph-1)))
+		case rows - 1:
+			label = "0"
+		}
+		if _, err := fmt.Fprintf(w, "  %8s ┤%s\n", label, string(grid[i])); err != nil {
+			return err
+		}
+	}
+	axis := []rune(strings.Repeat("─", cols))
+	labels := []rune(strings.Repeat(" ", cols+8))
+	for _, f := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		col := int(math.Round(f * float64(cols-1)))
+		axis[col] = '┬'
+		txt := []rune(Compact(f * xmax))
+		start := min(max(col-len(txt)/2, 0), len(labels)-len(txt))
+		copy(labels[start:], txt)
+	}
+	fmt.Fprintf(w, "  %8s └%s\n", "", string(axis))
+	fmt.Fprintf(w, "  %8s  %s\n", "", strings.TrimRight(string(labels), " "))
+	legend := fmt.Sprintf("residual %s against annualised cost (%s a year)", shortObjective(r.Objective), r.Currency)
+	if r.Objective == plan.ObjectiveMean {
+		legend = fmt.Sprintf("residual mean annual loss against annualised cost (%s a year)", r.Currency)
+	}
+	for _, p := range pts {
+		if p.Chosen {
+			legend += "; ◆ the plan"
+			break
+		}
+	}
+	_, err := fmt.Fprintf(w, "  %8s  %s\n", "", legend)
+	return err
+}
+
+func idList(ids []string, none string) string {
+	if len(ids) == 0 {
+		return none
+	}
+	return strings.Join(ids, ", ")
+}
+
+func years(h float64) string {
+	s := strconv.FormatFloat(h, 'f', -1, 64)
+	if h == 1 {
+		return s + " year"
+	}
+	return s + " years"
+}
+
+func signedPercent(before, after float64) string {
+	if before == 0 {
+		return "n/a"
+	}
+	if after > before {
+		return "−" + Percent((after-before)/before)
+	}
+	return Percent((before - after) / before)
+}
+
+func rosiText(r *float64) string {
+	if r == nil {
+		return "n/a (free)"
+	}
+	return group(strconv.FormatFloat(math.Round(100**r), 'f', 0, 64)) + " %"
+}
+
+func state(p, limit float64) string {
+	if p > limit {
+		return "EXCEEDS"
+	}
+	return "within"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
