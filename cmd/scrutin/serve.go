@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scrutin/scrutin/examples"
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/store"
+	"github.com/scrutin/scrutin/internal/web"
+)
+
+type serveOptions struct {
+	addr           string
+	db             string
+	data           string
+	noDemo         bool
+	workers        int
+	trustProxy     bool
+	trustedOrigins []string
+	tlsCert        string
+	tlsKey         string
+	sessionTTL     time.Duration
+}
+
+func newServeCmd(e *env) *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve organisations their models, runs, evidence and plans over HTTP (REST API)",
+		Long: `Serve scrutin to many organisations: a REST API under /api/v1 (OpenAPI 3.1 at
+/api/v1/openapi.json) with users, roles and strict isolation between
+organisations, versioned models, runs and plans executed by a pool of
+workers, evidence uploads, sharing with agencies and an append-only audit
+log; /healthz, /readyz and Prometheus metrics at /metrics. Logs are JSON on
+standard error.
+
+The database is an SQLite file, <data dir>/scrutin.db unless --db says
+otherwise, created on first start; --db postgres://… uses PostgreSQL.
+The data directory is --data DIR, else $SCRUTIN_DATA, else
+$XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin.
+
+On first start (no user yet) the site administrator admin@localhost is
+created with the password in $SCRUTIN_ADMIN_PASSWORD, or a generated one
+printed once on standard output, and a demonstration organisation "demo"
+holding the built-in example model (--no-demo: none).
+
+SIGINT or SIGTERM stops the server gracefully: no new connections,
+requests in flight finish, running jobs stop and are queued again at the
+next start.`,
+		Example: `  scrutin serve
+  SCRUTIN_ADMIN_PASSWORD=… scrutin serve --addr 0.0.0.0:8080 --db postgres://scrutin@db/scrutin --workers 4
+  scrutin serve --tls-cert cert.pem --tls-key key.pem`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runServe(cmd.Context(), o, e)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.StringVar(&o.db, "db", "", "database: an SQLite file, or postgres://… (default: <data dir>/scrutin.db)")
+	f.StringVar(&o.data, "data", "", "data directory (default: $SCRUTIN_DATA, else $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin)")
+	f.BoolVar(&o.noDemo, "no-demo", false, "on first start, do not create the demonstration organisation")
+	f.IntVar(&o.workers, "workers", 1, "jobs (runs, plans) executed at once; the cores are shared among them")
+	f.BoolVar(&o.trustProxy, "trust-proxy", false, "believe X-Forwarded-For and X-Forwarded-Proto (only behind a reverse proxy that sets them)")
+	f.StringSliceVar(&o.trustedOrigins, "trusted-origin", nil, "other origins (https://host) whose pages may make state-changing requests")
+	f.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
+	f.StringVar(&o.tlsKey, "tls-key", "", "the certificate's private key (PEM)")
+	f.DurationVar(&o.sessionTTL, "session-ttl", 12*time.Hour, "life of a session cookie")
+	return cmd
+}
+
+func runServe(ctx context.Context, o serveOptions, e *env) error {
+	switch {
+	case o.workers < 1:
+		return usageError{fmt.Errorf("--workers must be at least 1, got %d", o.workers)}
+	case (o.tlsCert == "") != (o.tlsKey == ""):
+		return usageError{fmt.Errorf("--tls-cert and --tls-key go together")}
+	case o.sessionTTL < time.Minute:
+		return usageError{fmt.Errorf("--session-ttl must be at least 1m, got %s", o.sessionTTL)}
+	}
+	dsn, err := serveDatabase(o)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	db, err := store.Open(ctx, dsn, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", o.addr, err)
+	}
+	boot := web.BootstrapOptions{AdminPassword: os.Getenv("SCRUTIN_ADMIN_PASSWORD")}
+	if !o.noDemo {
+		boot.DemoModel = examples.Election()
+	}
+	res, err := web.Bootstrap(ctx, db, boot)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	scheme := "http"
+	if o.tlsCert != "" {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
+	if res.FirstStart {
+		log.Info("first start: created the site administrator", "email", res.AdminEmail, "demo_org", res.Demo)
+	}
+	if res.GeneratedPassword != "" {
+		// Shown once, here; never logged.
+		fmt.Fprintf(e.stdout, `scrutin: first start: created the site administrator %s with this password
+(shown only now; set SCRUTIN_ADMIN_PASSWORD on first start to choose it):
+
+    %s
+
+Get a token with:
+    curl -s -X POST %s/api/v1/auth/token -H 'Content-Type: application/json' \
+      -d '{"email":"%s","password":"…"}'
+`, res.AdminEmail, res.GeneratedPassword, url, res.AdminEmail)
+	}
+	srv, err := web.New(web.Config{
+		Version:        versionString(),
+		Workers:        o.workers,
+		TrustProxy:     o.trustProxy,
+		TrustedOrigins: o.trustedOrigins,
+		TLSCert:        o.tlsCert,
+		TLSKey:         o.tlsKey,
+		SessionTTL:     o.sessionTTL,
+	}, db, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers)
+	return srv.Serve(ctx, ln)
+}
+
+// serveDatabase is the database to open: --db, else scrutin.db in the
+// data directory (created if missing).
+func serveDatabase(o serveOptions) (string, error) {
+	if o.db != "" {
+		if !strings.Contains(o.db, "://") && !strings.HasPrefix(o.db, "file:") && o.db != ":memory:" {
+			if dir := filepath.Dir(o.db); dir != "" {
+				if err := os.MkdirAll(dir, 0o700); err != nil {
+					return "", model.Errorf(model.EINVALID, "cannot create the database's directory: %v", unwrapPath(err))
+				}
+			}
+		}
+		return o.db, nil
+	}
+	dir, err := dataDir(o.data)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", model.Errorf(model.EINVALID, "cannot create the data directory %s: %v", dir, unwrapPath(err))
+	}
+	return filepath.Join(dir, "scrutin.db"), nil
+}

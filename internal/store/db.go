@@ -1,0 +1,310 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/scrutin/scrutin/internal/model"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialects, as Dialect reports them.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Paging bounds: a Page with Limit <= 0 gets DefaultLimit items, one above
+// MaxLimit gets MaxLimit.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// sqliteParams are the connection settings of every SQLite connection:
+// the busy timeout makes writers queue instead of failing, _txlock makes
+// every transaction BEGIN IMMEDIATE so a read-then-write transaction
+// cannot fail half-way on a lock upgrade.
+const sqliteParams = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
+
+// DB is the store: a database handle, or a transaction inside WithTx.
+// It is safe for concurrent use, except a transaction's DB, which belongs
+// to the goroutine running WithTx's fn.
+type DB struct {
+	sql     *sql.DB
+	q       querier // sql or tx
+	tx      *sql.Tx
+	keep    *sql.Conn // SQLite in memory: the database lives while a connection does
+	dialect string
+	now     func() time.Time
+}
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Open opens the database named by dsn and applies the pending migrations:
+// "postgres://…" or "postgresql://…" is PostgreSQL; ":memory:" is a private
+// SQLite database in memory (for tests; gone at Close); anything else is
+// an SQLite file, created if missing, in WAL mode. now is the clock of
+// every time stamp the store writes (time.Now when nil); times are stored
+// in UTC, truncated to microseconds (PostgreSQL's precision) on both
+// databases.
+func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
+	if now == nil {
+		now = time.Now
+	}
+	db := &DB{now: now}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db.dialect = Postgres
+		db.sql, err = sql.Open("pgx", dsn)
+	case dsn == ":memory:":
+		db.dialect = SQLite
+		err = db.openMemory(ctx)
+	case dsn == "":
+		return nil, model.Errorf(model.EINVALID, "store: empty database name")
+	default:
+		db.dialect = SQLite
+		err = db.openFile(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.q = db.sql
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s database: %w", db.dialect, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) openFile(path string) error {
+	var dsn string
+	if strings.HasPrefix(path, "file:") {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		dsn = path + sep
+	} else {
+		// The driver cuts a plain file name at '?'.
+		if strings.Contains(path, "?") {
+			return model.Errorf(model.EINVALID, "store: database file name %q contains '?': use a file: URI", path)
+		}
+		dsn = path + "?"
+	}
+	dsn += sqliteParams + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	var err error
+	db.sql, err = sql.Open("sqlite", dsn)
+	return err
+}
+
+// openMemory opens an in-memory database that every connection of the
+// pool shares: SQLite's memdb VFS under a random name (a plain ":memory:"
+// would give each connection its own empty database, and shared cache
+// fails with "table is locked" instead of waiting). One connection is
+// held open for the life of the DB, since the database is freed with its
+// last connection.
+func (db *DB) openMemory(ctx context.Context) error {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	var err error
+	db.sql, err = sql.Open("sqlite", "file:/scrutin-"+hex.EncodeToString(b[:])+"?vfs=memdb&"+sqliteParams)
+	if err != nil {
+		return err
+	}
+	db.keep, err = db.sql.Conn(ctx)
+	if err != nil {
+		db.sql.Close()
+		return fmt.Errorf("store: open sqlite database in memory: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database. Closing a transaction's DB is an error.
+func (db *DB) Close() error {
+	if db.tx != nil {
+		return errors.New("store: Close called on a transaction")
+	}
+	if db.keep != nil {
+		db.keep.Close()
+	}
+	return db.sql.Close()
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.sql.PingContext(ctx)
+}
+
+// Dialect is "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect }
+
+// WithTx runs fn in one transaction: committed if fn returns nil, rolled
+// back otherwise (fn's error is returned as is). fn must use tx, not db,
+// for everything that belongs to the transaction; on SQLite, a write on
+// db from inside fn would wait for the transaction to end and fail after
+// the busy timeout. Called on a transaction's DB, WithTx runs fn in the
+// same transaction. On PostgreSQL, a failed statement aborts the whole
+// transaction: after an error inside fn, return it rather than go on.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *DB) error) error {
+	if db.tx != nil {
+		return fn(db)
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	t := *db
+	t.q, t.tx = tx, tx
+	defer func() {
+		// A panic in fn must not leave the transaction (on SQLite, the
+		// database's write lock) held.
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(&t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// rebind turns the ? placeholders of query into PostgreSQL's $1, $2, …
+// (none of the package's queries has a ? inside a string literal).
+func (db *DB) rebind(query string) string {
+	if db.dialect != Postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return db.q.ExecContext(ctx, db.rebind(query), args...)
+}
+
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.q.QueryContext(ctx, db.rebind(query), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.q.QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// execOne runs a statement that must change exactly one row; none is
+// ENOTFOUND ("<what> not found").
+func (db *DB) execOne(ctx context.Context, what, query string, args ...any) error {
+	res, err := db.exec(ctx, query, args...)
+	if err != nil {
+		return dbError(err, what)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return dbError(err, what)
+	}
+	if n == 0 {
+		return notFound(what)
+	}
+	return nil
+}
+
+// mustExist is ENOTFOUND ("<what> not found") unless query finds a row.
+func (db *DB) mustExist(ctx context.Context, what, query string, args ...any) error {
+	ok, err := db.exists(ctx, query, args...)
+	if err == nil && !ok {
+		err = notFound(what)
+	}
+	return err
+}
+
+// exists reports whether query (a SELECT 1 …) finds a row.
+func (db *DB) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	var one int
+	err := db.queryRow(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, dbError(err, "lookup")
+	}
+	return true, nil
+}
+
+// limit is p's page size within [1, MaxLimit].
+func (p Page) limit() int {
+	switch {
+	case p.Limit <= 0:
+		return DefaultLimit
+	case p.Limit > MaxLimit:
+		return MaxLimit
+	}
+	return p.Limit
+}
+
+// after is p's keyset cursor for lists newest first: ids below it.
+func (p Page) after() int64 {
+	if p.After <= 0 {
+		return 1<<63 - 1
+	}
+	return p.After
+}
+
+// rowScanner is what *sql.Row and *sql.Rows have in common.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// list runs query and scans each row with scan.
+func list[T any](ctx context.Context, db *DB, what string, scan func(rowScanner, *T) error, query string, args ...any) ([]T, error) {
+	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return nil, dbError(err, what)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, dbError(err, what)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err, what)
+	}
+	return out, nil
+}

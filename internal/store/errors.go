@@ -1,0 +1,80 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+
+	"github.com/scrutin/scrutin/internal/model"
+)
+
+// SQLite extended result codes (sqlite3.h).
+const (
+	sqliteConstraintCheck      = 275
+	sqliteConstraintForeignKey = 787
+	sqliteConstraintNotNull    = 1299
+	sqliteConstraintPrimaryKey = 1555
+	sqliteConstraintUnique     = 2067
+)
+
+// dbError maps a database error about what ("model", "user", …) to the
+// package's codes: no row is ENOTFOUND, a duplicate ECONFLICT, a value a
+// constraint refuses EINVALID. Anything else is returned wrapped, and
+// model.ErrorCode reads it as EINTERNAL.
+func dbError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(what)
+	}
+	switch constraintKind(err) {
+	case "unique":
+		return model.Errorf(model.ECONFLICT, "%s already exists", what)
+	case "foreign":
+		return model.Errorf(model.EINVALID, "%s refers to something that does not exist", what)
+	case "check":
+		return model.Errorf(model.EINVALID, "invalid %s: %v", what, err)
+	}
+	var e *model.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+func notFound(what string) error {
+	return model.Errorf(model.ENOTFOUND, "%s not found", what)
+}
+
+// constraintKind classifies a constraint violation of either database:
+// "unique", "foreign", "check" (CHECK, NOT NULL, malformed value), or "".
+func constraintKind(err error) string {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+			return "unique"
+		case sqliteConstraintForeignKey:
+			return "foreign"
+		case sqliteConstraintCheck, sqliteConstraintNotNull:
+			return "check"
+		}
+		return ""
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505": // unique_violation
+			return "unique"
+		case "23503": // foreign_key_violation
+			return "foreign"
+		case "23514", "23502", "22P02", "22001", "22003", "22021", "22P05": // check, not null, bad text, too long, out of range, bad encoding, untranslatable
+			return "check"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,48 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// The schema, one directory per dialect: the two say the same thing, each
+// in its database's types (ids, times, JSON, booleans) and trigger syntax.
+// A change to the schema is a new numbered file in both directories;
+// applied files are never edited.
+//
+//go:embed migrations
+var migrations embed.FS
+
+// migrate applies the pending migrations (none is a no-op). goose records
+// the applied versions in goose_db_version, runs each file in a
+// transaction and, on PostgreSQL, holds an advisory lock so that servers
+// starting together do not migrate twice.
+func (db *DB) migrate(ctx context.Context) error {
+	dir, err := fs.Sub(migrations, "migrations/"+db.dialect)
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if db.dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, db.sql, dir, opts...)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate %s database: %w", db.dialect, err)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math"
+	"strings"
+
+	"github.com/scrutin/scrutin/internal/model"
+)
+
+const runColumns = `id, org_id, model_id, revision, trials, seed, controls, evidence, status, error, progress, result,
+	created_by, created_at, started_at, finished_at`
+
+// runListColumns leave the result out.
+var runListColumns = strings.Replace(runColumns, "result", "NULL", 1)
+
+func scanRun(r rowScanner, run *Run) error {
+	var seed int64
+	err := r.Scan(&run.ID, &run.OrgID, &run.ModelID, &run.Revision, &run.Trials, &seed,
+		stringsJSON{&run.Controls}, idsJSON{&run.Evidence}, &run.Status, &run.Error, &run.Progress, rawJSON{&run.Result},
+		&run.CreatedBy, scanTime(&run.CreatedAt), scanTimePtr(&run.StartedAt), scanTimePtr(&run.FinishedAt))
+	run.Seed = uint64(seed)
+	return err
+}
+
+// CreateRun queues r: it stores r with status queued and sets ID,
+// Status, Progress and CreatedAt (and Revision, when 0, to the model's
+// latest). The caller sets OrgID, ModelID, Trials, Seed, Controls and
+// CreatedBy. A model (or revision) that is not the organisation's is
+// ENOTFOUND.
+func (db *DB) CreateRun(ctx context.Context, r *Run) error {
+	if r.Trials <= 0 {
+		return model.Errorf(model.EINVALID, "a run needs a positive number of trials, not %d", r.Trials)
+	}
+	return db.WithTx(ctx, func(tx *DB) error {
+		rev, err := tx.jobRevision(ctx, r.OrgID, r.ModelID, r.Revision)
+		if err != nil {
+			return err
+		}
+		at := tx.time()
+		err = tx.queryRow(ctx, `INSERT INTO runs (org_id, model_id, revision, trials, seed, controls, evidence, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			r.OrgID, r.ModelID, rev, r.Trials, int64(r.Seed), stringsArg(r.Controls), idsArg(r.Evidence), r.CreatedBy, tx.timeArg(at)).Scan(&r.ID)
+		if err != nil {
+			return dbError(err, "run")
+		}
+		if r.Controls == nil {
+			r.Controls = []string{}
+		}
+		if r.Evidence == nil {
+			r.Evidence = []int64{}
+		}
+		r.Revision, r.Status, r.Error, r.Progress, r.Result = rev, RunQueued, "", 0, nil
+		r.CreatedAt, r.StartedAt, r.FinishedAt = at, nil, nil
+		return nil
+	})
+}
+
+// Run returns the organisation's run, with its result.
+func (db *DB) Run(ctx context.Context, orgID string, id int64) (*Run, error) {
+	var r Run
+	err := scanRun(db.queryRow(ctx, `SELECT `+runColumns+` FROM runs WHERE org_id = ? AND id = ?`, orgID, id), &r)
+	if err != nil {
+		return nil, dbError(err, "run")
+	}
+	return &r, nil
+}
+
+// Runs lists the organisation's runs, of one model or, with modelID 0,
+// of all, newest first, without their results. A model that is not the
+// organisation's is ENOTFOUND.
+func (db *DB) Runs(ctx context.Context, orgID string, modelID int64, p Page) ([]Run, error) {
+	q, args := `SELECT `+runListColumns+` FROM runs WHERE org_id = ? AND id < ?`, []any{orgID, p.after()}
+	if modelID != 0 {
+		if err := db.mustExist(ctx, "model", `SELECT 1 FROM models WHERE org_id = ? AND id = ?`, orgID, modelID); err != nil {
+			return nil, err
+		}
+		q += ` AND model_id = ?`
+		args = append(args, modelID)
+	}
+	return list(ctx, db, "runs", scanRun, q+` ORDER BY id DESC LIMIT ?`, append(args, p.limit())...)
+}
+
+// ClaimRun gives the oldest queued run, of any organisation, to the
+// calling worker: it is now running, and no other claim returns it. It
+// returns nil, nil when no run is queued.
+func (db *DB) ClaimRun(ctx context.Context) (*Run, error) {
+	var r Run
+	err := db.claimJob(ctx, "runs", runColumns, func(row rowScanner) error { return scanRun(row, &r) })
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, dbError(err, "run")
+	}
+	return &r, nil
+}
+
+// UpdateRunProgress records the progress (0 to 1) of a running run. A
+// run that is no longer running is ECONFLICT: canceled, the worker
+// should stop it.
+func (db *DB) UpdateRunProgress(ctx context.Context, id int64, progress float64) error {
+	if math.IsNaN(progress) || progress < 0 || progress > 1 {
+		return model.Errorf(model.EINVALID, "progress %v is not between 0 and 1", progress)
+	}
+	res, err := db.exec(ctx, `UPDATE runs SET progress = ? WHERE id = ? AND status = 'running'`, progress, id)
+	return db.jobChanged(ctx, res, err, "runs", "run", "", id)
+}
+
+// FinishRun records the end of a running run: status succeeded (progress
+// then 1), failed or canceled, its result (JSON, may be empty) and error
+// message. A run that is no longer running (canceled meanwhile) is
+// ECONFLICT and keeps its status.
+func (db *DB) FinishRun(ctx context.Context, id int64, status string, result []byte, errMsg string) error {
+	setProgress := ""
+	if status == RunSucceeded {
+		setProgress = ", progress = 1"
+	}
+	return db.finishJob(ctx, "runs", "run", id, status, result, errMsg, setProgress)
+}
+
+// CancelRun cancels the organisation's queued or running run (its worker
+// learns it at its next UpdateRunProgress or FinishRun). A finished run
+// is ECONFLICT.
+func (db *DB) CancelRun(ctx context.Context, orgID string, id int64) error {
+	return db.cancelJob(ctx, "runs", "run", orgID, id)
+}
+
+// RequeueRunning puts the runs left running (by a server that stopped)
+// back in the queue and returns how many; call it at start-up, before the
+// workers start.
+func (db *DB) RequeueRunning(ctx context.Context) (int, error) {
+	return db.requeueJobs(ctx, "runs", ", progress = 0")
+}
+
+// LatestResults returns, for each model of the organisation, its latest
+// succeeded run (the one created last), with its result, by model id.
+func (db *DB) LatestResults(ctx context.Context, orgID string) ([]Run, error) {
+	return list(ctx, db, "runs", scanRun, `SELECT `+runColumns+` FROM runs r
+		WHERE org_id = ? AND status = 'succeeded' AND id = (SELECT MAX(id) FROM runs l
+			WHERE l.org_id = r.org_id AND l.model_id = r.model_id AND l.status = 'succeeded')
+		ORDER BY model_id`, orgID)
+}
