@@ -1,0 +1,168 @@
+// Package i18n translates scrutin's pages and reports into English and
+// French and formats numbers, money, percentages and dates per locale.
+//
+// Messages are looked up by key in catalogues (one Go file per area of the
+// product, each a map per language); a key missing from a language falls
+// back to English, then to the key itself, and a test requires every key in
+// both languages.
+package i18n
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+)
+
+// Lang is a supported language.
+type Lang string
+
+// Supported languages.
+const (
+	English Lang = "en"
+	French  Lang = "fr"
+)
+
+// Languages lists the supported languages, the default first.
+func Languages() []Lang { return []Lang{English, French} }
+
+// Parse returns the supported language of a tag such as "fr" or "fr-CA",
+// and whether it is supported.
+func Parse(s string) (Lang, bool) {
+	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "-")
+	base, _, _ = strings.Cut(base, "_")
+	for _, l := range Languages() {
+		if string(l) == base {
+			return l, true
+		}
+	}
+	return English, false
+}
+
+var matcher = language.NewMatcher([]language.Tag{language.English, language.French})
+
+// Negotiate chooses the language: the user's preference if supported,
+// else the best match of an Accept-Language header, else English.
+func Negotiate(preference, acceptLanguage string) Lang {
+	if l, ok := Parse(preference); ok {
+		return l
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return English
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return English
+	}
+	return Languages()[i]
+}
+
+// Printer translates and formats for one language.
+type Printer struct {
+	lang Lang
+	p    *message.Printer
+}
+
+// New returns a printer for l.
+func New(l Lang) *Printer {
+	tag := language.English
+	if l == French {
+		tag = language.French
+	}
+	return &Printer{lang: l, p: message.NewPrinter(tag)}
+}
+
+// Lang is the printer's language.
+func (p *Printer) Lang() Lang { return p.lang }
+
+// T translates key, then formats it with args as fmt.Sprintf does.
+func (p *Printer) T(key string, args ...any) string {
+	s, ok := lookup(p.lang, key)
+	if !ok {
+		if s, ok = lookup(English, key); !ok {
+			s = key
+		}
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// Number formats x with the locale's separators and the given decimals.
+func (p *Printer) Number(x float64, decimals int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	return p.p.Sprint(number.Decimal(x, number.MaxFractionDigits(decimals), number.MinFractionDigits(decimals)))
+}
+
+// Money formats an amount in a currency: whole units from 100 on, two
+// decimals below, with the currency's code after the number.
+func (p *Printer) Money(x float64, currency string) string {
+	d := 0
+	if math.Abs(x) < 100 && x != 0 {
+		d = 2
+	}
+	return p.Number(x, d) + "\u00a0" + currency
+}
+
+// Compact formats an amount in a few characters: 950, 12k, 1.2M (1,2 M in
+// French).
+func (p *Printer) Compact(x float64) string {
+	ax := math.Abs(x)
+	units := []struct {
+		v  float64
+		en string
+		fr string
+	}{{1e12, "T", "\u00a0T"}, {1e9, "G", "\u00a0G"}, {1e6, "M", "\u00a0M"}, {1e3, "k", "\u00a0k"}}
+	for _, u := range units {
+		if ax >= u.v {
+			v := x / u.v
+			d := 0
+			if math.Abs(v) < 10 {
+				d = 1
+			}
+			s := p.Number(v, d)
+			s = strings.TrimSuffix(strings.TrimSuffix(s, ".0"), ",0")
+			if p.lang == French {
+				return s + u.fr
+			}
+			return s + u.en
+		}
+	}
+	return p.Number(x, 0)
+}
+
+// Percent formats a probability as a percentage with sensible precision.
+func (p *Printer) Percent(x float64) string {
+	v := 100 * x
+	d := 1
+	switch {
+	case v == 0 || v == 100:
+		d = 0
+	case v < 0.1:
+		d = 3
+	case v < 10:
+		d = 2
+	}
+	sep := "\u00a0%"
+	if p.lang == English {
+		sep = "%"
+	}
+	return p.Number(v, d) + sep
+}
+
+// Date formats a time as a date and time in UTC.
+func (p *Printer) Date(t time.Time) string {
+	t = t.UTC()
+	if p.lang == French {
+		return t.Format("02/01/2006 15:04") + " UTC"
+	}
+	return t.Format("2006-01-02 15:04") + " UTC"
+}
