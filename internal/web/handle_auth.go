@@ -133,15 +133,7 @@ func (s *Server) login(ctx context.Context, in *loginInput) (*loginOutput, error
 	if err != nil {
 		return nil, err
 	}
-	secret, hash := newSecret()
-	exp := s.cfg.Now().Add(s.cfg.SessionTTL)
-	t := &store.Token{UserID: u.ID, Kind: "session", Hash: hash, ExpiresAt: &exp}
-	err = s.db.WithTx(ctx, func(tx *store.DB) error {
-		if err := tx.CreateToken(ctx, t); err != nil {
-			return err
-		}
-		return record(ctx, tx, "", "session.create", target("token", t.ID), nil)
-	})
+	cookie, err := s.startSession(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +141,39 @@ func (s *Server) login(ctx context.Context, in *loginInput) (*loginOutput, error
 	if err != nil {
 		return nil, err
 	}
-	return &loginOutput{SetCookie: newSessionCookie(infoFrom(ctx).secure, secret, s.cfg.SessionTTL), Body: *me}, nil
+	return &loginOutput{SetCookie: cookie, Body: *me}, nil
+}
+
+// startSession creates a session of the user who just signed in, records
+// it in the audit log and returns its cookie (for the API and the pages).
+func (s *Server) startSession(ctx context.Context, u *store.User) (http.Cookie, error) {
+	secret, hash := newSecret()
+	exp := s.cfg.Now().Add(s.cfg.SessionTTL)
+	t := &store.Token{UserID: u.ID, Kind: "session", Hash: hash, ExpiresAt: &exp}
+	err := s.db.WithTx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateToken(ctx, t); err != nil {
+			return err
+		}
+		return record(ctx, tx, "", "session.create", target("token", t.ID), nil)
+	})
+	if err != nil {
+		return http.Cookie{}, err
+	}
+	return newSessionCookie(infoFrom(ctx).secure, secret, s.cfg.SessionTTL), nil
 }
 
 // logout ends the session of the cookie, if any, and removes the cookie.
 func (s *Server) logout(ctx context.Context, _ *struct{}) (*logoutOutput, error) {
+	cookie, err := s.endSession(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &logoutOutput{SetCookie: cookie}, nil
+}
+
+// endSession ends the session of the request's cookie, if any, records
+// it in the audit log and returns the cookie that removes it.
+func (s *Server) endSession(ctx context.Context) (http.Cookie, error) {
 	info := infoFrom(ctx)
 	if t := info.token; t != nil && t.Kind == "session" {
 		err := s.db.WithTx(ctx, func(tx *store.DB) error {
@@ -163,10 +183,10 @@ func (s *Server) logout(ctx context.Context, _ *struct{}) (*logoutOutput, error)
 			return record(ctx, tx, "", "session.delete", target("token", t.ID), nil)
 		})
 		if err != nil {
-			return nil, err
+			return http.Cookie{}, err
 		}
 	}
-	return &logoutOutput{SetCookie: newSessionCookie(info.secure, "", -1)}, nil
+	return newSessionCookie(info.secure, "", -1), nil
 }
 
 func (s *Server) me(ctx context.Context, _ *struct{}) (*meOutput, error) {

@@ -46,27 +46,38 @@ func checkModel(name, yaml string) error {
 }
 
 func (s *Server) createModel(ctx context.Context, in *createModelInput) (*savedModelOutput, error) {
-	u, err := s.authorize(ctx, in.Org, store.RoleAnalyst, false)
-	if err != nil {
-		return nil, err
-	}
-	name := strings.TrimSpace(in.Body.Name)
-	if err := checkModel(name, in.Body.YAML); err != nil {
-		return nil, err
-	}
-	rev := &store.Revision{YAML: in.Body.YAML, Message: in.Body.Message, AuthorID: u.ID}
-	var m *store.Model
-	err = s.db.WithTx(ctx, func(tx *store.DB) error {
-		if m, err = tx.CreateModel(ctx, in.Org, name, rev); err != nil {
-			return err
-		}
-		return record(ctx, tx, in.Org, "model.create", target("model", m.ID), map[string]any{"name": m.Name, "revision": m.Revision, "message": rev.Message})
-	})
+	m, err := s.newModel(ctx, in.Org, in.Body.Name, in.Body.YAML, in.Body.Message)
 	if err != nil {
 		return nil, err
 	}
 	return &savedModelOutput{Location: fmt.Sprintf("%s/orgs/%s/models/%d", apiPrefix, in.Org, m.ID),
 		Body: savedModel{ID: m.ID, Revision: m.Revision}}, nil
+}
+
+// newModel checks a model and stores it as revision 1 of a new model of
+// the organisation (analysts), with its audit entry: for the API and the
+// pages. An invalid model is a *model.ValidationError.
+func (s *Server) newModel(ctx context.Context, org, name, yaml, message string) (*store.Model, error) {
+	u, err := s.authorize(ctx, org, store.RoleAnalyst, false)
+	if err != nil {
+		return nil, err
+	}
+	name = strings.TrimSpace(name)
+	if err := checkModel(name, yaml); err != nil {
+		return nil, err
+	}
+	rev := &store.Revision{YAML: yaml, Message: message, AuthorID: u.ID}
+	var m *store.Model
+	err = s.db.WithTx(ctx, func(tx *store.DB) error {
+		if m, err = tx.CreateModel(ctx, org, name, rev); err != nil {
+			return err
+		}
+		return record(ctx, tx, org, "model.create", target("model", m.ID), map[string]any{"name": m.Name, "revision": m.Revision, "message": rev.Message})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func (s *Server) listModels(ctx context.Context, in *struct {
@@ -134,28 +145,40 @@ type saveModelOutput struct {
 }
 
 func (s *Server) saveModel(ctx context.Context, in *saveModelInput) (*saveModelOutput, error) {
-	u, err := s.authorize(ctx, in.Org, store.RoleAnalyst, false)
-	if err != nil {
-		return nil, err
-	}
-	m, err := s.db.Model(ctx, in.Org, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkModel(m.Name, in.Body.YAML); err != nil {
-		return nil, err
-	}
-	rev := &store.Revision{YAML: in.Body.YAML, Message: in.Body.Message, AuthorID: u.ID}
-	err = s.db.WithTx(ctx, func(tx *store.DB) error {
-		if m, err = tx.SaveModel(ctx, in.Org, in.ID, in.Body.BaseRevision, rev); err != nil {
-			return err
-		}
-		return record(ctx, tx, in.Org, "model.save", target("model", m.ID), map[string]any{"name": m.Name, "revision": m.Revision, "message": rev.Message})
-	})
+	m, err := s.saveRevision(ctx, in.Org, in.ID, in.Body.BaseRevision, in.Body.YAML, in.Body.Message)
 	if err != nil {
 		return nil, err
 	}
 	return &saveModelOutput{Body: savedModel{ID: m.ID, Revision: m.Revision}}, nil
+}
+
+// saveRevision checks a model and stores it as the next revision of the
+// organisation's model (analysts), with its audit entry: for the API and
+// the pages. An invalid model is a *model.ValidationError; a base that is
+// no longer the latest revision, ECONFLICT.
+func (s *Server) saveRevision(ctx context.Context, org string, id int64, base int, yaml, message string) (*store.Model, error) {
+	u, err := s.authorize(ctx, org, store.RoleAnalyst, false)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.db.Model(ctx, org, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkModel(m.Name, yaml); err != nil {
+		return nil, err
+	}
+	rev := &store.Revision{YAML: yaml, Message: message, AuthorID: u.ID}
+	err = s.db.WithTx(ctx, func(tx *store.DB) error {
+		if m, err = tx.SaveModel(ctx, org, id, base, rev); err != nil {
+			return err
+		}
+		return record(ctx, tx, org, "model.save", target("model", m.ID), map[string]any{"name": m.Name, "revision": m.Revision, "message": rev.Message})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func (s *Server) deleteModel(ctx context.Context, in *modelInput) (*struct{}, error) {
@@ -224,30 +247,46 @@ func (s *Server) diffModel(ctx context.Context, in *struct {
 	From int `query:"from" minimum:"0" doc:"Older revision (default: the one before to)"`
 	To   int `query:"to" minimum:"0" doc:"Newer revision (default: the latest)"`
 }) (*diffOutput, error) {
-	if _, err := s.authorize(ctx, in.Org, store.RoleViewer, false); err != nil {
-		return nil, err
-	}
-	m, err := s.db.Model(ctx, in.Org, in.ID)
+	d, err := s.revisionDiff(ctx, in.Org, in.ID, in.From, in.To)
 	if err != nil {
 		return nil, err
 	}
-	to, from := in.To, in.From
+	out := &diffOutput{}
+	out.Body.From, out.Body.To, out.Body.Diff = d.from, d.to, d.diff
+	return out, nil
+}
+
+// modelDiff is the unified diff of a model's YAML between two revisions.
+type modelDiff struct {
+	model    *store.Model
+	from, to int
+	diff     string // empty when the revisions are the same
+}
+
+// revisionDiff diffs revision from to revision to of the organisation's
+// model (viewers); to 0 is the latest, from 0 the one before to.
+func (s *Server) revisionDiff(ctx context.Context, org string, id int64, from, to int) (*modelDiff, error) {
+	if _, err := s.authorize(ctx, org, store.RoleViewer, false); err != nil {
+		return nil, err
+	}
+	m, err := s.db.Model(ctx, org, id)
+	if err != nil {
+		return nil, err
+	}
 	if to == 0 {
 		to = m.Revision
 	}
 	if from == 0 {
 		from = max(1, to-1)
 	}
-	a, err := s.db.Revision(ctx, in.Org, in.ID, from)
+	a, err := s.db.Revision(ctx, org, id, from)
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.db.Revision(ctx, in.Org, in.ID, to)
+	b, err := s.db.Revision(ctx, org, id, to)
 	if err != nil {
 		return nil, err
 	}
-	out := &diffOutput{}
-	out.Body.From, out.Body.To = from, to
-	out.Body.Diff = udiff.Unified(fmt.Sprintf("%s@%d", m.Name, from), fmt.Sprintf("%s@%d", m.Name, to), a.YAML, b.YAML)
-	return out, nil
+	return &modelDiff{model: m, from: from, to: to,
+		diff: udiff.Unified(fmt.Sprintf("%s@%d", m.Name, from), fmt.Sprintf("%s@%d", m.Name, to), a.YAML, b.YAML)}, nil
 }

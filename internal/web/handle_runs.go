@@ -69,12 +69,23 @@ type queuedRunOutput struct {
 // createRun checks the request as `scrutin run` would (controls,
 // evidence, calibration, trials) and queues the run.
 func (s *Server) createRun(ctx context.Context, in *createRunInput) (*queuedRunOutput, error) {
-	u, err := s.authorize(ctx, in.Org, store.RoleAnalyst, false)
+	run, err := s.queueRun(ctx, in.Org, in.ID, in.Body)
 	if err != nil {
 		return nil, err
 	}
-	req := in.Body
-	_, rev, m, err := loadRevision(ctx, s.db, in.Org, in.ID, req.Revision)
+	return &queuedRunOutput{Location: fmt.Sprintf("%s/orgs/%s/runs/%d", apiPrefix, in.Org, run.ID), Body: viewRun(run)}, nil
+}
+
+// queueRun checks a run request as `scrutin run` would (controls,
+// evidence, calibration, trials), queues the run and records it in the
+// audit log; the caller needs the analyst role. The API and the pages
+// both queue runs through it.
+func (s *Server) queueRun(ctx context.Context, org string, modelID int64, req runRequest) (*store.Run, error) {
+	u, err := s.authorize(ctx, org, store.RoleAnalyst, false)
+	if err != nil {
+		return nil, err
+	}
+	_, rev, m, err := loadRevision(ctx, s.db, org, modelID, req.Revision)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +93,7 @@ func (s *Server) createRun(ctx context.Context, in *createRunInput) (*queuedRunO
 	if err != nil {
 		return nil, err
 	}
-	files, err := evidenceFiles(ctx, s.db, in.Org, req.Evidence)
+	files, err := evidenceFiles(ctx, s.db, org, req.Evidence)
 	if err != nil {
 		return nil, err
 	}
@@ -93,20 +104,20 @@ func (s *Server) createRun(ctx context.Context, in *createRunInput) (*queuedRunO
 	if err != nil {
 		return nil, err
 	}
-	run := &store.Run{OrgID: in.Org, ModelID: in.ID, Revision: rev.Revision, Trials: trials, Seed: seed,
+	run := &store.Run{OrgID: org, ModelID: modelID, Revision: rev.Revision, Trials: trials, Seed: seed,
 		Controls: inForce, Evidence: req.Evidence, CreatedBy: u.ID}
 	err = s.db.WithTx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateRun(ctx, run); err != nil {
 			return err
 		}
-		return record(ctx, tx, in.Org, "run.create", target("run", run.ID), map[string]any{"model": in.ID,
+		return record(ctx, tx, org, "run.create", target("run", run.ID), map[string]any{"model": modelID,
 			"revision": run.Revision, "trials": trials, "seed": seed, "controls": inForce, "evidence": req.Evidence})
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.jobs.queued(kindRun)
-	return &queuedRunOutput{Location: fmt.Sprintf("%s/orgs/%s/runs/%d", apiPrefix, in.Org, run.ID), Body: viewRun(run)}, nil
+	return run, nil
 }
 
 // RunPath are the path parameters of a run.
@@ -154,23 +165,33 @@ func (s *Server) listRuns(ctx context.Context, in *struct {
 }
 
 func (s *Server) cancelRun(ctx context.Context, in *runInput) (*runOutput, error) {
-	if _, err := s.authorize(ctx, in.Org, store.RoleAnalyst, false); err != nil {
+	r, err := s.stopRun(ctx, in.Org, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &runOutput{Body: viewRun(r)}, nil
+}
+
+// stopRun cancels a queued or running run (analysts) and records it in
+// the audit log, for the API and the pages.
+func (s *Server) stopRun(ctx context.Context, org string, id int64) (*store.Run, error) {
+	if _, err := s.authorize(ctx, org, store.RoleAnalyst, false); err != nil {
 		return nil, err
 	}
 	var r *store.Run
 	err := s.db.WithTx(ctx, func(tx *store.DB) error {
-		if err := tx.CancelRun(ctx, in.Org, in.ID); err != nil {
+		if err := tx.CancelRun(ctx, org, id); err != nil {
 			return err
 		}
 		var err error
-		if r, err = tx.Run(ctx, in.Org, in.ID); err != nil {
+		if r, err = tx.Run(ctx, org, id); err != nil {
 			return err
 		}
-		return record(ctx, tx, in.Org, "run.cancel", target("run", in.ID), nil)
+		return record(ctx, tx, org, "run.cancel", target("run", id), nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.jobs.cancel(kindRun, in.ID)
-	return &runOutput{Body: viewRun(r)}, nil
+	s.jobs.cancel(kindRun, id)
+	return r, nil
 }

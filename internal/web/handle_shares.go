@@ -125,10 +125,22 @@ type nationalOutput struct {
 }
 
 func (s *Server) national(ctx context.Context, in *orgInput) (*nationalOutput, error) {
-	if _, err := s.authorize(ctx, in.Org, store.RoleViewer, false); err != nil {
+	v, err := s.nationalOf(ctx, in.Org)
+	if err != nil {
 		return nil, err
 	}
-	agency, err := s.db.Org(ctx, in.Org)
+	return &nationalOutput{Body: *v}, nil
+}
+
+// nationalOf is the national view of an agency (its viewers), for the API
+// and the pages: per sharing organisation and model, the portfolio
+// figures of the latest succeeded run, read through the store's
+// share-checking query, and nothing else.
+func (s *Server) nationalOf(ctx context.Context, org string) (*nationalView, error) {
+	if _, err := s.authorize(ctx, org, store.RoleViewer, false); err != nil {
+		return nil, err
+	}
+	agency, err := s.db.Org(ctx, org)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +151,7 @@ func (s *Server) national(ctx context.Context, in *orgInput) (*nationalOutput, e
 	if err != nil {
 		return nil, err
 	}
-	out := &nationalOutput{Body: nationalView{Agency: agency.ID, Organisations: []nationalOrgView{}}}
+	out := &nationalView{Agency: agency.ID, Organisations: []nationalOrgView{}}
 	for _, sh := range shares {
 		o, err := s.db.Org(ctx, sh.OrgID)
 		if err != nil {
@@ -162,7 +174,7 @@ func (s *Server) national(ctx context.Context, in *orgInput) (*nationalOutput, e
 			ov.Models = append(ov.Models, nationalModelView{ModelID: r.ModelID, Model: m.Name, AsOf: r.FinishedAt,
 				Currency: res.Currency, Trials: r.Trials, Portfolio: res.Portfolio.nationalPortfolio, Tolerance: res.Portfolio.Tolerance})
 		}
-		out.Body.Organisations = append(out.Body.Organisations, ov)
+		out.Organisations = append(out.Organisations, ov)
 	}
 	return out, nil
 }

@@ -172,17 +172,23 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // crossOriginDenied answers a state-changing request that a browser sent
 // from another origin (http.CrossOriginProtection refused it).
 func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
-	writeError(w, r, &protocolError{status: http.StatusForbidden, code: model.EFORBIDDEN,
-		msg: "cross-origin request refused: a page of another origin may not change data here"})
+	err := &protocolError{status: http.StatusForbidden, code: model.EFORBIDDEN,
+		msg: "cross-origin request refused: a page of another origin may not change data here"}
+	if isUIPath(r.URL.Path) {
+		s.renderError(w, r, s.newView(r), err)
+		return
+	}
+	writeError(w, r, err)
 }
 
-// authenticate finds the caller of an API request from its bearer token
-// or session cookie. A request without credentials goes on anonymous
-// (the handlers that need a caller answer 401); one with credentials
-// that are not valid goes on with authErr set.
+// authenticate finds the caller of an API request or a page from its
+// bearer token or session cookie. A request without credentials goes on
+// anonymous (the handlers that need a caller answer 401, the pages send
+// to the sign-in page); one with credentials that are not valid goes on
+// with authErr set.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, apiPrefix+"/") {
+		if strings.HasPrefix(r.URL.Path, apiPrefix+"/") || isUIPath(r.URL.Path) {
 			s.identify(r)
 		}
 		next.ServeHTTP(w, r)
@@ -243,7 +249,8 @@ func caller(ctx context.Context) (*store.User, error) {
 }
 
 // notFound answers the requests no route matches: 405 with Allow when
-// the path exists for other methods, else 404; in the API's error shape.
+// the path exists for other methods, else 404; in the API's error shape,
+// or as a page for the paths of the web UI.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
@@ -252,6 +259,10 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
 			allow = append(allow, m)
 		}
+	}
+	if isUIPath(r.URL.Path) {
+		s.uiNotFound(w, r, allow)
+		return
 	}
 	if len(allow) > 0 {
 		writeError(w, r, &protocolError{status: http.StatusMethodNotAllowed, code: codeNoMethod,

@@ -5,14 +5,17 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/scrutin/scrutin/internal/store"
 )
 
 // Body size limits of JSON requests other than models.
 const maxSmallBody = 64 << 10
 
 // routes declares every route of the server: the API operations (with
-// huma, which derives the OpenAPI document from them), the metrics, and
-// the answer to unknown routes.
+// huma, which derives the OpenAPI document from them), the metrics, the
+// pages of the web UI and their static files, and the answer to unknown
+// routes.
 func (s *Server) routes() {
 	a := s.api
 	big := s.cfg.MaxModelBytes
@@ -87,6 +90,35 @@ func (s *Server) routes() {
 	// Audit log (read only: no route changes it)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/audit", "org-audit", "The organisation's audit log, newest first (owners, administrator)", "audit", 0, 0, true), s.orgAudit)
 	huma.Register(a, op(http.MethodGet, "/api/v1/audit", "site-audit", "The site-wide audit log: users, organisations, sign-ins (administrator)", "audit", 0, 0, true), s.siteAudit)
+
+	// The web UI (ui.go): pages under /, static files under /assets/. A
+	// page of an organisation needs the role named, and answers another
+	// organisation's visitor as if it did not exist.
+	viewer, analyst, owner := store.RoleViewer, store.RoleAnalyst, store.RoleOwner
+	s.mux.HandleFunc("GET /assets/{path...}", s.serveAsset)
+	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.Handle("GET /signin", s.publicPage(s.signInForm))
+	s.mux.Handle("POST /signin", s.publicPage(s.signInSubmit))
+	s.mux.Handle("GET /signout", s.page(s.signOutForm))
+	s.mux.Handle("POST /signout", s.publicPage(s.signOutSubmit))
+	s.mux.Handle("POST /language", s.publicPage(s.setLanguage))
+	s.mux.Handle("GET /orgs", s.page(s.orgsPage))
+	s.mux.Handle("GET /orgs/{org}", s.orgPage(viewer, false, s.dashboard))
+	s.mux.Handle("GET /orgs/{org}/models", s.orgPage(viewer, false, s.modelsPage))
+	s.mux.Handle("POST /orgs/{org}/models", s.orgPage(analyst, false, s.createModelForm))
+	s.mux.Handle("GET /orgs/{org}/models/new", s.orgPage(analyst, false, s.newModelPage))
+	s.mux.Handle("GET /orgs/{org}/models/{id}", s.orgPage(viewer, false, s.editorPage))
+	s.mux.Handle("POST /orgs/{org}/models/{id}", s.orgPage(analyst, false, s.saveModelForm))
+	s.mux.Handle("GET /orgs/{org}/models/{id}/history", s.orgPage(viewer, false, s.historyPageOf))
+	s.mux.Handle("GET /orgs/{org}/models/{id}/diff", s.orgPage(viewer, false, s.diffPageOf))
+	s.mux.Handle("GET /orgs/{org}/models/{id}/run", s.orgPage(analyst, false, s.runFormPageOf))
+	s.mux.Handle("POST /orgs/{org}/models/{id}/runs", s.orgPage(analyst, false, s.startRun))
+	s.mux.Handle("GET /orgs/{org}/runs", s.orgPage(viewer, false, s.runsPage))
+	s.mux.Handle("GET /orgs/{org}/runs/{id}", s.orgPage(viewer, false, s.runPageOf))
+	s.mux.Handle("GET /orgs/{org}/runs/{id}/progress", s.orgPage(viewer, false, s.runProgress))
+	s.mux.Handle("POST /orgs/{org}/runs/{id}/cancel", s.orgPage(analyst, false, s.cancelRunForm))
+	s.mux.Handle("GET /orgs/{org}/national", s.orgPage(viewer, false, s.nationalPage))
+	s.mux.Handle("GET /orgs/{org}/audit", s.orgPage(owner, true, s.auditPageOf))
 
 	s.mux.HandleFunc("/", s.notFound)
 }

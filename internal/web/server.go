@@ -1,5 +1,6 @@
 // Package web is scrutin's HTTP server: the REST API under /api/v1 (with
 // its OpenAPI 3.1 document, generated from the handlers' types by huma),
+// the web UI (server-rendered pages in English and French, see ui.go),
 // authentication (argon2id passwords, hashed bearer tokens and session
 // cookies), per-organisation isolation and roles, the job workers that
 // execute runs and plans, health checks and Prometheus metrics.
@@ -146,6 +147,11 @@ type Server struct {
 	jobs      *runner
 	limiter   *loginLimiter
 	passwords *passwords
+	// The web UI: static files, page templates (parsed once, here) and
+	// the prepared results of runs.
+	assets  *assets
+	tmpl    *templates
+	results *resultCache
 }
 
 // New returns a server over db, logging to log. Call Serve to start it.
@@ -164,6 +170,13 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Server, error) {
 		limiter:   newLoginLimiter(cfg.Login, cfg.Now),
 		passwords: pw,
 	}
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.tmpl, err = parseTemplates(s.assets); err != nil {
+		return nil, fmt.Errorf("web UI templates: %w", err)
+	}
+	s.results = newResultCache()
 	s.jobs = newRunner(db, log, s.metrics, cfg)
 	s.api = newAPI(s.mux, cfg.Version)
 	s.routes()

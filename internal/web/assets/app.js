@@ -1,0 +1,154 @@
+// scrutin — the web UI's script. The pages work without it; it only
+// enhances them: charts drawn by ECharts from the JSON data islands the
+// pages carry (<script type="application/json">, never an inline script),
+// menus that close with Escape or a click elsewhere, and an editor whose
+// line numbers follow the text. htmx, loaded beside it, polls the run's
+// progress.
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  // Menus (<details class="menu">): Escape or a click outside closes them.
+  function closeMenus(except, refocus) {
+    document.querySelectorAll("details.menu[open]").forEach(function (d) {
+      if (d === except) return;
+      d.removeAttribute("open");
+      if (refocus) d.querySelector("summary").focus();
+    });
+  }
+  document.addEventListener("click", function (e) {
+    closeMenus(e.target.closest ? e.target.closest("details.menu") : null, false);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") closeMenus(null, true);
+  });
+
+  // The editor: line numbers that follow the text, and problems that
+  // take the caret to their line.
+  function initEditor(ta) {
+    var gutter = ta.parentElement.querySelector(".gutter");
+    if (!gutter) return;
+    var count = function () { return ta.value.split("\n").length - (ta.value.endsWith("\n") ? 1 : 0) || 1; };
+    var sync = function () {
+      var n = count();
+      var have = gutter.children.length;
+      for (var i = have; i < n; i++) {
+        var s = document.createElement("span");
+        s.className = "ln";
+        s.id = "L" + (i + 1);
+        s.textContent = String(i + 1);
+        gutter.appendChild(s);
+      }
+      for (var j = have; j > n; j--) gutter.removeChild(gutter.lastElementChild);
+      ta.rows = Math.max(n + 1, 12);
+    };
+    ta.addEventListener("input", sync);
+    document.querySelectorAll("a[data-line]").forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        var line = parseInt(a.getAttribute("data-line"), 10);
+        var lines = ta.value.split("\n");
+        var pos = 0;
+        for (var k = 0; k < line - 1 && k < lines.length; k++) pos += lines[k].length + 1;
+        ta.focus({ preventScroll: true });
+        ta.setSelectionRange(pos, pos + (lines[line - 1] || "").length);
+        var ln = document.getElementById("L" + line);
+        if (ln) {
+          ln.scrollIntoView({ block: "center" });
+          gutter.querySelectorAll(".current").forEach(function (c) { c.classList.remove("current"); });
+          ln.classList.add("current");
+        }
+      });
+    });
+  }
+  var yaml = document.getElementById("yaml");
+  if (yaml && yaml.tagName === "TEXTAREA") initEditor(yaml);
+
+  // Charts.
+  if (!window.echarts) return;
+  var palette = { main: "#1d4ed8", second: "#b45309", limit: "#c62828" };
+
+  function formats(lang, currency) {
+    var compact = new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 });
+    var money = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+    var pct = new Intl.NumberFormat(lang, { style: "percent", maximumSignificantDigits: 2 });
+    var date = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+    return {
+      compact: function (v) { return compact.format(v); },
+      money: function (v) { return money.format(v) + "\u00a0" + (currency || ""); },
+      pct: function (v) { return pct.format(v); },
+      date: function (v) { return date.format(new Date(v)) + " UTC"; }
+    };
+  }
+
+  function lineSeries(s) {
+    var limit = s.role === "limit";
+    return {
+      type: "line", name: s.name, data: s.points, showSymbol: limit, symbol: "circle", symbolSize: 7,
+      lineStyle: { width: limit ? 2 : 2.5, type: limit ? "dashed" : "solid", color: palette[s.role] || palette.main },
+      itemStyle: { color: palette[s.role] || palette.main },
+      emphasis: { disabled: true }
+    };
+  }
+
+  function axisName(name, gap) {
+    return { name: name, nameLocation: "middle", nameGap: gap, nameTextStyle: { color: "#556072", fontSize: 12 } };
+  }
+
+  function lecOption(d, f) {
+    var minP = 1;
+    d.series.forEach(function (s) { s.points.forEach(function (p) { if (p[1] > 0) minP = Math.min(minP, p[1]); }); });
+    var floor = Math.pow(10, Math.floor(Math.log10(minP)));
+    return {
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) { return p.seriesName + "<br>" + f.money(p.value[0]) + " → " + f.pct(p.value[1]); }
+      },
+      xAxis: Object.assign({ type: "log", logBase: 10, axisLabel: { formatter: f.compact }, splitLine: { lineStyle: { color: "#e8ecf2" } } }, axisName(d.x_label, 30)),
+      yAxis: Object.assign({ type: "log", logBase: 10, min: floor, max: 1, axisLabel: { formatter: f.pct }, splitLine: { lineStyle: { color: "#e8ecf2" } } }, axisName(d.y_label, 52)),
+      series: d.series.map(lineSeries)
+    };
+  }
+
+  function trendOption(d, f) {
+    return {
+      tooltip: {
+        trigger: "axis",
+        formatter: function (ps) {
+          return f.date(ps[0].value[0]) + ps.map(function (p) { return "<br>" + p.seriesName + ": " + f.money(p.value[1]); }).join("");
+        }
+      },
+      xAxis: { type: "time", axisLabel: { hideOverlap: true } },
+      yAxis: Object.assign({ type: "value", min: 0, axisLabel: { formatter: f.compact }, splitLine: { lineStyle: { color: "#e8ecf2" } } }, axisName(d.y_label, 52)),
+      series: d.series.map(function (s) { var o = lineSeries(s); o.showSymbol = true; return o; })
+    };
+  }
+
+  var charts = [];
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var island = document.getElementById(el.getAttribute("data-chart"));
+    if (!island) return;
+    var d;
+    try { d = JSON.parse(island.textContent); } catch (e) { return; }
+    var f = formats(d.lang, d.currency);
+    var option = d.kind === "trend" ? trendOption(d, f) : lecOption(d, f);
+    option.animation = false;
+    option.aria = { enabled: false }; // the container's label and the table say it
+    option.textStyle = { fontFamily: getComputedStyle(document.body).fontFamily };
+    option.legend = { top: 0, left: "center", itemWidth: 24 };
+    option.grid = { left: 72, right: 24, top: 40, bottom: 48 };
+    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(option);
+    charts.push(chart);
+    // The chart is drawn: its table is folded away (still one click off).
+    var fig = el.closest("figure");
+    var details = fig && fig.querySelector("details.chart-data");
+    if (details) details.removeAttribute("open");
+  });
+  var pending = 0;
+  window.addEventListener("resize", function () {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(function () { charts.forEach(function (c) { c.resize(); }); });
+  });
+})();

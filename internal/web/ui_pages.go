@@ -1,0 +1,245 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/scrutin/scrutin/internal/sim"
+	"github.com/scrutin/scrutin/internal/store"
+)
+
+// The organisation switcher, the dashboard, the lists of models and
+// runs, the national view and the audit log.
+
+// maxListed bounds the models a page lists.
+const maxListed = 1000
+
+func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	v.Title = v.P.T("orgs.title")
+	return s.render(w, http.StatusOK, "orgs", v)
+}
+
+// dashModel is a model on the dashboard, with the figures of its latest
+// succeeded run (Result nil when it has none).
+type dashModel struct {
+	ID       int64
+	Name     string
+	Revision int
+	Run      *store.Run
+	Result   *runResult
+	State    string // toleranceState
+}
+
+type dashboardPage struct {
+	Models    []dashModel
+	Chosen    *dashModel
+	Verdict   string
+	LEC       *chart
+	Tolerance []sim.TolerancePoint
+	Top       []scenarioRow
+	TopMax    float64
+	// Trend lists the succeeded runs of the chosen model, oldest first.
+	Trend      []trendPoint
+	TrendChart *chart
+}
+
+// topScenarios is how many scenarios the dashboard ranks.
+const topScenarios = 10
+
+// trendRuns is how many of the latest succeeded runs the trend shows.
+const trendRuns = 30
+
+// dashboard shows the organisation's risk: every model's latest
+// succeeded run in a table, and for the chosen one (?model=ID, else the
+// one that ran last) its loss exceedance curve against the tolerance, the
+// EBIOS RM grid, the scenarios that weigh most and the trend across runs.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, org := r.Context(), v.Org.ID
+	models, err := s.db.Models(ctx, org, store.Page{Limit: maxListed})
+	if err != nil {
+		return err
+	}
+	latest, err := s.db.LatestResults(ctx, org)
+	if err != nil {
+		return err
+	}
+	byModel := map[int64]*store.Run{}
+	for i := range latest {
+		byModel[latest[i].ModelID] = &latest[i]
+	}
+	page := &dashboardPage{}
+	want, _ := strconv.ParseInt(r.URL.Query().Get("model"), 10, 64)
+	for _, m := range models {
+		dm := dashModel{ID: m.ID, Name: m.Name, Revision: m.Revision, State: "none"}
+		if run := byModel[m.ID]; run != nil {
+			rr, err := s.result(ctx, run, m.Name)
+			if err != nil {
+				return err
+			}
+			dm.Run, dm.Result, dm.State = run, rr, toleranceState(rr.Result.Portfolio.Tolerance)
+		}
+		page.Models = append(page.Models, dm)
+	}
+	for i := range page.Models {
+		dm := &page.Models[i]
+		switch {
+		case dm.Result == nil:
+		case dm.ID == want:
+			page.Chosen = dm
+		case want == 0 && (page.Chosen == nil || dm.Run.ID > page.Chosen.Run.ID):
+			page.Chosen = dm
+		}
+	}
+	v.Title, v.Nav, v.Page = v.P.T("dashboard.title"), "dashboard", page
+	if want != 0 && page.Chosen == nil {
+		return orgNotFound()
+	}
+	if c := page.Chosen; c != nil {
+		res := c.Result.Result
+		v.Charts = true
+		page.Verdict = verdict(v.P, res)
+		page.LEC = lecChart("lec-data", v.P, res)
+		if t := res.Portfolio.Tolerance; t != nil {
+			page.Tolerance = t.Points
+		}
+		page.Top = c.Result.Scenarios[:min(topScenarios, len(c.Result.Scenarios))]
+		if len(page.Top) > 0 {
+			page.TopMax = page.Top[0].Mean
+		}
+		if err := s.trend(r, c, page); err != nil {
+			return err
+		}
+		page.TrendChart = trendChart("trend-data", v.P, res.Currency, page.Trend)
+	}
+	return s.render(w, http.StatusOK, "dashboard", v)
+}
+
+// trend fills in the chosen model's portfolio mean and P90 across its
+// latest succeeded runs.
+func (s *Server) trend(r *http.Request, c *dashModel, page *dashboardPage) error {
+	ctx := r.Context()
+	runs, err := s.db.Runs(ctx, c.Run.OrgID, c.ID, store.Page{Limit: store.MaxLimit})
+	if err != nil {
+		return err
+	}
+	var done []store.Run
+	for _, run := range runs {
+		if run.Status == store.RunSucceeded && run.FinishedAt != nil && len(done) < trendRuns {
+			done = append(done, run)
+		}
+	}
+	slices.Reverse(done)
+	figs, err := s.trendOf(ctx, c.Run.OrgID, done)
+	if err != nil {
+		return err
+	}
+	for i, run := range done {
+		page.Trend = append(page.Trend, trendPoint{RunID: run.ID, At: *run.FinishedAt, Mean: figs[i].Mean, P90: figs[i].P90})
+	}
+	return nil
+}
+
+// modelRow is a model in the list, with its latest run of any status.
+type modelRow struct {
+	store.Model
+	Run *store.Run
+}
+
+func (s *Server) modelsPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, org := r.Context(), v.Org.ID
+	models, err := s.db.Models(ctx, org, store.Page{Limit: maxListed})
+	if err != nil {
+		return err
+	}
+	runs, err := s.db.Runs(ctx, org, 0, store.Page{Limit: store.MaxLimit})
+	if err != nil {
+		return err
+	}
+	last := map[int64]*store.Run{}
+	for i := range runs {
+		if last[runs[i].ModelID] == nil {
+			last[runs[i].ModelID] = &runs[i]
+		}
+	}
+	rows := make([]modelRow, len(models))
+	for i, m := range models {
+		rows[i] = modelRow{Model: m, Run: last[m.ID]}
+	}
+	v.Title, v.Nav, v.Page = v.P.T("models.title"), "models", rows
+	return s.render(w, http.StatusOK, "models", v)
+}
+
+// runRow is a run in the list, with its model's name.
+type runRow struct {
+	store.Run
+	ModelName string
+}
+
+type runsPage struct {
+	Runs []runRow
+	Next string // the cursor of the next page, "" on the last
+}
+
+// listPage is the page size of the runs and the audit log.
+const listPage = 50
+
+func (s *Server) runsPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, org := r.Context(), v.Org.ID
+	p, err := PageParams{Limit: listPage, Cursor: r.URL.Query().Get("cursor")}.page()
+	if err != nil {
+		return err
+	}
+	runs, err := s.db.Runs(ctx, org, 0, p)
+	if err != nil {
+		return err
+	}
+	models, err := s.db.Models(ctx, org, store.Page{Limit: maxListed})
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, m := range models {
+		names[m.ID] = m.Name
+	}
+	page := &runsPage{}
+	for _, run := range runs {
+		page.Runs = append(page.Runs, runRow{Run: run, ModelName: names[run.ModelID]})
+	}
+	page.Next = paged(runs, p, func(r store.Run) int64 { return r.ID }).Body.NextCursor
+	v.Title, v.Nav, v.Page = v.P.T("runs.title"), "runs", page
+	return s.render(w, http.StatusOK, "runs", v)
+}
+
+// nationalPage shows an agency what the organisations that share with it
+// share: per organisation and model, the portfolio figures and the
+// verdict, exactly what the API's national view holds.
+func (s *Server) nationalPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	nv, err := s.nationalOf(r.Context(), v.Org.ID)
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Page = v.P.T("national.title"), "national", nv
+	return s.render(w, http.StatusOK, "national", v)
+}
+
+type auditPage struct {
+	Entries []store.AuditEntry
+	Next    string
+}
+
+// auditPageOf shows the organisation's audit log, newest first, a page at
+// a time (owners and the site administrator).
+func (s *Server) auditPageOf(w http.ResponseWriter, r *http.Request, v *view) error {
+	p, err := PageParams{Limit: listPage, Cursor: r.URL.Query().Get("cursor")}.page()
+	if err != nil {
+		return err
+	}
+	es, err := s.db.AuditLog(r.Context(), v.Org.ID, p)
+	if err != nil {
+		return err
+	}
+	page := &auditPage{Entries: es, Next: paged(es, p, func(e store.AuditEntry) int64 { return e.ID }).Body.NextCursor}
+	v.Title, v.Nav, v.Page = v.P.T("audit.title"), "audit", page
+	return s.render(w, http.StatusOK, "audit", v)
+}

@@ -1,0 +1,217 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/sim"
+	"github.com/scrutin/scrutin/internal/store"
+)
+
+// Runs on the pages: the form that starts one, and the run's page, which
+// shows its progress while it is queued or running (htmx polls a small
+// fragment every second; without JavaScript the page reloads itself),
+// then its result.
+
+// runFormPage is the data of the run form.
+type runFormPage struct {
+	Model     *store.Model
+	Revision  int
+	Currency  string
+	Trials    string
+	Seed      string
+	MaxTrials int64
+	Controls  []controlChoice
+	Error     string
+}
+
+// controlChoice is a control of the model in the run form: checked when
+// it is to be in force (at first, when it is implemented).
+type controlChoice struct {
+	model.Control
+	Checked bool
+}
+
+func (s *Server) runFormPageOf(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	sm, rev, m, err := loadRevision(r.Context(), s.db, v.Org.ID, id, 0)
+	if err != nil {
+		return err
+	}
+	trials, seed, _ := trialsAndSeed(m, nil, nil, math.MaxInt64)
+	page := &runFormPage{Model: sm, Revision: rev.Revision, Currency: m.Currency, MaxTrials: s.cfg.MaxTrials,
+		Trials: strconv.FormatInt(trials, 10), Seed: strconv.FormatUint(seed, 10)}
+	for _, c := range m.Controls {
+		page.Controls = append(page.Controls, controlChoice{Control: c, Checked: c.Status == model.StatusImplemented})
+	}
+	v.Title, v.Nav, v.Page = v.P.T("runform.title", sm.Name), "models", page
+	return s.render(w, http.StatusOK, "runform", v)
+}
+
+// startRun queues a run from the form: the trials, the seed and the
+// controls checked (those of the revision shown in the form), then goes
+// to the run's page.
+func (s *Server) startRun(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, org := r.Context(), v.Org.ID
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	form, err := readForm(w, r, maxSmallBody)
+	if err != nil {
+		return err
+	}
+	revNo, _ := strconv.Atoi(form.Get("revision"))
+	sm, rev, m, err := loadRevision(ctx, s.db, org, id, max(revNo, 0))
+	if err != nil {
+		return err
+	}
+	page := &runFormPage{Model: sm, Revision: rev.Revision, Currency: m.Currency, MaxTrials: s.cfg.MaxTrials,
+		Trials: strings.TrimSpace(form.Get("trials")), Seed: strings.TrimSpace(form.Get("seed"))}
+	checked := form["control"]
+	req := runRequest{Revision: rev.Revision, With: []string{}, Without: []string{}}
+	for _, c := range m.Controls {
+		on := slices.Contains(checked, c.ID)
+		page.Controls = append(page.Controls, controlChoice{Control: c, Checked: on})
+		switch {
+		case on && c.Status != model.StatusImplemented:
+			req.With = append(req.With, c.ID)
+		case !on && c.Status == model.StatusImplemented:
+			req.Without = append(req.Without, c.ID)
+		}
+	}
+	fail := func(msg string) error {
+		page.Error = msg
+		v.Title, v.Nav, v.Page = v.P.T("runform.title", sm.Name), "models", page
+		return s.render(w, http.StatusUnprocessableEntity, "runform", v)
+	}
+	if page.Trials != "" {
+		t, err := strconv.ParseInt(page.Trials, 10, 64)
+		if err != nil || t < 1 || t > s.cfg.MaxTrials {
+			return fail(v.P.T("runform.badtrials", v.P.Number(float64(s.cfg.MaxTrials), 0)))
+		}
+		req.Trials = &t
+	}
+	if page.Seed != "" {
+		seed, err := strconv.ParseUint(page.Seed, 10, 64)
+		if err != nil {
+			return fail(v.P.T("runform.badseed"))
+		}
+		req.Seed = &seed
+	}
+	run, err := s.queueRun(ctx, org, id, req)
+	if model.ErrorCode(err) == model.EINVALID {
+		return fail(err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return seeOther(w, r, orgURL(org, "/runs/%d", run.ID))
+}
+
+// runPage is the data of a run's page.
+type runPage struct {
+	Run       *store.Run
+	ModelName string
+	// While queued or running:
+	Percent int
+	// Once succeeded:
+	Result      *runResult
+	Verdict     string
+	LEC         *chart
+	Tolerance   []sim.TolerancePoint
+	ScenarioMax float64
+}
+
+// Active says whether the run is still queued or running.
+func (p *runPage) Active() bool {
+	return p.Run.Status == store.RunQueued || p.Run.Status == store.RunRunning
+}
+
+// Announced is the progress rounded down to 10 %, which the live region
+// reads out (each second's percentage would be noise).
+func (p *runPage) Announced() int { return p.Percent / 10 * 10 }
+
+func (s *Server) loadRunPage(r *http.Request, v *view) (*runPage, error) {
+	ctx, org := r.Context(), v.Org.ID
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	run, err := s.db.Run(ctx, org, id)
+	if err != nil {
+		return nil, err
+	}
+	page := &runPage{Run: run, Percent: int(math.Floor(100 * run.Progress))}
+	if m, err := s.db.Model(ctx, org, run.ModelID); err == nil {
+		page.ModelName = m.Name
+	} else {
+		return nil, err
+	}
+	return page, nil
+}
+
+func (s *Server) runPageOf(w http.ResponseWriter, r *http.Request, v *view) error {
+	page, err := s.loadRunPage(r, v)
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Page = v.P.T("run.title", page.Run.ID, page.ModelName), "runs", page
+	switch {
+	case page.Active():
+		v.Refresh = 2
+	case page.Run.Status == store.RunSucceeded:
+		rr, err := s.result(r.Context(), page.Run, page.ModelName)
+		if err != nil {
+			return err
+		}
+		res := rr.Result
+		page.Result, page.Verdict, v.Charts = rr, verdict(v.P, res), true
+		page.LEC = lecChart("lec-data", v.P, res)
+		if t := res.Portfolio.Tolerance; t != nil {
+			page.Tolerance = t.Points
+		}
+		if len(rr.Scenarios) > 0 {
+			page.ScenarioMax = rr.Scenarios[0].Mean
+		}
+	}
+	return s.render(w, http.StatusOK, "run", v)
+}
+
+// runProgress is the fragment that htmx polls while the run is queued or
+// running; once it has ended, it tells htmx to reload the page, which
+// then shows the result.
+func (s *Server) runProgress(w http.ResponseWriter, r *http.Request, v *view) error {
+	page, err := s.loadRunPage(r, v)
+	if err != nil {
+		return err
+	}
+	v.Page = page
+	if !page.Active() && r.Header.Get("HX-Request") != "" {
+		w.Header().Set("HX-Refresh", "true")
+	}
+	return s.renderFragment(w, "run", "progress", v)
+}
+
+// cancelRunForm cancels the run and comes back to its page (a run that
+// has ended meanwhile stays as it is).
+func (s *Server) cancelRunForm(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := readForm(w, r, maxSmallBody); err != nil {
+		return err
+	}
+	if _, err := s.stopRun(r.Context(), v.Org.ID, id); err != nil && model.ErrorCode(err) != model.ECONFLICT {
+		return err
+	}
+	return seeOther(w, r, orgURL(v.Org.ID, "/runs/%d", id))
+}
