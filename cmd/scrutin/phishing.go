@@ -138,16 +138,10 @@ func readPhishing(e *env, name string) ([]evidence.PhishingCampaign, error) {
 	return p.Campaigns, nil
 }
 
-// campaignNameFromFile turns GoPhish's export name "NAME - Results.csv"
-// back into NAME.
+// campaignNameFromFile names the campaigns of a file that does not.
 func campaignNameFromFile(name string) string {
 	if name == "-" {
 		return "standard input"
 	}
-	base := filepath.Base(name)
-	base = strings.TrimSuffix(base, filepath.Ext(base))
-	if b, ok := strings.CutSuffix(base, " - Results"); ok && b != "" {
-		base = b
-	}
-	return base
+	return evidence.CampaignName(filepath.Base(name))
 }

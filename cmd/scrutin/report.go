@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -15,16 +14,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/scrutin/scrutin/internal/evidence"
 	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/plan"
 	"github.com/scrutin/scrutin/internal/report"
-	"github.com/scrutin/scrutin/internal/sim"
 	"github.com/scrutin/scrutin/internal/store"
 )
-
-var reportFormats = []string{"html", "md", "pdf"}
 
 type reportOptions struct {
 	model     string
@@ -157,7 +152,7 @@ func reportDate() (time.Time, error) {
 }
 
 func runReport(ctx context.Context, o reportOptions, e *env) error {
-	if !slices.Contains(reportFormats, o.format) {
+	if !slices.Contains(report.Formats, o.format) {
 		return usageError{fmt.Errorf("--format must be html, md or pdf, got %q", o.format)}
 	}
 	if o.format == "pdf" && o.out == "" {
@@ -221,22 +216,8 @@ func runReport(ctx context.Context, o reportOptions, e *env) error {
 		return err
 	}
 	var buf bytes.Buffer
-	switch o.format {
-	case "md":
-		err = r.Markdown(&buf, lang)
-	default:
-		err = r.HTML(&buf, lang)
-	}
-	if err != nil {
+	if err := r.Render(ctx, &buf, o.format, lang, report.PDFOptions{Browser: browser}); err != nil {
 		return err
-	}
-	if o.format == "pdf" {
-		html := buf.Bytes()
-		var pdf bytes.Buffer
-		if err := report.PDF(ctx, &pdf, html, report.PDFOptions{Browser: browser}); err != nil {
-			return err
-		}
-		buf = pdf
 	}
 	if o.out != "" {
 		return writeOutput(o.out, buf.Bytes())
@@ -318,54 +299,7 @@ func storedRun(ctx context.Context, o reportOptions, opt *report.Options) (*mode
 		return nil, err
 	}
 	defer db.Close()
-	notFound := func(err error, what string) error {
-		if model.ErrorCode(err) == model.ENOTFOUND {
-			return model.Errorf(model.EINVALID, "%s not found in organisation %q", what, o.org)
-		}
-		return err
-	}
-	run, err := db.Run(ctx, o.org, o.run)
-	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("run %d", o.run))
-	}
-	if run.Status != store.RunSucceeded || len(run.Result) == 0 {
-		return nil, model.Errorf(model.EINVALID, "run %d is %s: only a succeeded run has a result to report", run.ID, run.Status)
-	}
-	sm, err := db.Model(ctx, o.org, run.ModelID)
-	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("model %d of run %d", run.ModelID, run.ID))
-	}
-	rev, err := db.Revision(ctx, o.org, run.ModelID, run.Revision)
-	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("revision %d of model %q", run.Revision, sm.Name))
-	}
-	m, err := model.Decode(fmt.Sprintf("%s@%d", sm.Name, rev.Revision), []byte(rev.YAML))
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range run.Evidence {
-		ev, err := db.Evidence(ctx, o.org, id)
-		if err != nil {
-			return nil, notFound(err, fmt.Sprintf("evidence %d of run %d", id, run.ID))
-		}
-		f, err := evidence.ReadEvidenceFile(ev.Name, bytes.NewReader(ev.Summary))
-		if err != nil {
-			return nil, err
-		}
-		opt.Evidence = append(opt.Evidence, f)
-	}
-	var res sim.Result
-	if err := json.Unmarshal(run.Result, &res); err != nil {
-		return nil, fmt.Errorf("run %d: stored result: %w", run.ID, err)
-	}
-	opt.Trials, opt.Seed, opt.Result = run.Trials, run.Seed, &res
-	opt.Controls = run.Controls
-	if opt.Controls == nil {
-		opt.Controls = []string{}
-	}
-	opt.Origin = report.Origin{Run: run.ID, Model: sm.Name, Revision: run.Revision, At: run.CreatedAt}
-	if run.FinishedAt != nil {
-		opt.Origin.At = *run.FinishedAt
-	}
-	return m, nil
+	// What the organisation does not have is a mistake on the command line.
+	m, err := report.StoredRun(ctx, db, o.org, o.run, opt)
+	return m, notFoundIsInvalid(err)
 }

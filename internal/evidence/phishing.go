@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -382,4 +383,15 @@ func phishPluralEs(n int) string {
 		return ""
 	}
 	return "es"
+}
+
+// CampaignName names the campaigns of an export that does not name them
+// (a CSV export) after the export's file name: less its extension, and
+// GoPhish's export name "NAME - Results.csv" back into NAME.
+func CampaignName(file string) string {
+	base := strings.TrimSuffix(file, path.Ext(file))
+	if b, ok := strings.CutSuffix(base, " - Results"); ok && b != "" {
+		base = b
+	}
+	return base
 }

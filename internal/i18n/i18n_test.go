@@ -99,3 +99,19 @@ func TestNegotiate(t *testing.T) {
 		}
 	}
 }
+
+// TestNoKeyTwice checks that no key is defined in two catalogues: the
+// first would silently hide the second.
+func TestNoKeyTwice(t *testing.T) {
+	for _, l := range Languages() {
+		seen := map[string]int{}
+		for i, c := range catalogues() {
+			for k := range c[l] {
+				if j, ok := seen[k]; ok {
+					t.Errorf("%s: %q is in catalogues %d and %d", l, k, j, i)
+				}
+				seen[k] = i
+			}
+		}
+	}
+}

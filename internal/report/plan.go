@@ -33,35 +33,6 @@ func scopeVerdict(tolerance bool, v *plan.ScopeVerdict, what, cur string) string
 			"(mean annual loss %s %s before the plan, %s after); add a tolerance curve to get a verdict.",
 			Money(v.Before.Mean), cur, Money(v.After.Mean))
 	}
-	ratio := func(p, limit float64) float64 {
-		if limit == 0 {
-			if p > 0 {
-				return math.Inf(1)
-			}
-			return 0
-		}
-		return p / limit
-	}
-	worst := func(after bool) *plan.ToleranceCheck {
-		var key *plan.ToleranceCheck
-		for i := range v.Points {
-			pt := &v.Points[i]
-			p, kp := pt.Before, 0.0
-			if after {
-				p = pt.After
-			}
-			if key != nil {
-				kp = key.Before
-				if after {
-					kp = key.After
-				}
-			}
-			if key == nil || ratio(p, pt.Limit) > ratio(kp, key.Limit) {
-				key = pt
-			}
-		}
-		return key
-	}
 	exceeded := func(after bool) int {
 		n := 0
 		for _, pt := range v.Points {
@@ -75,12 +46,7 @@ func scopeVerdict(tolerance bool, v *plan.ScopeVerdict, what, cur string) string
 		}
 		return n
 	}
-	var key *plan.ToleranceCheck
-	if v.SignificantAfter {
-		key = worst(true)
-	} else {
-		key = worst(false)
-	}
+	key := PlanKeyPoint(v)
 	prob := fmt.Sprintf("P(%s > %s %s)", strings.TrimPrefix(what, "the "), Money(key.Loss), cur)
 	figures := fmt.Sprintf("%s is %s before the plan and %s after, against %s acceptable",
 		prob, Percent(key.Before), Percent(key.After), Percent(key.Limit))
@@ -97,6 +63,36 @@ func scopeVerdict(tolerance bool, v *plan.ScopeVerdict, what, cur string) string
 			figures, exceeded(true), points)
 	}
 	return fmt.Sprintf("Not significant: within tolerance at every point before and after the plan; closest, %s.", figures)
+}
+
+// PlanKeyPoint is the tolerance point that a scope's verdict quotes: the
+// one exceeded by the widest margin (probability over limit) after the
+// plan when the risk is significant with it, else before the plan. v must
+// have points.
+func PlanKeyPoint(v *plan.ScopeVerdict) *plan.ToleranceCheck {
+	ratio := func(p, limit float64) float64 {
+		if limit == 0 {
+			if p > 0 {
+				return math.Inf(1)
+			}
+			return 0
+		}
+		return p / limit
+	}
+	prob := func(pt *plan.ToleranceCheck) float64 {
+		if v.SignificantAfter {
+			return pt.After
+		}
+		return pt.Before
+	}
+	var key *plan.ToleranceCheck
+	for i := range v.Points {
+		pt := &v.Points[i]
+		if key == nil || ratio(prob(pt), pt.Limit) > ratio(prob(key), key.Limit) {
+			key = pt
+		}
+	}
+	return key
 }
 
 // PlanJSON writes the plan as JSON, verdicts filled in.

@@ -13,7 +13,8 @@ func testEvidence(t *testing.T, open opener) {
 	f := newFixture(t, db)
 	summary := json.RawMessage(`{"kind": "phishing", "campaigns": [{"sent": 120, "clicked": 9}]}`)
 	at := c.peek()
-	e := &Evidence{OrgID: f.a.ID, Name: "spring exercise", Kind: "phishing", Summary: summary, CreatedBy: f.alice.ID}
+	e := &Evidence{OrgID: f.a.ID, Name: "spring exercise", Kind: "phishing", Summary: summary, CreatedBy: f.alice.ID,
+		Format: "gophish", FileName: "spring - Results.csv", Bytes: 4096, Counts: map[string]int64{"campaigns": 1, "sent": 120}}
 	must(t, db.CreateEvidence(ctx, e))
 	if e.ID == 0 || e.CreatedAt != at {
 		t.Fatalf("CreateEvidence = %+v", e)
@@ -28,6 +29,7 @@ func testEvidence(t *testing.T, open opener) {
 		{"no summary", Evidence{OrgID: f.a.ID, Name: "x", Kind: "telemetry", CreatedBy: f.alice.ID}, model.EINVALID},
 		{"bad summary", Evidence{OrgID: f.a.ID, Name: "x", Kind: "telemetry", Summary: json.RawMessage(`{"a":`), CreatedBy: f.alice.ID}, model.EINVALID},
 		{"unknown org", Evidence{OrgID: "nope", Name: "x", Kind: "telemetry", Summary: summary, CreatedBy: f.alice.ID}, model.ENOTFOUND},
+		{"negative size", Evidence{OrgID: f.a.ID, Name: "x", Kind: "telemetry", Summary: summary, CreatedBy: f.alice.ID, Bytes: -1}, model.EINVALID},
 		{"unknown creator", Evidence{OrgID: f.a.ID, Name: "x", Kind: "telemetry", Summary: summary, CreatedBy: f.alice.ID + 100}, model.EINVALID},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,14 +42,16 @@ func testEvidence(t *testing.T, open opener) {
 
 	got, err := db.Evidence(ctx, f.a.ID, e.ID)
 	must(t, err)
-	if got.Name != e.Name || got.Kind != "phishing" || got.CreatedBy != f.alice.ID || got.CreatedAt != at {
+	if got.Name != e.Name || got.Kind != "phishing" || got.CreatedBy != f.alice.ID || got.CreatedAt != at ||
+		got.Format != "gophish" || got.FileName != "spring - Results.csv" || got.Bytes != 4096 || got.Counts["sent"] != 120 || len(got.Counts) != 2 {
 		t.Fatalf("Evidence = %+v", got)
 	}
 	jsonEqual(t, got.Summary, summary)
 
 	items, err := db.EvidenceList(ctx, f.a.ID, Page{})
 	must(t, err)
-	if len(items) != 2 || items[0].ID != tel.ID || items[1].ID != e.ID || items[0].Summary != nil {
+	if len(items) != 2 || items[0].ID != tel.ID || items[1].ID != e.ID || items[0].Summary != nil ||
+		items[1].Counts["campaigns"] != 1 || items[1].Bytes != 4096 || items[0].Counts == nil {
 		t.Fatalf("EvidenceList = %+v", items)
 	}
 

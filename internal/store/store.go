@@ -127,6 +127,15 @@ type Evidence struct {
 	Summary   json.RawMessage `json:"summary"`
 	CreatedBy int64           `json:"created_by"`
 	CreatedAt time.Time       `json:"created_at"`
+	// Format is what was uploaded (sshd, zeek, gophish, evidence, …),
+	// FileName the uploaded file's name and Bytes its size ("" and 0 when
+	// not known). Counts are the summary's figures (lines, events,
+	// malformed; or campaigns, sent), for lists, which leave the summary
+	// out.
+	Format   string           `json:"format,omitempty"`
+	FileName string           `json:"file_name,omitempty"`
+	Bytes    int64            `json:"bytes"`
+	Counts   map[string]int64 `json:"counts"`
 }
 
 // Plan is a stored mitigation plan of a model revision.

@@ -49,14 +49,17 @@ func (in *uploadInput) Resolve(ctx huma.Context) []error {
 }
 
 // limitedBody is a request body read within a limit; past it reads fail,
-// and exceeded says so (parsers may wrap the error in their own).
+// and exceeded says so (parsers may wrap the error in their own). n counts
+// the bytes read.
 type limitedBody struct {
 	r        io.Reader
+	n        int64
 	exceeded bool
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
+	b.n += int64(n)
 	var me *http.MaxBytesError
 	if errors.As(err, &me) {
 		b.exceeded = true
@@ -73,57 +76,104 @@ type uploadedOutput struct {
 	Body     *store.Evidence
 }
 
+// evidenceUpload says what an upload is: its kind (one of uploadKinds),
+// the evidence's name, the uploaded file's name when known, and the
+// options of the telemetry importers.
+type evidenceUpload struct {
+	Kind     string
+	Name     string
+	FileName string
+	Year     int
+	Map      string
+}
+
+// uploadKinds are the kinds of upload, as the API's kind and the page's
+// form name them.
+var uploadKinds = []string{"zeek", "eve", "jsonl", "sshd", "access-log", uploadGoPhish, uploadEvidence}
+
+// uploadLimit is the most bytes an upload of the kind may hold.
+func (s *Server) uploadLimit(kind string) int64 {
+	if kind == uploadGoPhish || kind == uploadEvidence {
+		return min(s.cfg.MaxUploadBytes, maxWholeUpload)
+	}
+	return s.cfg.MaxUploadBytes
+}
+
 // uploadEvidence reads the body as a stream through the importers and
 // keeps only their summary: raw logs are never stored.
 func (s *Server) uploadEvidence(ctx context.Context, in *uploadInput) (*uploadedOutput, error) {
-	if _, err := s.authorize(ctx, in.Org, store.RoleAnalyst, false); err != nil {
-		return nil, err
-	}
-	limit := s.cfg.MaxUploadBytes
-	if in.Kind == uploadGoPhish || in.Kind == uploadEvidence {
-		limit = min(limit, maxWholeUpload)
-	}
-	body := &limitedBody{r: http.MaxBytesReader(in.w, in.body, limit)}
-	kind, summary, details, err := s.summarise(ctx, in, body)
-	if body.exceeded {
-		return nil, tooLarge(limit)
-	}
-	if err != nil {
-		return nil, err
-	}
-	e := &store.Evidence{OrgID: in.Org, Name: in.Name, Kind: kind, Summary: summary, CreatedBy: infoFrom(ctx).user.ID}
-	err = s.db.WithTx(ctx, func(tx *store.DB) error {
-		if err := tx.CreateEvidence(ctx, e); err != nil {
-			return err
-		}
-		details["name"], details["upload"] = e.Name, in.Kind
-		return record(ctx, tx, in.Org, "evidence.upload", target("evidence", e.ID), details)
-	})
+	up := evidenceUpload{Kind: in.Kind, Name: in.Name, Year: in.Year, Map: in.Map}
+	e, err := s.addEvidence(ctx, in.Org, up, in.w, in.body)
 	if err != nil {
 		return nil, err
 	}
 	return &uploadedOutput{Location: fmt.Sprintf("%s/orgs/%s/evidence/%d", apiPrefix, in.Org, e.ID), Body: e}, nil
 }
 
+// addEvidence reads an upload (at most uploadLimit bytes of it) through
+// the importers and stores their summary as the organisation's evidence,
+// recording it in the audit log; the caller needs the analyst role. The
+// API and the pages both upload through it.
+func (s *Server) addEvidence(ctx context.Context, org string, up evidenceUpload, w http.ResponseWriter, r io.ReadCloser) (*store.Evidence, error) {
+	if _, err := s.authorize(ctx, org, store.RoleAnalyst, false); err != nil {
+		return nil, err
+	}
+	limit := s.uploadLimit(up.Kind)
+	body := &limitedBody{r: http.MaxBytesReader(w, r, limit)}
+	kind, summary, counts, err := s.summarise(ctx, up, body)
+	if err == nil {
+		// What the importer left unread still counts in the size (and
+		// within the limit).
+		_, err = io.Copy(io.Discard, body)
+	}
+	if body.exceeded {
+		return nil, tooLarge(limit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e := &store.Evidence{OrgID: org, Name: up.Name, Kind: kind, Summary: summary, CreatedBy: infoFrom(ctx).user.ID,
+		Format: up.Kind, FileName: up.FileName, Bytes: body.n, Counts: counts}
+	err = s.db.WithTx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateEvidence(ctx, e); err != nil {
+			return err
+		}
+		details := map[string]any{"name": e.Name, "upload": up.Kind, "kind": kind, "bytes": e.Bytes}
+		if up.FileName != "" {
+			details["file"] = up.FileName
+		}
+		for k, n := range counts {
+			details[k] = n
+		}
+		return record(ctx, tx, org, "evidence.upload", target("evidence", e.ID), details)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
 // summarise turns an upload into the evidence file calibration reads:
-// its kind (telemetry or phishing), its JSON, and figures for the audit.
-func (s *Server) summarise(ctx context.Context, in *uploadInput, body io.Reader) (string, []byte, map[string]any, error) {
-	switch in.Kind {
+// its kind (telemetry or phishing), its JSON, and its counts (lines,
+// events and malformed lines of telemetry; campaigns and e-mails sent of
+// phishing).
+func (s *Server) summarise(ctx context.Context, up evidenceUpload, body io.Reader) (string, []byte, map[string]int64, error) {
+	switch up.Kind {
 	case uploadGoPhish:
 		p, err := evidence.ParsePhishing(body)
 		if err != nil {
-			return "", nil, nil, model.Errorf(model.EINVALID, "%s: %v", in.Name, err)
+			return "", nil, nil, model.Errorf(model.EINVALID, "%s: %v", up.Name, err)
 		}
 		if len(p.Campaigns) == 0 {
-			return "", nil, nil, model.Errorf(model.EINVALID, "%s: no GoPhish campaign", in.Name)
+			return "", nil, nil, model.Errorf(model.EINVALID, "%s: no GoPhish campaign", up.Name)
 		}
 		for i := range p.Campaigns {
 			c := &p.Campaigns[i]
-			c.Source = in.Name
+			c.Source = up.Name
 			if c.Name == "" {
-				c.Name = in.Name
+				c.Name = up.Name
 				if len(p.Campaigns) > 1 {
-					c.Name = fmt.Sprintf("%s #%d", in.Name, i+1)
+					c.Name = fmt.Sprintf("%s #%d", up.Name, i+1)
 				}
 			}
 		}
@@ -135,31 +185,35 @@ func (s *Server) summarise(ctx context.Context, in *uploadInput, body io.Reader)
 		if err := json.Compact(&compact, js.Bytes()); err != nil {
 			return "", nil, nil, err
 		}
-		return "phishing", compact.Bytes(), map[string]any{"campaigns": len(rep.Campaigns), "sent": rep.Totals.Sent}, nil
+		return "phishing", compact.Bytes(), phishingCounts(rep.Totals), nil
 	case uploadEvidence:
 		data, err := io.ReadAll(body)
 		if err != nil {
-			return "", nil, nil, model.Errorf(model.EINVALID, "%s: cannot read: %v", in.Name, err)
+			return "", nil, nil, model.Errorf(model.EINVALID, "%s: cannot read: %v", up.Name, err)
 		}
-		f, err := evidence.ReadEvidenceFile(in.Name, bytes.NewReader(data))
+		f, err := evidence.ReadEvidenceFile(up.Name, bytes.NewReader(data))
 		if err != nil {
 			return "", nil, nil, err
 		}
 		var compact bytes.Buffer
 		if err := json.Compact(&compact, data); err != nil {
-			return "", nil, nil, model.Errorf(model.EINVALID, "%s: %v", in.Name, err)
+			return "", nil, nil, model.Errorf(model.EINVALID, "%s: %v", up.Name, err)
 		}
-		return f.Kind, compact.Bytes(), map[string]any{"kind": f.Kind}, nil
+		counts, err := fileCounts(f.Kind, data)
+		if err != nil {
+			return "", nil, nil, model.Errorf(model.EINVALID, "%s: %v", up.Name, err)
+		}
+		return f.Kind, compact.Bytes(), counts, nil
 	}
-	opt := evidence.TelemetryOptions{Kind: evidence.TelemetryKind(in.Kind), Year: in.Year, Workers: runtime.GOMAXPROCS(0)}
+	opt := evidence.TelemetryOptions{Kind: evidence.TelemetryKind(up.Kind), Year: up.Year, Workers: runtime.GOMAXPROCS(0)}
 	if opt.Year == 0 {
 		opt.Year = s.cfg.Now().Year()
 	}
-	if in.Map != "" {
+	if up.Map != "" {
 		if opt.Kind != evidence.KindJSONL {
 			return "", nil, nil, model.Errorf(model.EINVALID, "map is for kind jsonl")
 		}
-		fm, err := evidence.ParseFieldMap(in.Map)
+		fm, err := evidence.ParseFieldMap(up.Map)
 		if err != nil {
 			return "", nil, nil, model.Errorf(model.EINVALID, "map: %v", err)
 		}
@@ -169,12 +223,36 @@ func (s *Server) summarise(ctx context.Context, in *uploadInput, body io.Reader)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	if err := ing.Ingest(ctx, in.Name, body); err != nil {
+	if err := ing.Ingest(ctx, up.Name, body); err != nil {
 		return "", nil, nil, err
 	}
 	sum := ing.Summary()
 	js, err := json.Marshal(sum)
-	return "telemetry", js, map[string]any{"lines": sum.Lines, "events": sum.Events, "malformed": sum.Malformed}, err
+	return "telemetry", js, telemetryCounts(sum), err
+}
+
+func telemetryCounts(s *evidence.TelemetrySummary) map[string]int64 {
+	return map[string]int64{"lines": s.Lines, "events": s.Events, "malformed": s.Malformed}
+}
+
+func phishingCounts(t evidence.TotalRates) map[string]int64 {
+	return map[string]int64{"campaigns": int64(t.Campaigns), "sent": t.Sent, "submitted": t.Submitted}
+}
+
+// fileCounts are the counts of an evidence file of the kind.
+func fileCounts(kind string, data []byte) (map[string]int64, error) {
+	if kind == evidence.SummaryKind {
+		s, err := evidence.ReadTelemetrySummary("", bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		return telemetryCounts(s), nil
+	}
+	var rep evidence.PhishingReport
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return nil, err
+	}
+	return phishingCounts(rep.Totals), nil
 }
 
 func (s *Server) listEvidence(ctx context.Context, in *struct {
@@ -212,18 +290,23 @@ func (s *Server) getEvidence(ctx context.Context, in *evidenceInput) (*evidenceO
 }
 
 func (s *Server) deleteEvidence(ctx context.Context, in *evidenceInput) (*struct{}, error) {
-	if _, err := s.authorize(ctx, in.Org, store.RoleOwner, false); err != nil {
-		return nil, err
+	return nil, s.removeEvidence(ctx, in.Org, in.ID)
+}
+
+// removeEvidence deletes the organisation's evidence (owners) and records
+// it in the audit log.
+func (s *Server) removeEvidence(ctx context.Context, org string, id int64) error {
+	if _, err := s.authorize(ctx, org, store.RoleOwner, false); err != nil {
+		return err
 	}
-	err := s.db.WithTx(ctx, func(tx *store.DB) error {
-		e, err := tx.Evidence(ctx, in.Org, in.ID)
+	return s.db.WithTx(ctx, func(tx *store.DB) error {
+		e, err := tx.Evidence(ctx, org, id)
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteEvidence(ctx, in.Org, in.ID); err != nil {
+		if err := tx.DeleteEvidence(ctx, org, id); err != nil {
 			return err
 		}
-		return record(ctx, tx, in.Org, "evidence.delete", target("evidence", e.ID), map[string]any{"name": e.Name})
+		return record(ctx, tx, org, "evidence.delete", target("evidence", e.ID), map[string]any{"name": e.Name})
 	})
-	return nil, err
 }

@@ -64,16 +64,27 @@ func (s *Server) createPlan(ctx context.Context, in *struct {
 	ModelPath
 	Body planRequest
 }) (*queuedPlanOutput, error) {
-	u, err := s.authorize(ctx, in.Org, store.RoleAnalyst, false)
+	p, err := s.queuePlan(ctx, in.Org, in.ID, in.Body)
 	if err != nil {
 		return nil, err
 	}
-	req := in.Body
-	_, rev, m, err := loadRevision(ctx, s.db, in.Org, in.ID, req.Revision)
+	return &queuedPlanOutput{Location: fmt.Sprintf("%s/orgs/%s/plans/%d", apiPrefix, in.Org, p.ID), Body: viewPlan(p)}, nil
+}
+
+// queuePlan checks a plan request as `scrutin plan` would (evidence,
+// calibration, budget, objective, horizon, trials), queues the plan and
+// records it in the audit log; the caller needs the analyst role. The API
+// and the pages both queue plans through it.
+func (s *Server) queuePlan(ctx context.Context, org string, modelID int64, req planRequest) (*store.Plan, error) {
+	u, err := s.authorize(ctx, org, store.RoleAnalyst, false)
 	if err != nil {
 		return nil, err
 	}
-	files, err := evidenceFiles(ctx, s.db, in.Org, req.Evidence)
+	_, rev, m, err := loadRevision(ctx, s.db, org, modelID, req.Revision)
+	if err != nil {
+		return nil, err
+	}
+	files, err := evidenceFiles(ctx, s.db, org, req.Evidence)
 	if err != nil {
 		return nil, err
 	}
@@ -100,18 +111,18 @@ func (s *Server) createPlan(ctx context.Context, in *struct {
 	if err != nil {
 		return nil, err
 	}
-	p := &store.Plan{OrgID: in.Org, ModelID: in.ID, Revision: rev.Revision, Request: request, CreatedBy: u.ID}
+	p := &store.Plan{OrgID: org, ModelID: modelID, Revision: rev.Revision, Request: request, CreatedBy: u.ID}
 	err = s.db.WithTx(ctx, func(tx *store.DB) error {
 		if err := tx.CreatePlan(ctx, p); err != nil {
 			return err
 		}
-		return record(ctx, tx, in.Org, "plan.create", target("plan", p.ID), map[string]any{"model": in.ID, "revision": p.Revision, "request": spec})
+		return record(ctx, tx, org, "plan.create", target("plan", p.ID), map[string]any{"model": modelID, "revision": p.Revision, "request": spec})
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.jobs.queued(kindPlan)
-	return &queuedPlanOutput{Location: fmt.Sprintf("%s/orgs/%s/plans/%d", apiPrefix, in.Org, p.ID), Body: viewPlan(p)}, nil
+	return p, nil
 }
 
 type planInput struct {
@@ -153,23 +164,33 @@ func (s *Server) listPlans(ctx context.Context, in *struct {
 }
 
 func (s *Server) cancelPlan(ctx context.Context, in *planInput) (*planOutput, error) {
-	if _, err := s.authorize(ctx, in.Org, store.RoleAnalyst, false); err != nil {
+	p, err := s.stopPlan(ctx, in.Org, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &planOutput{Body: viewPlan(p)}, nil
+}
+
+// stopPlan cancels a queued or running plan (analysts), records it in the
+// audit log and stops its worker; ECONFLICT when it has ended.
+func (s *Server) stopPlan(ctx context.Context, org string, id int64) (*store.Plan, error) {
+	if _, err := s.authorize(ctx, org, store.RoleAnalyst, false); err != nil {
 		return nil, err
 	}
 	var p *store.Plan
 	err := s.db.WithTx(ctx, func(tx *store.DB) error {
-		if err := tx.CancelPlan(ctx, in.Org, in.ID); err != nil {
+		if err := tx.CancelPlan(ctx, org, id); err != nil {
 			return err
 		}
 		var err error
-		if p, err = tx.Plan(ctx, in.Org, in.ID); err != nil {
+		if p, err = tx.Plan(ctx, org, id); err != nil {
 			return err
 		}
-		return record(ctx, tx, in.Org, "plan.cancel", target("plan", in.ID), nil)
+		return record(ctx, tx, org, "plan.cancel", target("plan", id), nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.jobs.cancel(kindPlan, in.ID)
-	return &planOutput{Body: viewPlan(p)}, nil
+	s.jobs.cancel(kindPlan, id)
+	return p, nil
 }

@@ -152,6 +152,8 @@ type Server struct {
 	assets  *assets
 	tmpl    *templates
 	results *resultCache
+	// reports are the reports of runs last built for download.
+	reports *reportCache
 }
 
 // New returns a server over db, logging to log. Call Serve to start it.
@@ -177,6 +179,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("web UI templates: %w", err)
 	}
 	s.results = newResultCache()
+	s.reports = newReportCache()
 	s.jobs = newRunner(db, log, s.metrics, cfg)
 	s.api = newAPI(s.mux, cfg.Version)
 	s.routes()

@@ -116,12 +116,15 @@ func uiPages(w *uiWorld) []struct{ who, path, fr string } {
 		{"alice", a + "/runs", "Simulations"},
 		{"alice", fmt.Sprintf("%s/runs/%d", a, w.run), "Perte annuelle attendue"},
 		{"alice", a + "/audit", "Journal d'audit"},
+		{"alice", a + "/members", "Partage avec des agences"},
 		{"alice", "/signout", "Déconnexion"},
 		{"alice", "/orgs/party-b", "Page introuvable"},
 		{"eve", "/orgs/anssi/national", "Vue nationale"},
 		{"eve", "/orgs/anssi", "Tableau de bord"},
 		{"admin", "/orgs/demo", "Cartographie des risques"},
 		{"admin", fmt.Sprintf("/orgs/demo/runs/%d", w.electionRun), "Scénarios"},
+		{"admin", "/admin", "Créer une organisation"},
+		{"admin", "/orgs/party-b/members", "Membres et partage"},
 	}
 }
 

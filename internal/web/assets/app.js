@@ -125,6 +125,76 @@
     };
   }
 
+  var grid = { lineStyle: { color: "#e8ecf2" } };
+
+  // The efficient frontier of a plan: annualised cost against the
+  // objective's annual loss, the chosen portfolio as a larger diamond.
+  function frontierOption(d, f) {
+    return {
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) { return p.seriesName + "<br>" + f.money(p.value[0]) + " → " + f.money(p.value[1]); }
+      },
+      xAxis: Object.assign({ type: "value", min: 0, axisLabel: { formatter: f.compact }, splitLine: grid }, axisName(d.x_label, 30)),
+      yAxis: Object.assign({ type: "value", axisLabel: { formatter: f.compact }, splitLine: grid }, axisName(d.y_label, 52)),
+      series: d.series.map(function (s) {
+        if (s.role === "chosen") {
+          return { type: "scatter", name: s.name, data: s.points, symbol: "diamond", symbolSize: 18, z: 10,
+            itemStyle: { color: "#f5a700", borderColor: "#17202f", borderWidth: 1.5 }, emphasis: { disabled: true } };
+        }
+        var o = lineSeries(s);
+        o.showSymbol = true;
+        return o;
+      })
+    };
+  }
+
+  // Counts: bars, a group per category (a day, a campaign).
+  function countsOption(d, f) {
+    var count = new Intl.NumberFormat(d.lang, { maximumFractionDigits: 0 });
+    return {
+      tooltip: {
+        trigger: "axis",
+        formatter: function (ps) {
+          return d.categories[ps[0].dataIndex] + ps.map(function (p) { return "<br>" + p.seriesName + ": " + count.format(p.value); }).join("");
+        }
+      },
+      xAxis: { type: "category", data: d.categories, axisLabel: { hideOverlap: true } },
+      yAxis: Object.assign({ type: "value", min: 0, minInterval: 1, axisLabel: { formatter: f.compact }, splitLine: grid }, axisName(d.y_label, 52)),
+      series: d.series.map(function (s) {
+        return { type: "bar", name: s.name, data: s.points.map(function (p) { return p[1]; }), barMaxWidth: 40,
+          itemStyle: { color: palette[s.role] || palette.main }, emphasis: { disabled: true } };
+      })
+    };
+  }
+
+  // Beliefs as intervals: each series is [p5, row], [mean, row], [p95, row]
+  // on a row of categories; the mean is the larger dot.
+  function intervalOption(d, f) {
+    var fmt = d.percent ? f.pct : f.compact;
+    return {
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          var pts = d.series[p.seriesIndex].points;
+          return p.seriesName + "<br>" + fmt(pts[1][0]) + " (" + fmt(pts[0][0]) + " – " + fmt(pts[2][0]) + ")";
+        }
+      },
+      xAxis: Object.assign({ type: d.log ? "log" : "value", logBase: 10, min: d.log ? undefined : 0, axisLabel: { formatter: fmt }, splitLine: grid }, axisName(d.x_label, 30)),
+      yAxis: { type: "category", data: d.categories, inverse: true, axisTick: { show: false } },
+      series: d.series.map(function (s) {
+        var color = palette[s.role] || palette.main;
+        return { type: "line", name: s.name, data: s.points, showSymbol: true, symbol: "circle",
+          symbolSize: function (v, p) { return p.dataIndex === 1 ? 13 : 7; },
+          lineStyle: { width: 5, color: color }, itemStyle: { color: color }, emphasis: { disabled: true } };
+      }),
+      legend: { show: false }, // the rows are named
+      grid: { left: 180, right: 24, top: 16, bottom: 48 }
+    };
+  }
+
+  var builders = { lec: lecOption, trend: trendOption, frontier: frontierOption, counts: countsOption, interval: intervalOption };
+
   var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var island = document.getElementById(el.getAttribute("data-chart"));
@@ -132,12 +202,12 @@
     var d;
     try { d = JSON.parse(island.textContent); } catch (e) { return; }
     var f = formats(d.lang, d.currency);
-    var option = d.kind === "trend" ? trendOption(d, f) : lecOption(d, f);
+    var option = (builders[d.kind] || lecOption)(d, f);
     option.animation = false;
     option.aria = { enabled: false }; // the container's label and the table say it
     option.textStyle = { fontFamily: getComputedStyle(document.body).fontFamily };
-    option.legend = { top: 0, left: "center", itemWidth: 24 };
-    option.grid = { left: 72, right: 24, top: 40, bottom: 48 };
+    option.legend = option.legend || { top: 0, left: "center", itemWidth: 24 };
+    option.grid = option.grid || { left: 72, right: 24, top: 40, bottom: 48 };
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
     charts.push(chart);

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/plan"
+	"github.com/scrutin/scrutin/internal/report"
+	"github.com/scrutin/scrutin/internal/store"
+)
+
+// The report of a run, to download: the very report `scrutin report --run
+// ID` writes (report.StoredRun, Build, Render), in the page's language,
+// as self-contained HTML, Markdown or PDF (printed by headless Chromium
+// when the machine has one). The report recommends a plan, which is
+// computed in the request on the run's own simulated years: bounded by the
+// run's trials, stopped when the request is canceled, a few at a time,
+// and kept for the next downloads of the same run.
+
+// reportFile is a format's media type and file name extension.
+var reportFile = map[string]struct{ Type, Ext string }{
+	"html": {"text/html; charset=utf-8", "html"},
+	"md":   {"text/markdown; charset=utf-8", "md"},
+	"pdf":  {"application/pdf", "pdf"},
+}
+
+// Limits of the report cache: the built reports kept, and the builds
+// computed at once (each uses SimWorkers goroutines).
+const (
+	maxCachedReports = 16
+	maxReportBuilds  = 2
+)
+
+// reportCache keeps the reports last built, by organisation and run (a
+// succeeded run's report changes only by its date), and bounds the builds
+// under way.
+type reportCache struct {
+	builds chan struct{}
+	mu     sync.Mutex
+	items  map[reportKey]*report.Report
+	order  []reportKey // oldest first
+}
+
+type reportKey struct {
+	org string
+	run int64
+}
+
+func newReportCache() *reportCache {
+	return &reportCache{builds: make(chan struct{}, maxReportBuilds), items: map[reportKey]*report.Report{}}
+}
+
+func (c *reportCache) lookup(k reportKey) *report.Report {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.items[k]
+}
+
+func (c *reportCache) put(k reportKey, r *report.Report) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[k]; !ok {
+		c.order = append(c.order, k)
+	}
+	c.items[k] = r
+	for len(c.order) > maxCachedReports {
+		delete(c.items, c.order[0])
+		c.order = c.order[1:]
+	}
+}
+
+// get returns the report of k, built by build unless it is kept; it
+// waits for a turn to build (or for ctx to end).
+func (c *reportCache) get(ctx context.Context, k reportKey, build func(context.Context) (*report.Report, error)) (*report.Report, error) {
+	if r := c.lookup(k); r != nil {
+		return r, nil
+	}
+	select {
+	case c.builds <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-c.builds }()
+	// Another request may have built it while this one waited.
+	if r := c.lookup(k); r != nil {
+		return r, nil
+	}
+	r, err := build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.put(k, r)
+	return r, nil
+}
+
+// runReport builds the report of the organisation's run as `scrutin report
+// --run` does, with the CLI's defaults (the plan with the largest net
+// benefit, objective mean, 3-year horizon).
+func (s *Server) runReport(ctx context.Context, org string, id int64) (*report.Report, error) {
+	return s.reports.get(ctx, reportKey{org, id}, func(ctx context.Context) (*report.Report, error) {
+		opt := report.Options{Objective: plan.ObjectiveMean, Horizon: plan.DefaultHorizon, Workers: s.cfg.SimWorkers,
+			Generated: s.cfg.Now().UTC()}
+		m, err := report.StoredRun(ctx, s.db, org, id, &opt)
+		if err != nil {
+			return nil, err
+		}
+		return report.Build(ctx, m, opt)
+	})
+}
+
+// reportPDFPage is the data of the page that says PDF needs Chromium.
+type reportPDFPage struct {
+	Run  *store.Run
+	HTML string // the URL of the HTML report
+}
+
+// runReportDownload sends the report of a succeeded run as an attachment
+// (?format=html, md or pdf; html by default).
+func (s *Server) runReportDownload(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, org := r.Context(), v.Org.ID
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "html"
+	}
+	if !slices.Contains(report.Formats, format) {
+		return badRequest("%s", v.P.T("download.badformat", format))
+	}
+	run, err := s.db.Run(ctx, org, id)
+	if err != nil {
+		return err
+	}
+	if run.Status != store.RunSucceeded {
+		return model.Errorf(model.ECONFLICT, "%s", v.P.T("download.notready", run.ID, v.P.T("status."+run.Status)))
+	}
+	var browser string
+	if format == "pdf" {
+		// Before the work, not after it.
+		if browser, err = report.FindChromium(); err != nil {
+			v.Title, v.Nav = v.P.T("download.nopdf.title"), "runs"
+			v.Page = &reportPDFPage{Run: run, HTML: orgURL(org, "/runs/%d/report?format=html", run.ID)}
+			return s.render(w, http.StatusNotImplemented, "reportpdf", v)
+		}
+	}
+	rep, err := s.runReport(ctx, org, id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := rep.Render(ctx, &buf, format, v.Lang, report.PDFOptions{Browser: browser}); err != nil {
+		return fmt.Errorf("run %d: %s report: %w", run.ID, format, err)
+	}
+	f := reportFile[format]
+	h := w.Header()
+	h.Set("Content-Type", f.Type)
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="scrutin-run-%d.%s"`, run.ID, f.Ext))
+	h.Set("Content-Language", string(v.Lang))
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "Cookie, Accept-Language")
+	w.WriteHeader(http.StatusOK)
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return errWritten
+	}
+	return nil
+}

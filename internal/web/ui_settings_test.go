@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/scrutin/scrutin/internal/store"
+)
+
+// TestUISettings drives the members, sharing and administration forms:
+// what each role may do, the messages of bad input, and that the changes
+// are the API's (same checks, same audit log).
+func TestUISettings(t *testing.T) {
+	w := newUIWorld(t)
+	alice := w.ts.signedIn(t, "alice@example.org", "alice-password", "en")
+	carol := w.ts.signedIn(t, "carol@example.org", "carol-password", "en")
+	bob := w.ts.signedIn(t, "bob@example.org", "bob-password", "fr")
+	admin := w.ts.signedIn(t, DefaultAdminEmail, adminPassword, "en")
+	ctx := t.Context()
+	role := func(email string) string {
+		t.Helper()
+		u, err := w.ts.srv.db.UserByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := w.ts.srv.db.Role(ctx, "party-a", u.ID)
+		if err != nil && !strings.Contains(err.Error(), "not found") {
+			t.Fatal(err)
+		}
+		return r
+	}
+
+	t.Run("viewer reads, cannot change", func(t *testing.T) {
+		carol.t = t
+		carol.get("/orgs/party-a/members").want(http.StatusOK).
+			contains("alice@example.org", "dan@example.org", "<code>anssi</code>").
+			lacks("Add a member", `action="/orgs/party-a/members/remove"`, "Share with an agency")
+		carol.post("/orgs/party-a/members", url.Values{"email": {"carol@example.org"}, "role": {"owner"}}).want(http.StatusForbidden)
+		carol.post("/orgs/party-a/shares/remove", url.Values{"agency": {"anssi"}}).want(http.StatusForbidden)
+		if got := role("carol@example.org"); got != store.RoleViewer {
+			t.Errorf("carol is %q", got)
+		}
+	})
+
+	t.Run("another organisation does not exist", func(t *testing.T) {
+		bob.t = t
+		bob.get("/orgs/party-a/members").want(http.StatusNotFound)
+		bob.post("/orgs/party-a/members", url.Values{"email": {"bob@example.org"}, "role": {"owner"}}).want(http.StatusNotFound)
+		bob.post("/orgs/party-a/shares", url.Values{"agency": {"anssi"}}).want(http.StatusNotFound)
+		if got := role("bob@example.org"); got != "" {
+			t.Errorf("bob became %q of party-a", got)
+		}
+	})
+
+	t.Run("owner changes roles", func(t *testing.T) {
+		alice.t = t
+		r := alice.post("/orgs/party-a/members", url.Values{"email": {"dan@example.org"}, "role": {"viewer"}}).want(http.StatusSeeOther)
+		alice.get(r.header.Get("Location")).want(http.StatusOK).contains("dan@example.org is now viewer.")
+		if got := role("dan@example.org"); got != store.RoleViewer {
+			t.Errorf("dan is %q", got)
+		}
+		alice.post("/orgs/party-a/members", url.Values{"email": {"bob@example.org"}, "role": {"analyst"}}).want(http.StatusSeeOther)
+		if got := role("bob@example.org"); got != store.RoleAnalyst {
+			t.Errorf("bob is %q", got)
+		}
+		alice.post("/orgs/party-a/members/remove", url.Values{"email": {"bob@example.org"}}).want(http.StatusSeeOther)
+		if got := role("bob@example.org"); got != "" {
+			t.Errorf("bob is still %q", got)
+		}
+		alice.get("/orgs/party-a/audit").want(http.StatusOK).contains("Member's role set", `{"email":"bob@example.org"}`)
+	})
+
+	t.Run("bad member input", func(t *testing.T) {
+		alice.t = t
+		for _, c := range []struct{ email, role, msg string }{
+			{"nobody@example.org", "viewer", "Give the e-mail address of an existing account."},
+			{"not an address", "viewer", "Give the e-mail address of an existing account."},
+			{"dan@example.org", "boss", "Choose a role: viewer, analyst or owner."},
+			{"alice@example.org", "viewer", "owner"}, // the last owner stays
+		} {
+			r := alice.post("/orgs/party-a/members", url.Values{"email": {c.email}, "role": {c.role}}).want(http.StatusUnprocessableEntity)
+			r.contains(`id="form-error"`, c.msg)
+			checkHTML(t, "members error", r.body, w.ts.srv.assets.byPath)
+		}
+		if got := role("alice@example.org"); got != store.RoleOwner {
+			t.Errorf("alice is %q", got)
+		}
+	})
+
+	t.Run("sharing", func(t *testing.T) {
+		alice.t = t
+		alice.post("/orgs/party-a/shares/remove", url.Values{"agency": {"anssi"}}).want(http.StatusSeeOther)
+		eve := w.ts.signedIn(t, "eve@example.org", "eve-password", "en")
+		eve.get("/orgs/anssi/national").want(http.StatusOK).lacks("Party A")
+		r := alice.get("/orgs/party-a/members").want(http.StatusOK)
+		r.contains(`<option value="anssi">National agency</option>`, "Your results are shared with no agency.")
+		alice.post("/orgs/party-a/shares", url.Values{"agency": {"anssi"}}).want(http.StatusSeeOther)
+		eve.get("/orgs/anssi/national").want(http.StatusOK).contains("Party A")
+		alice.post("/orgs/party-a/shares", url.Values{"agency": {"party-b"}}).want(http.StatusUnprocessableEntity).contains("not an agency")
+		alice.post("/orgs/party-a/shares", url.Values{"agency": {"no-such"}}).want(http.StatusUnprocessableEntity).contains("Give the identifier of an agency organisation.")
+		alice.post("/orgs/party-a/shares", url.Values{"agency": {"../x"}}).want(http.StatusUnprocessableEntity)
+	})
+
+	t.Run("administration", func(t *testing.T) {
+		admin.t, alice.t = t, t
+		alice.get("/admin").want(http.StatusForbidden)
+		alice.post("/admin/orgs", url.Values{"id": {"party-c"}, "name": {"C"}, "kind": {"party"}}).want(http.StatusForbidden)
+		admin.get("/admin").want(http.StatusOK).contains("party-a", "alice@example.org", "Create an account")
+		admin.post("/admin/orgs", url.Values{"id": {"-bad"}, "name": {"X"}, "kind": {"party"}}).want(http.StatusUnprocessableEntity).
+			contains(`id="org-error"`, "The identifier must start", `value="-bad"`)
+		admin.post("/admin/orgs", url.Values{"id": {"party-c"}, "name": {"X"}, "kind": {"club"}}).want(http.StatusUnprocessableEntity).contains("Choose the kind")
+		admin.post("/admin/orgs", url.Values{"id": {"party-a"}, "name": {"X"}, "kind": {"party"}}).want(http.StatusUnprocessableEntity)
+		admin.post("/admin/users", url.Values{"email": {"frank@example.org"}, "password": {"short"}}).want(http.StatusUnprocessableEntity).
+			contains(`id="user-error"`, "at least 8 characters", `value="frank@example.org"`)
+		r := admin.post("/admin/users", url.Values{"email": {"frank@example.org"}, "name": {"Frank"}, "password": {"frank-password"}}).want(http.StatusSeeOther)
+		admin.get(r.header.Get("Location")).want(http.StatusOK).contains("The account frank@example.org was created.")
+		admin.post("/admin/users", url.Values{"email": {"frank@example.org"}, "password": {"frank-password"}}).want(http.StatusUnprocessableEntity)
+		admin.post("/admin/orgs", url.Values{"id": {"party-c"}, "name": {"Party C"}, "kind": {"party"}, "owner": {"frank@example.org"}}).want(http.StatusSeeOther)
+		frank := w.ts.signedIn(t, "frank@example.org", "frank-password", "en")
+		frank.get("/orgs/party-c/members").want(http.StatusOK).contains("Add a member")
+		if o, err := w.ts.srv.db.Org(ctx, "party-c"); err != nil || o.Name != "Party C" {
+			t.Errorf("party-c: %+v %v", o, err)
+		}
+	})
+}

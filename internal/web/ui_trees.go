@@ -1,0 +1,237 @@
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"html/template"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/scrutin/scrutin/internal/adtree"
+	"github.com/scrutin/scrutin/internal/i18n"
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/store"
+)
+
+// The attack-defence trees of a model (its trees: section): the list, and
+// a tree drawn as inline SVG (adtree's drawing: no script, no external
+// reference, a title on every node) with the cheapest attack highlighted,
+// beside the exact results `scrutin tree eval` prints. Every figure is
+// read under the revision's controls in force (its implemented ones).
+
+// modelRev is a revision of one of the organisation's models, decoded.
+type modelRev struct {
+	Model    *store.Model
+	Revision *store.Revision
+	// Old says that the revision is not the latest (?rev=N).
+	Old     bool
+	M       *model.Model
+	InForce []namedID
+	// RevQuery is "?rev=N" for an old revision ("" for the latest), to
+	// keep the revision in the links between the model's pages.
+	RevQuery string
+}
+
+// loadModelRev reads the model {id} of the page's organisation at the
+// revision ?rev=N (the latest without it).
+func (s *Server) loadModelRev(r *http.Request, v *view) (*modelRev, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	revNo := 0
+	if q := r.URL.Query().Get("rev"); q != "" {
+		if revNo, err = strconv.Atoi(q); err != nil || revNo < 1 {
+			return nil, badRequest("invalid revision %q", q)
+		}
+	}
+	sm, rev, m, err := loadRevision(r.Context(), s.db, v.Org.ID, id, revNo)
+	if err != nil {
+		return nil, err
+	}
+	mr := &modelRev{Model: sm, Revision: rev, Old: rev.Revision != sm.Revision, M: m}
+	if mr.Old {
+		mr.RevQuery = "?rev=" + strconv.Itoa(rev.Revision)
+	}
+	for _, c := range m.Controls {
+		if c.Status == model.StatusImplemented {
+			mr.InForce = append(mr.InForce, namedID{c.ID, c.Name})
+		}
+	}
+	return mr, nil
+}
+
+// treeContext is the evaluation of the revision's trees: its
+// implemented controls in force.
+func (mr *modelRev) treeContext() adtree.Context {
+	inForce := mr.M.Implemented()
+	return adtree.Context{Cheapest: adtree.DefaultCheapest, InForce: func(c string) bool { return slices.Contains(inForce, c) }}
+}
+
+// treesPage is the list of a model's trees.
+type treesPage struct {
+	*modelRev
+	Currency string
+	Trees    []treeRow
+}
+
+// treeRow is a tree in the list, with its main figures.
+type treeRow struct {
+	ID, Name, Goal string
+	Nodes          int
+	Shared         bool
+	Result         *adtree.Result
+}
+
+func (s *Server) treesPageOf(w http.ResponseWriter, r *http.Request, v *view) error {
+	mr, err := s.loadModelRev(r, v)
+	if err != nil {
+		return err
+	}
+	page := &treesPage{modelRev: mr, Currency: mr.M.Currency}
+	ctx := mr.treeContext()
+	for i := range mr.M.Trees {
+		mt := &mr.M.Trees[i]
+		t := adtree.FromModel(mt)
+		res := adtree.Evaluate(t, ctx)
+		page.Trees = append(page.Trees, treeRow{ID: mt.ID, Name: mt.Name, Goal: t.Goal(), Nodes: len(t.Nodes()), Shared: res.Shared, Result: res})
+	}
+	v.Title, v.Nav, v.Page = v.P.T("trees.title", mr.Model.Name), "models", page
+	return s.render(w, http.StatusOK, "trees", v)
+}
+
+// treePage is a tree drawn, with its evaluation.
+type treePage struct {
+	*modelRev
+	Tree        *model.Tree
+	Currency    string
+	SVG         template.HTML
+	Result      *adtree.Result
+	Cheapest    []attackRow
+	Defences    []adtree.DefenceValue
+	Highlighted bool
+	// Others are the model's other trees, for moving between them.
+	Others []namedID
+}
+
+// attackRow is one of the cheapest attacks: its cost and its steps,
+// named.
+type attackRow struct {
+	Cost  *float64
+	Steps []attackStep
+}
+
+// attackStep is a leaf an attack performs, or a defence it gets round
+// (Bypass).
+type attackStep struct {
+	ID, Name string
+	Bypass   bool
+}
+
+func (s *Server) treePageOf(w http.ResponseWriter, r *http.Request, v *view) error {
+	mr, err := s.loadModelRev(r, v)
+	if err != nil {
+		return err
+	}
+	want := r.PathValue("tree")
+	page := &treePage{modelRev: mr, Currency: mr.M.Currency}
+	for i := range mr.M.Trees {
+		mt := &mr.M.Trees[i]
+		if mt.ID == want {
+			page.Tree = mt
+		} else {
+			page.Others = append(page.Others, namedID{mt.ID, mt.Name})
+		}
+	}
+	if page.Tree == nil {
+		return model.Errorf(model.ENOTFOUND, "no tree %q in the model", want)
+	}
+	t := adtree.FromModel(page.Tree)
+	ctx := mr.treeContext()
+	res := adtree.Evaluate(t, ctx)
+	page.Result = res
+	names := map[string]string{}
+	for _, n := range t.Nodes() {
+		names[n.ID] = n.Name
+	}
+	for _, a := range res.Cheapest {
+		row := attackRow{Cost: a.Cost}
+		for _, l := range a.Leaves {
+			id, bypass := strings.CutPrefix(l, "bypass:")
+			row.Steps = append(row.Steps, attackStep{ID: id, Name: names[id], Bypass: bypass})
+		}
+		page.Cheapest = append(page.Cheapest, row)
+	}
+	page.Defences = byEffect(res.Defences)
+	opt := adtree.DrawOptions{Context: ctx, Currency: mr.M.Currency, Title: page.Tree.Name, HighlightLabel: v.P.T("tree.cheapest.label")}
+	if len(res.Cheapest) > 0 {
+		opt.Highlight = res.Cheapest[0].Leaves
+		page.Highlighted = true
+	}
+	var b bytes.Buffer
+	if err := adtree.WriteSVG(&b, t, opt); err != nil {
+		return model.Errorf(model.EINVALID, "tree %q cannot be drawn: %v", want, err)
+	}
+	page.SVG = inlineSVG(b.Bytes())
+	v.Title, v.Nav, v.Page = v.P.T("tree.title", page.Tree.Name), "models", page
+	return s.render(w, http.StatusOK, "tree", v)
+}
+
+// Fig is a figure of an evaluation (time, skill) in the reader's
+// language: whole numbers without decimals, "—" when there is none.
+func (p *treePage) Fig(pr *i18n.Printer, x *float64) string { return treeFig(pr, x) }
+
+// Fig is treePage's Fig, for the list.
+func (p *treesPage) Fig(pr *i18n.Printer, x *float64) string { return treeFig(pr, x) }
+
+func treeFig(pr *i18n.Printer, x *float64) string {
+	switch {
+	case x == nil:
+		return "—"
+	case *x == math.Trunc(*x):
+		return pr.Number(*x, 0)
+	}
+	return pr.Number(*x, 2)
+}
+
+// inlineSVG makes an SVG document of adtree's into an element for the
+// page: without its XML declaration. adtree escapes every text it draws
+// and writes no script, link or style, so it is safe as it is.
+func inlineSVG(doc []byte) template.HTML {
+	if i := bytes.Index(doc, []byte("<svg")); i > 0 {
+		doc = doc[i:]
+	}
+	return template.HTML(doc)
+}
+
+// byEffect orders defences by how much they lower the probability of
+// success, then by how much they raise the minimal cost (as `scrutin tree
+// eval` lists them).
+func byEffect(ds []adtree.DefenceValue) []adtree.DefenceValue {
+	out := slices.Clone(ds)
+	drop := func(d adtree.DefenceValue) float64 {
+		if d.ProbabilityWith == nil || d.ProbabilityWithout == nil {
+			return 0
+		}
+		return *d.ProbabilityWithout - *d.ProbabilityWith
+	}
+	rise := func(d adtree.DefenceValue) float64 {
+		switch {
+		case d.MinCostWithout == nil:
+			return 0
+		case d.MinCostWith == nil:
+			return math.Inf(1) // the defence closes every way
+		}
+		return *d.MinCostWith - *d.MinCostWithout
+	}
+	slices.SortStableFunc(out, func(a, b adtree.DefenceValue) int {
+		if c := cmp.Compare(drop(b), drop(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(rise(b), rise(a))
+	})
+	return out
+}
