@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/scrutin/scrutin/internal/sim"
 	"github.com/scrutin/scrutin/internal/store"
@@ -219,8 +221,72 @@ func (s *Server) nationalPage(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	v.Title, v.Nav, v.Page = v.P.T("national.title"), "national", nv
+	v.Title, v.Nav, v.Page = v.P.T("national.title"), "national", &nationalPage{nationalView: nv, Summary: summarise(nv)}
 	return s.render(w, http.StatusOK, "national", v)
+}
+
+// nationalPage is the national view with what the agency reads first: a
+// summary across the organisations and the models beyond their tolerance.
+type nationalPage struct {
+	*nationalView
+	Summary nationalSummary
+}
+
+type nationalSummary struct {
+	Orgs, Models, Results, Exceeding, Within int
+	// Totals sums the mean annual losses per currency (models in
+	// different currencies are not added up).
+	Totals []moneyTotal
+	// Exceed lists the models beyond their tolerance, the largest mean
+	// loss first (within a currency).
+	Exceed []nationalAlert
+}
+
+type moneyTotal struct {
+	Currency string
+	Mean     float64
+}
+
+type nationalAlert struct {
+	OrgID, Org, Model, Currency string
+	Mean, P99                   float64
+}
+
+func summarise(nv *nationalView) nationalSummary {
+	var sum nationalSummary
+	totals := map[string]float64{}
+	for _, o := range nv.Organisations {
+		sum.Orgs++
+		for _, m := range o.Models {
+			sum.Models++
+			if m.AsOf == nil {
+				continue
+			}
+			sum.Results++
+			totals[m.Currency] += m.Portfolio.Mean
+			if m.Tolerance == nil {
+				continue
+			}
+			if m.Tolerance.Breached {
+				sum.Exceeding++
+				sum.Exceed = append(sum.Exceed, nationalAlert{OrgID: o.ID, Org: o.Name, Model: m.Model, Currency: m.Currency,
+					Mean: m.Portfolio.Mean, P99: m.Portfolio.Quantiles["p99"]})
+			} else {
+				sum.Within++
+			}
+		}
+	}
+	for c, t := range totals {
+		sum.Totals = append(sum.Totals, moneyTotal{c, t})
+	}
+	slices.SortFunc(sum.Totals, func(a, b moneyTotal) int { return strings.Compare(a.Currency, b.Currency) })
+	slices.SortStableFunc(sum.Exceed, func(a, b nationalAlert) int {
+		if a.Currency != b.Currency {
+			return strings.Compare(a.Currency, b.Currency)
+		}
+		return cmp.Compare(b.Mean, a.Mean)
+	})
+	return sum
 }
 
 type auditPage struct {

@@ -3,8 +3,10 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scrutin/scrutin/internal/store"
 )
@@ -124,4 +126,38 @@ func TestUISettings(t *testing.T) {
 			t.Errorf("party-c: %+v %v", o, err)
 		}
 	})
+}
+
+// TestNationalSummary checks the summary of the national view: counts,
+// totals per currency (never across currencies) and the models beyond
+// their tolerance, the largest mean first.
+func TestNationalSummary(t *testing.T) {
+	now := time.Now()
+	m := func(name, cur string, mean float64, tol *nationalTolerance, ran bool) nationalModelView {
+		v := nationalModelView{Model: name, Currency: cur, Tolerance: tol,
+			Portfolio: nationalPortfolio{Mean: mean, Quantiles: map[string]float64{"p99": 10 * mean}}}
+		if ran {
+			v.AsOf = &now
+		}
+		return v
+	}
+	breached, within := &nationalTolerance{Breached: true}, &nationalTolerance{}
+	nv := &nationalView{Organisations: []nationalOrgView{
+		{ID: "a", Name: "A", Models: []nationalModelView{m("a1", "EUR", 100, breached, true), m("a2", "EUR", 50, within, true), m("a3", "EUR", 0, nil, false)}},
+		{ID: "b", Name: "B", Models: []nationalModelView{m("b1", "EUR", 300, breached, true), m("b2", "USD", 7, nil, true)}},
+		{ID: "c", Name: "C"},
+	}}
+	got := summarise(nv)
+	if got.Orgs != 3 || got.Models != 5 || got.Results != 4 || got.Exceeding != 2 || got.Within != 1 {
+		t.Errorf("counts: %+v", got)
+	}
+	if want := []moneyTotal{{"EUR", 450}, {"USD", 7}}; !slices.Equal(got.Totals, want) {
+		t.Errorf("totals %v, want %v", got.Totals, want)
+	}
+	if len(got.Exceed) != 2 || got.Exceed[0].Model != "b1" || got.Exceed[1].Model != "a1" || got.Exceed[0].P99 != 3000 {
+		t.Errorf("beyond tolerance: %+v", got.Exceed)
+	}
+	if s := summarise(&nationalView{}); s.Orgs != 0 || s.Totals != nil {
+		t.Errorf("empty: %+v", s)
+	}
 }
