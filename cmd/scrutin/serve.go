@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scrutin/scrutin/examples"
+	"github.com/scrutin/scrutin/internal/attack"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/store"
 	"github.com/scrutin/scrutin/internal/web"
@@ -130,8 +131,20 @@ Get a token with:
       -d '{"email":"%s","password":"…"}'
 `, res.AdminEmail, res.GeneratedPassword, url, res.AdminEmail)
 	}
+	// The ATT&CK catalogue of the coverage pages: the one imported into
+	// the data directory (scrutin attack import), else the embedded one.
+	// Without a data directory (--db given, no home), the embedded one.
+	var catalog *attack.Catalog
+	where := "embedded"
+	if _, derr := dataDir(o.data); derr == nil {
+		if catalog, where, err = loadCatalog(&attackOptions{data: o.data}); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	srv, err := web.New(web.Config{
 		Version:        versionString(),
+		Attack:         catalog,
 		Workers:        o.workers,
 		TrustProxy:     o.trustProxy,
 		TrustedOrigins: o.trustedOrigins,
@@ -143,7 +156,7 @@ Get a token with:
 		ln.Close()
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers)
+	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where)
 	return srv.Serve(ctx, ln)
 }
 

@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strings"
 
@@ -252,7 +250,7 @@ func writeTreeText(w io.Writer, ts *treeSource, r *adtree.Result, inForce []stri
 	}
 	if len(r.Defences) > 0 {
 		fmt.Fprintf(w, "  defences, most effective first (without → with):\n")
-		for _, d := range byEffect(r.Defences) {
+		for _, d := range adtree.ByEffect(r.Defences) {
 			state := "not in force"
 			if d.InForce {
 				state = "in force"
@@ -277,30 +275,3 @@ func writeTreeText(w io.Writer, ts *treeSource, r *adtree.Result, inForce []stri
 	}
 }
 
-// byEffect orders defences by how much they lower the probability of
-// success, then by how much they raise the minimal cost.
-func byEffect(ds []adtree.DefenceValue) []adtree.DefenceValue {
-	out := slices.Clone(ds)
-	drop := func(d adtree.DefenceValue) float64 {
-		if d.ProbabilityWith == nil || d.ProbabilityWithout == nil {
-			return 0
-		}
-		return *d.ProbabilityWithout - *d.ProbabilityWith
-	}
-	rise := func(d adtree.DefenceValue) float64 {
-		switch {
-		case d.MinCostWithout == nil:
-			return 0
-		case d.MinCostWith == nil:
-			return math.Inf(1) // the defence closes every way
-		}
-		return *d.MinCostWith - *d.MinCostWithout
-	}
-	slices.SortStableFunc(out, func(a, b adtree.DefenceValue) int {
-		if c := cmp.Compare(drop(b), drop(a)); c != 0 {
-			return c
-		}
-		return cmp.Compare(rise(b), rise(a))
-	})
-	return out
-}

@@ -139,6 +139,14 @@ func errorResponse(ctx context.Context, err error) *errorBody {
 			out.status = http.StatusInternalServerError
 		}
 	}
+	if out.status >= 500 && errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// The client went away (closed the page, cancelled a download):
+		// not the server's fault; nobody reads the answer.
+		info.log.Info("request cancelled by the client", "error", err.Error())
+		out.status, d.Code, d.Message = statusClientClosed, model.EINTERNAL, "request cancelled"
+		d.RequestID = info.id
+		return out
+	}
 	if out.status >= 500 {
 		info.log.Error("internal error", "error", err.Error())
 		d.Code, d.Message, d.Problems = model.EINTERNAL, "internal error (the server's log has the details under request id "+info.id+")", nil
@@ -146,6 +154,10 @@ func errorResponse(ctx context.Context, err error) *errorBody {
 	d.RequestID = info.id
 	return out
 }
+
+// statusClientClosed is the status recorded for a request its client
+// cancelled (nginx's 499; the client never sees it).
+const statusClientClosed = 499
 
 // writeError answers err outside huma (middleware, unknown routes).
 func writeError(w http.ResponseWriter, r *http.Request, err error) {

@@ -24,6 +24,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"golang.org/x/time/rate"
 
+	"github.com/scrutin/scrutin/internal/attack"
 	"github.com/scrutin/scrutin/internal/store"
 )
 
@@ -55,6 +56,9 @@ type Config struct {
 	// whole, are bounded by 64 MiB too).
 	MaxModelBytes  int64
 	MaxUploadBytes int64
+	// Attack is the ATT&CK catalogue of the coverage pages (default: the
+	// one embedded in the binary).
+	Attack *attack.Catalog
 	// MaxTrials bounds the trials of a run or plan (default 10,000,000).
 	MaxTrials int64
 	// Login limits attempts to sign in (default DefaultLoginLimit).

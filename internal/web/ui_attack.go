@@ -126,7 +126,10 @@ func (s *Server) attackPageOf(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	c, err := embeddedCatalog()
+	c, err := s.cfg.Attack, error(nil)
+	if c == nil {
+		c, err = embeddedCatalog()
+	}
 	if err != nil {
 		return err
 	}

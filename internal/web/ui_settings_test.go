@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scrutin/scrutin/internal/attack"
 	"github.com/scrutin/scrutin/internal/store"
 )
 
@@ -159,5 +162,45 @@ func TestNationalSummary(t *testing.T) {
 	}
 	if s := summarise(&nationalView{}); s.Orgs != 0 || s.Totals != nil {
 		t.Errorf("empty: %+v", s)
+	}
+}
+
+// TestAttackCatalogConfig checks that the coverage page uses the
+// catalogue the server is given (scrutin serve passes the one imported
+// into the data directory), not always the embedded one.
+func TestAttackCatalogConfig(t *testing.T) {
+	cat, err := attack.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cat.Actor("G0007")
+	if a == nil {
+		t.Fatal("no G0007 in the embedded catalogue")
+	}
+	a.Name = "Imported-Catalogue-Bear"
+	c := &clock{}
+	cfg := testConfig(c)
+	cfg.Attack = cat
+	ts := startServer(t, ":memory:", cfg, c)
+	b := ts.signedIn(t, DefaultAdminEmail, adminPassword, "en")
+	ms, err := ts.db.Models(t.Context(), "demo", store.Page{Limit: 10})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("demo models: %v %v", ms, err)
+	}
+	b.get(fmt.Sprintf("/orgs/demo/models/%d/attack?actor=G0007", ms[0].ID)).want(http.StatusOK).contains("Imported-Catalogue-Bear")
+}
+
+// TestCancelledRequestIsNotAnError checks that a request its client
+// cancelled is not answered (nor logged) as an internal error, while the
+// same error with the request still alive is one.
+func TestCancelledRequestIsNotAnError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := fmt.Errorf("building the report: %w", context.Canceled)
+	if b := errorResponse(ctx, err); b.status != statusClientClosed {
+		t.Errorf("cancelled request: status %d", b.status)
+	}
+	if b := errorResponse(context.Background(), err); b.status != http.StatusInternalServerError {
+		t.Errorf("live request: status %d", b.status)
 	}
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"cmp"
 	"html/template"
 	"math"
 	"net/http"
@@ -165,7 +164,7 @@ func (s *Server) treePageOf(w http.ResponseWriter, r *http.Request, v *view) err
 		}
 		page.Cheapest = append(page.Cheapest, row)
 	}
-	page.Defences = byEffect(res.Defences)
+	page.Defences = adtree.ByEffect(res.Defences)
 	opt := adtree.DrawOptions{Context: ctx, Currency: mr.M.Currency, Title: page.Tree.Name, HighlightLabel: v.P.T("tree.cheapest.label")}
 	if len(res.Cheapest) > 0 {
 		opt.Highlight = res.Cheapest[0].Leaves
@@ -207,31 +206,3 @@ func inlineSVG(doc []byte) template.HTML {
 	return template.HTML(doc)
 }
 
-// byEffect orders defences by how much they lower the probability of
-// success, then by how much they raise the minimal cost (as `scrutin tree
-// eval` lists them).
-func byEffect(ds []adtree.DefenceValue) []adtree.DefenceValue {
-	out := slices.Clone(ds)
-	drop := func(d adtree.DefenceValue) float64 {
-		if d.ProbabilityWith == nil || d.ProbabilityWithout == nil {
-			return 0
-		}
-		return *d.ProbabilityWithout - *d.ProbabilityWith
-	}
-	rise := func(d adtree.DefenceValue) float64 {
-		switch {
-		case d.MinCostWithout == nil:
-			return 0
-		case d.MinCostWith == nil:
-			return math.Inf(1) // the defence closes every way
-		}
-		return *d.MinCostWith - *d.MinCostWithout
-	}
-	slices.SortStableFunc(out, func(a, b adtree.DefenceValue) int {
-		if c := cmp.Compare(drop(b), drop(a)); c != 0 {
-			return c
-		}
-		return cmp.Compare(rise(b), rise(a))
-	})
-	return out
-}
