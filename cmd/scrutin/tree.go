@@ -274,4 +274,3 @@ func writeTreeText(w io.Writer, ts *treeSource, r *adtree.Result, inForce []stri
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
 }
-

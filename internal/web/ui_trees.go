@@ -205,4 +205,3 @@ func inlineSVG(doc []byte) template.HTML {
 	}
 	return template.HTML(doc)
 }
-
