@@ -386,26 +386,16 @@ func (s *Server) planProgress(w http.ResponseWriter, r *http.Request, v *view) e
 		return err
 	}
 	v.Page = page
-	if !page.Active() && r.Header.Get("HX-Request") != "" {
-		w.Header().Set("HX-Refresh", "true")
-	}
-	return s.renderFragment(w, "plan", "planprogress", v)
+	return s.progressFragment(w, r, v, page.Active(), "plan", "planprogress")
 }
 
 // cancelPlanForm cancels the plan and comes back to its page (a plan
 // that has ended meanwhile stays as it is).
 func (s *Server) cancelPlanForm(w http.ResponseWriter, r *http.Request, v *view) error {
-	id, err := pathID(r, "id")
-	if err != nil {
+	return cancelJobForm(w, r, v, "/plans/%d", func(ctx context.Context, org string, id int64) error {
+		_, err := s.stopPlan(ctx, org, id)
 		return err
-	}
-	if _, err := readForm(w, r, maxSmallBody); err != nil {
-		return err
-	}
-	if _, err := s.stopPlan(r.Context(), v.Org.ID, id); err != nil && model.ErrorCode(err) != model.ECONFLICT {
-		return err
-	}
-	return seeOther(w, r, orgURL(v.Org.ID, "/plans/%d", id))
+	})
 }
 
 // frontierChart is the efficient frontier: each portfolio's annualised

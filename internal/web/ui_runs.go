@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"slices"
@@ -194,15 +195,30 @@ func (s *Server) runProgress(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	v.Page = page
-	if !page.Active() && r.Header.Get("HX-Request") != "" {
+	return s.progressFragment(w, r, v, page.Active(), "run", "progress")
+}
+
+// progressFragment renders the progress fragment of a job's page; once
+// the job has ended, it tells htmx to reload the whole page.
+func (s *Server) progressFragment(w http.ResponseWriter, r *http.Request, v *view, active bool, name, fragment string) error {
+	if !active && r.Header.Get("HX-Request") != "" {
 		w.Header().Set("HX-Refresh", "true")
 	}
-	return s.renderFragment(w, "run", "progress", v)
+	return s.renderFragment(w, name, fragment, v)
 }
 
 // cancelRunForm cancels the run and comes back to its page (a run that
 // has ended meanwhile stays as it is).
 func (s *Server) cancelRunForm(w http.ResponseWriter, r *http.Request, v *view) error {
+	return cancelJobForm(w, r, v, "/runs/%d", func(ctx context.Context, org string, id int64) error {
+		_, err := s.stopRun(ctx, org, id)
+		return err
+	})
+}
+
+// cancelJobForm cancels the job {id} with stop and comes back to its page
+// (page, a format of the id); a job that ended meanwhile stays as it is.
+func cancelJobForm(w http.ResponseWriter, r *http.Request, v *view, page string, stop func(ctx context.Context, org string, id int64) error) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -210,8 +226,8 @@ func (s *Server) cancelRunForm(w http.ResponseWriter, r *http.Request, v *view) 
 	if _, err := readForm(w, r, maxSmallBody); err != nil {
 		return err
 	}
-	if _, err := s.stopRun(r.Context(), v.Org.ID, id); err != nil && model.ErrorCode(err) != model.ECONFLICT {
+	if err := stop(r.Context(), v.Org.ID, id); err != nil && model.ErrorCode(err) != model.ECONFLICT {
 		return err
 	}
-	return seeOther(w, r, orgURL(v.Org.ID, "/runs/%d", id))
+	return seeOther(w, r, orgURL(v.Org.ID, page, id))
 }
