@@ -2,6 +2,7 @@ package adtree
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -31,6 +32,8 @@ type DrawOptions struct {
 	Title string
 	// Currency is written after costs ("EUR"); "" writes bare numbers.
 	Currency string
+	// Words are the drawing's words in another language (nil: English).
+	Words *DrawWords
 	// MaxLabelWidth is roughly how many characters of a name fit on one
 	// line before it wraps (0 means 24; at least 8). In SVG a box shows at
 	// most four lines of a name and the rest is in its tooltip.
@@ -76,6 +79,7 @@ type drawing struct {
 	anyOff  bool
 	anySand bool
 	anyCtr  bool
+	w       DrawWords // opt.Words with the English defaults
 }
 
 // drawEdge is an edge of the tree: a child (Seq > 0 gives its place in a
@@ -93,7 +97,7 @@ func newDrawing(t *Tree, opt DrawOptions) (*drawing, error) {
 	if err := t.Check(); err != nil {
 		return nil, err
 	}
-	d := &drawing{t: t, opt: opt, nodes: t.Nodes(), index: map[*Node]int{}}
+	d := &drawing{t: t, opt: opt, nodes: t.Nodes(), index: map[*Node]int{}, w: opt.Words.withDefaults()}
 	for i, n := range d.nodes {
 		d.index[n] = i
 	}
@@ -206,86 +210,94 @@ func drawTag(n *Node) string {
 
 // attrs lists a leaf's attributes as short items for its label.
 func (d *drawing) attrs(i int) []string {
-	n := d.nodes[i]
+	n, w := d.nodes[i], &d.w
 	if n.Gate != Leaf {
 		return nil
 	}
 	var out []string
 	if n.Role == Defence {
 		if n.Control != "" {
-			out = append(out, "control "+drawClean(n.Control))
+			out = append(out, w.Control+" "+drawClean(n.Control))
 		}
 		if d.off[i] {
-			out = append(out, "not in force")
+			out = append(out, w.NotInForce)
 		}
 		if n.Has&AttrProbability != 0 {
-			out = append(out, "p "+drawNum(n.Probability))
+			out = append(out, w.P+" "+w.Num(n.Probability))
 		}
 		if n.Has&AttrCost != 0 {
-			out = append(out, "bypass "+d.money(n.Cost))
+			out = append(out, w.Bypass+" "+d.money(n.Cost))
 		}
 		return out
 	}
 	if n.Has&AttrCost != 0 {
-		out = append(out, "cost "+d.money(n.Cost))
+		out = append(out, w.Cost+" "+d.money(n.Cost))
 	}
 	if n.Has&AttrProbability != 0 {
-		out = append(out, "p "+drawNum(n.Probability))
+		out = append(out, w.P+" "+w.Num(n.Probability))
 	}
 	if n.Has&AttrTime != 0 {
-		out = append(out, "time "+drawNum(n.Time))
+		out = append(out, w.Time+" "+w.Num(n.Time))
 	}
 	if n.Has&AttrSkill != 0 {
-		out = append(out, "skill "+drawNum(n.Skill))
+		out = append(out, w.Skill+" "+w.Num(n.Skill))
 	}
 	return out
 }
 
 func (d *drawing) money(x float64) string {
 	if c := drawClean(d.opt.Currency); c != "" {
-		return drawNum(x) + " " + c
+		return d.w.Num(x) + " " + c
 	}
-	return drawNum(x)
+	return d.w.Num(x)
+}
+
+// role is the word of a node's role.
+func (d *drawing) role(n *Node) string {
+	if n.Role == Defence {
+		return d.w.RoleDefence
+	}
+	return d.w.RoleAttack
 }
 
 // tooltip is the full description of a node, one fact a line.
 func (d *drawing) tooltip(i int) string {
-	n := d.nodes[i]
-	kind := n.Role.String() + " leaf"
+	n, w := d.nodes[i], &d.w
+	kind := fmt.Sprintf(w.LeafKind, d.role(n))
 	if n.Gate != Leaf {
-		kind = n.Role.String() + " " + strings.ToUpper(n.Gate.String()) + " gate"
+		kind = fmt.Sprintf(w.GateKind, d.role(n), strings.ToUpper(n.Gate.String()))
 	}
 	lines := []string{d.name(n), "id " + drawClean(n.ID) + ", " + kind}
 	if n.Gate == Leaf {
 		var facts []string
 		if n.Role == Attack {
 			if n.Has&AttrCost != 0 {
-				facts = append(facts, "cost "+d.money(n.Cost))
+				facts = append(facts, w.Cost+" "+d.money(n.Cost))
 			}
 			if n.Has&AttrProbability != 0 {
-				facts = append(facts, "probability of success "+drawNum(n.Probability))
+				facts = append(facts, w.ProbSuccess+" "+w.Num(n.Probability))
 			}
 			if n.Has&AttrTime != 0 {
-				facts = append(facts, "time "+drawNum(n.Time))
+				facts = append(facts, w.Time+" "+w.Num(n.Time))
 			}
 			if n.Has&AttrSkill != 0 {
-				facts = append(facts, "skill "+drawNum(n.Skill))
+				facts = append(facts, w.Skill+" "+w.Num(n.Skill))
 			}
 		} else {
 			if n.Control != "" {
-				c := "control " + drawClean(n.Control)
+				c := w.Control + " " + drawClean(n.Control)
 				if d.off[i] {
-					c += " (not in force)"
+					c += " (" + w.NotInForce + ")"
 				} else {
-					c += " (in force)"
+					c += " (" + w.InForce + ")"
 				}
 				facts = append(facts, c)
 			}
 			if n.Has&AttrProbability != 0 {
-				facts = append(facts, "probability of stopping the attack "+drawNum(n.Probability))
+				facts = append(facts, w.ProbStop+" "+w.Num(n.Probability))
 			}
 			if n.Has&AttrCost != 0 {
-				facts = append(facts, "bypass cost "+d.money(n.Cost))
+				facts = append(facts, w.BypassCost+" "+d.money(n.Cost))
 			}
 		}
 		if len(facts) > 0 {
@@ -293,7 +305,7 @@ func (d *drawing) tooltip(i int) string {
 		}
 	}
 	if d.hi[i] {
-		lines = append(lines, "part of the highlighted attack")
+		lines = append(lines, w.PartOfHighlight)
 	}
 	return strings.Join(lines, "\n")
 }

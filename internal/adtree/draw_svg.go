@@ -155,8 +155,8 @@ type svgLegendItem struct {
 func (s *svgWriter) legend() []svgLegendItem {
 	d := s.d
 	items := []svgLegendItem{
-		{"Attack", func(x, y float64) { s.sampleBox(x, y, 8, drawAttackFill, drawAttackStroke, "1.2", "") }},
-		{"Defence", func(x, y float64) { s.sampleBox(x, y, 2, drawDefenceFill, drawDefenceLine, "1.2", "") }},
+		{d.w.Attack, func(x, y float64) { s.sampleBox(x, y, 8, drawAttackFill, drawAttackStroke, "1.2", "") }},
+		{d.w.Defence, func(x, y float64) { s.sampleBox(x, y, 2, drawDefenceFill, drawDefenceLine, "1.2", "") }},
 	}
 	if d.anyHi {
 		label := drawClean(d.opt.HighlightLabel)
@@ -168,18 +168,18 @@ func (s *svgWriter) legend() []svgLegendItem {
 		}})
 	}
 	if d.anyOff {
-		items = append(items, svgLegendItem{"Defence not in force", func(x, y float64) {
+		items = append(items, svgLegendItem{d.w.DefenceOff, func(x, y float64) {
 			s.sampleBox(x, y, 2, drawOffFill, drawOffStroke, "1.2", "4 3")
 		}})
 	}
 	if d.anyCtr {
-		items = append(items, svgLegendItem{"Countermeasure", func(x, y float64) {
+		items = append(items, svgLegendItem{d.w.Countermeasure, func(x, y float64) {
 			fmt.Fprintf(s.w, `<path d="M%s %sH%s" stroke="%s" stroke-width="1.3" stroke-dasharray="5 4"/>`+"\n",
 				f1(x), f1(y), f1(x+28), drawEdgeColour)
 		}})
 	}
 	if d.anySand {
-		items = append(items, svgLegendItem{"Sequence order (SAND)", func(x, y float64) {
+		items = append(items, svgLegendItem{d.w.Sequence, func(x, y float64) {
 			s.badge(x+14, y, 1, false)
 		}})
 	}
@@ -281,12 +281,11 @@ func (s *svgWriter) description() string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Attack-defence tree %s with the goal %s: %d nodes (%d attack, %d defence)",
-		strconv.Quote(drawClean(d.t.ID)), strconv.Quote(drawClean(d.t.Goal())), len(d.nodes), attack, defence)
+	fmt.Fprintf(&b, d.w.Describe, drawClean(d.t.ID), drawClean(d.t.Goal()), len(d.nodes), attack, defence)
 	if shared > 0 {
-		fmt.Fprintf(&b, ", %d of them shared by several parents", shared)
+		fmt.Fprintf(&b, d.w.Shared, shared)
 	}
-	b.WriteString(". Attack nodes are red rounded boxes, defences green square boxes; each gives its gate (AND, OR, SAND), its name and a leaf's attributes. Dashed edges lead to countermeasures; numbered edges give the order of a sequential AND.")
+	b.WriteString(d.w.Boxes)
 	if d.anyOff {
 		var off []string
 		for i, o := range d.off {
@@ -294,18 +293,18 @@ func (s *svgWriter) description() string {
 				off = append(off, d.name(d.nodes[i]))
 			}
 		}
-		fmt.Fprintf(&b, " Defences not in force (grey): %s.", svgList(off))
+		fmt.Fprintf(&b, d.w.Off, d.list(off))
 	}
 	if d.anyHi {
-		fmt.Fprintf(&b, " Highlighted in orange: the attack %s.", svgList(drawSorted(d.opt.Highlight)))
+		fmt.Fprintf(&b, d.w.Highlighted, d.list(drawSorted(d.opt.Highlight)))
 	}
 	return b.String()
 }
 
-func svgList(xs []string) string {
+func (d *drawing) list(xs []string) string {
 	const most = 20
 	if len(xs) > most {
-		return strings.Join(xs[:most], ", ") + fmt.Sprintf(" and %d more", len(xs)-most)
+		return strings.Join(xs[:most], ", ") + fmt.Sprintf(d.w.More, len(xs)-most)
 	}
 	return strings.Join(xs, ", ")
 }

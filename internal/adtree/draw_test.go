@@ -490,3 +490,41 @@ func TestDrawNum(t *testing.T) {
 		}
 	}
 }
+
+// TestDrawWords checks that a drawing writes the words and numbers it is
+// given, and English (the golden files) without them.
+func TestDrawWords(t *testing.T) {
+	tree, opt := drawSmallTree()
+	var en bytes.Buffer
+	if err := WriteSVG(&en, tree, opt); err != nil {
+		t.Fatal(err)
+	}
+	opt.Words = &DrawWords{Attack: "Attaque", Defence: "Défense", Cost: "coût", P: "p",
+		Describe: "Arbre %q de but %q : %d nœuds (%d d'attaque, %d de défense)",
+		Num: func(x float64) string { return strings.ReplaceAll(strconv.FormatFloat(x, 'f', -1, 64), ".", ",") }}
+	var fr bytes.Buffer
+	if err := WriteSVG(&fr, tree, opt); err != nil {
+		t.Fatal(err)
+	}
+	got := fr.String()
+	for _, want := range []string{">Attaque</text>", ">Défense</text>", "coût ", "Arbre ", " nœuds ("} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in the drawing with French words", want)
+		}
+	}
+	if !strings.Contains(got, "p 0,") {
+		t.Error("the numbers are not written by Num")
+	}
+	// Words left empty stay English.
+	if !strings.Contains(got, "Countermeasure") && strings.Contains(en.String(), "Countermeasure") {
+		t.Error("an empty word is not English")
+	}
+	for _, w := range []string{">Attack</text>", "Attack-defence tree"} {
+		if !strings.Contains(en.String(), w) {
+			t.Errorf("no %q in the English drawing", w)
+		}
+		if strings.Contains(got, w) {
+			t.Errorf("%q in the French drawing", w)
+		}
+	}
+}

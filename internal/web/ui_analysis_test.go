@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
@@ -70,9 +71,9 @@ func analysisPages(w *uiWorld) []struct{ who, path, fr string } {
 }
 
 // untranslated are the parts of a page that are not in its language by
-// design: the tree's drawing (adtree labels it in English) and the notes
-// of the analyses, both marked lang="en".
-var untranslated = regexp.MustCompile(`(?s)<svg .*?</svg>|<ul class="notes" lang="en">.*?</ul>|<span lang="en">.*?</span>`)
+// design: the notes of the analyses, marked lang="en". (The tree's
+// drawing is in the page's language.)
+var untranslated = regexp.MustCompile(`(?s)<ul class="notes" lang="en">.*?</ul>|<span lang="en">.*?</span>`)
 
 func testAnalysisPages(t *testing.T, w *uiWorld) {
 	phrases := englishPhrases()
@@ -133,11 +134,15 @@ func testAnalysisTree(t *testing.T, w *uiWorld) {
 			leaves := append([]string(nil), res.Cheapest[0].Leaves...)
 			path := fmt.Sprintf("/orgs/demo/models/%d/trees/%s", w.election, mt.ID)
 			r := admin.get(path).want(http.StatusOK)
-			label := i18n.New(i18n.Lang(lang)).T("tree.cheapest.label")
+			pr := i18n.New(i18n.Lang(lang))
+			label := pr.T("tree.cheapest.label")
 			r.contains(`class="tree-scroll"`, `<svg xmlns="http://www.w3.org/2000/svg"`, `stroke="#e07000"`, ">"+label+"</text>",
-				"Highlighted in orange: the attack "+strings.Join(sortedCopy(leaves), ", ")+".",
+
 				`<tr class="tree-hi">`, `id="tree-results"`)
 			r.lacks("<?xml")
+			if want := fmt.Sprintf(pr.T("draw.highlighted"), strings.Join(sortedCopy(leaves), ", ")); !strings.Contains(html.UnescapeString(r.body), want) {
+				t.Errorf("%s: no %q in the drawing's description", path, want)
+			}
 			// The highlighted row lists the cheapest attack's steps.
 			row := regexp.MustCompile(`(?s)<tr class="tree-hi">(.*?)</tr>`).FindStringSubmatch(r.body)
 			if row == nil {

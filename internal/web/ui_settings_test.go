@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scrutin/scrutin/internal/attack"
+	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/store"
 )
 
@@ -202,5 +203,30 @@ func TestCancelledRequestIsNotAnError(t *testing.T) {
 	}
 	if b := errorResponse(context.Background(), err); b.status != http.StatusInternalServerError {
 		t.Errorf("live request: status %d", b.status)
+	}
+}
+
+// TestDrawNumber checks the numbers of a tree drawing: adtree's decimals,
+// written the page's way.
+func TestDrawNumber(t *testing.T) {
+	en, fr := i18n.New(i18n.English), i18n.New(i18n.French)
+	for _, c := range []struct {
+		x      float64
+		en, fr string
+	}{
+		{2000, "2,000", fr.Number(2000, 0)},
+		{0.95, "0.95", "0,95"},
+		{0.123456, "0.1235", "0,1235"},
+		{1.5, "1.5", "1,5"},
+		{12.345, "12.35", "12,35"},
+		{0, "0", "0"},
+		{1e-6, "1e-06", "1e-06"},
+	} {
+		if got := drawNumber(en, c.x); got != c.en {
+			t.Errorf("en %v: %q, want %q", c.x, got, c.en)
+		}
+		if got := drawNumber(fr, c.x); got != c.fr {
+			t.Errorf("fr %v: %q, want %q", c.x, got, c.fr)
+		}
 	}
 }

@@ -165,7 +165,8 @@ func (s *Server) treePageOf(w http.ResponseWriter, r *http.Request, v *view) err
 		page.Cheapest = append(page.Cheapest, row)
 	}
 	page.Defences = adtree.ByEffect(res.Defences)
-	opt := adtree.DrawOptions{Context: ctx, Currency: mr.M.Currency, Title: page.Tree.Name, HighlightLabel: v.P.T("tree.cheapest.label")}
+	opt := adtree.DrawOptions{Context: ctx, Currency: mr.M.Currency, Title: page.Tree.Name, HighlightLabel: v.P.T("tree.cheapest.label"),
+		Words: drawWords(v.P)}
 	if len(res.Cheapest) > 0 {
 		opt.Highlight = res.Cheapest[0].Leaves
 		page.Highlighted = true
@@ -204,4 +205,41 @@ func inlineSVG(doc []byte) template.HTML {
 		doc = doc[i:]
 	}
 	return template.HTML(doc)
+}
+
+// drawWords are the words of a tree drawing in the page's language, its
+// numbers written the local way.
+func drawWords(p *i18n.Printer) *adtree.DrawWords {
+	return &adtree.DrawWords{
+		Attack: p.T("draw.attack"), Defence: p.T("draw.defence"), DefenceOff: p.T("draw.defenceoff"),
+		Countermeasure: p.T("draw.countermeasure"), Sequence: p.T("draw.sequence"),
+		Control: p.T("draw.control"), NotInForce: p.T("draw.notinforce"), InForce: p.T("draw.inforce"),
+		Bypass: p.T("draw.bypass"), Cost: p.T("draw.cost"), Time: p.T("draw.time"), Skill: p.T("draw.skill"), P: p.T("draw.p"),
+		ProbSuccess: p.T("draw.probsuccess"), ProbStop: p.T("draw.probstop"), BypassCost: p.T("draw.bypasscost"),
+		PartOfHighlight: p.T("draw.parthighlight"),
+		RoleAttack:      p.T("draw.role.attack"), RoleDefence: p.T("draw.role.defence"),
+		LeafKind: p.T("draw.leafkind"), GateKind: p.T("draw.gatekind"),
+		Describe: p.T("draw.describe"), Shared: p.T("draw.shared"), Boxes: p.T("draw.boxes"),
+		Off: p.T("draw.off"), Highlighted: p.T("draw.highlighted"), More: p.T("draw.more"),
+		Num: func(x float64) string { return drawNumber(p, x) },
+	}
+}
+
+// drawNumber writes x with the decimals a drawing shows (whole numbers
+// grouped, up to two decimals from 1 on, four significant digits below),
+// the local way; very large or small numbers keep the exponent form.
+func drawNumber(p *i18n.Printer, x float64) string {
+	a := math.Abs(x)
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0) || a >= 1e15 || (a > 0 && a < 1e-4):
+		return strconv.FormatFloat(x, 'g', 4, 64)
+	case a == math.Trunc(a):
+		return p.Number(x, 0)
+	case a >= 1:
+		s := strconv.FormatFloat(a, 'f', 2, 64)
+		return p.Number(x, len(strings.TrimRight(s[strings.IndexByte(s, '.')+1:], "0")))
+	}
+	// Four significant digits, trailing zeros dropped.
+	s := strconv.FormatFloat(a, 'f', 4-int(math.Floor(math.Log10(a)))-1, 64)
+	return p.Number(x, len(strings.TrimRight(s[strings.IndexByte(s, '.')+1:], "0")))
 }

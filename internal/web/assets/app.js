@@ -65,6 +65,18 @@
   var yaml = document.getElementById("yaml");
   if (yaml && yaml.tagName === "TEXTAREA") initEditor(yaml);
 
+  // A wide attack tree opens scrolled to its goal (the first node drawn,
+  // at the top), not to its left edge.
+  document.querySelectorAll(".tree-scroll").forEach(function (el) {
+    var svg = el.querySelector("svg");
+    var groups = svg ? svg.querySelectorAll(":scope > g") : [];
+    var root = groups.length ? groups[groups.length - 1].querySelector(":scope > g > rect") : null;
+    if (!root || !svg.viewBox || !svg.viewBox.baseVal || !svg.viewBox.baseVal.width) return;
+    var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    var cx = (root.x.baseVal.value + root.width.baseVal.value / 2) * scale;
+    el.scrollLeft = Math.max(0, cx - el.clientWidth / 2);
+  });
+
   // Charts.
   if (!window.echarts) return;
   var palette = { main: "#1d4ed8", second: "#b45309", limit: "#c62828" };

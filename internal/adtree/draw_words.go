@@ -1,0 +1,74 @@
+package adtree
+
+// DrawWords are the words a drawing writes: its legend, the attributes
+// under a leaf's name, its tooltips and its accessible description. The
+// zero value of a field means the English word; Num, when set, writes
+// numbers (default: as in English, "1234.5" with at most 4 significant
+// decimals). Formats take the arguments that their comments list, in
+// that order (use %[n]v to reorder).
+type DrawWords struct {
+	// Legend.
+	Attack, Defence, DefenceOff, Countermeasure, Sequence string
+	// Under a leaf's name and in its tooltip.
+	Control, NotInForce, InForce, Bypass, Cost, Time, Skill, P string
+	ProbSuccess, ProbStop, BypassCost, PartOfHighlight      string
+	// Kinds of node in tooltips: the role ("attack", "defence"), then
+	// LeafKind (role) or GateKind (role, gate such as "AND").
+	RoleAttack, RoleDefence, LeafKind, GateKind string
+	// The accessible description: Describe (tree id, goal, nodes,
+	// attack nodes, defence nodes), Shared (how many), Boxes, Off (list),
+	// Highlighted (list), More (how many more, after a list of 20).
+	Describe, Shared, Boxes, Off, Highlighted, More string
+	Num                                           func(float64) string
+}
+
+// englishWords are the default words.
+var englishWords = DrawWords{
+	Attack: "Attack", Defence: "Defence", DefenceOff: "Defence not in force", Countermeasure: "Countermeasure",
+	Sequence: "Sequence order (SAND)",
+	Control:  "control", NotInForce: "not in force", InForce: "in force", Bypass: "bypass", Cost: "cost",
+	Time: "time", Skill: "skill", P: "p",
+	ProbSuccess: "probability of success", ProbStop: "probability of stopping the attack", BypassCost: "bypass cost",
+	PartOfHighlight: "part of the highlighted attack",
+	RoleAttack:      "attack", RoleDefence: "defence", LeafKind: "%s leaf", GateKind: "%s %s gate",
+	Describe: "Attack-defence tree %q with the goal %q: %d nodes (%d attack, %d defence)",
+	Shared:   ", %d of them shared by several parents",
+	Boxes:    ". Attack nodes are red rounded boxes, defences green square boxes; each gives its gate (AND, OR, SAND), its name and a leaf's attributes. Dashed edges lead to countermeasures; numbered edges give the order of a sequential AND.",
+	Off:      " Defences not in force (grey): %s.", Highlighted: " Highlighted in orange: the attack %s.",
+	More: " and %d more",
+}
+
+// withDefaults fills the empty fields of w with the English words.
+func (w *DrawWords) withDefaults() DrawWords {
+	out := englishWords
+	if w == nil {
+		out.Num = drawNum
+		return out
+	}
+	pick := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{
+		{&out.Attack, w.Attack}, {&out.Defence, w.Defence}, {&out.DefenceOff, w.DefenceOff},
+		{&out.Countermeasure, w.Countermeasure}, {&out.Sequence, w.Sequence},
+		{&out.Control, w.Control}, {&out.NotInForce, w.NotInForce}, {&out.InForce, w.InForce},
+		{&out.Bypass, w.Bypass}, {&out.Cost, w.Cost}, {&out.Time, w.Time}, {&out.Skill, w.Skill}, {&out.P, w.P},
+		{&out.ProbSuccess, w.ProbSuccess}, {&out.ProbStop, w.ProbStop}, {&out.BypassCost, w.BypassCost},
+		{&out.PartOfHighlight, w.PartOfHighlight},
+		{&out.RoleAttack, w.RoleAttack}, {&out.RoleDefence, w.RoleDefence}, {&out.LeafKind, w.LeafKind}, {&out.GateKind, w.GateKind},
+		{&out.Describe, w.Describe}, {&out.Shared, w.Shared}, {&out.Boxes, w.Boxes}, {&out.Off, w.Off},
+		{&out.Highlighted, w.Highlighted}, {&out.More, w.More},
+	} {
+		pick(f.dst, f.v)
+	}
+	out.Num = w.Num
+	if out.Num == nil {
+		out.Num = drawNum
+	}
+	return out
+}
