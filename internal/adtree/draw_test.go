@@ -501,7 +501,7 @@ func TestDrawWords(t *testing.T) {
 	}
 	opt.Words = &DrawWords{Attack: "Attaque", Defence: "Défense", Cost: "coût", P: "p",
 		Describe: "Arbre %q de but %q : %d nœuds (%d d'attaque, %d de défense)",
-		Num: func(x float64) string { return strings.ReplaceAll(strconv.FormatFloat(x, 'f', -1, 64), ".", ",") }}
+		Num:      func(x float64) string { return strings.ReplaceAll(strconv.FormatFloat(x, 'f', -1, 64), ".", ",") }}
 	var fr bytes.Buffer
 	if err := WriteSVG(&fr, tree, opt); err != nil {
 		t.Fatal(err)

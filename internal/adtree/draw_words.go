@@ -11,7 +11,7 @@ type DrawWords struct {
 	Attack, Defence, DefenceOff, Countermeasure, Sequence string
 	// Under a leaf's name and in its tooltip.
 	Control, NotInForce, InForce, Bypass, Cost, Time, Skill, P string
-	ProbSuccess, ProbStop, BypassCost, PartOfHighlight      string
+	ProbSuccess, ProbStop, BypassCost, PartOfHighlight         string
 	// Kinds of node in tooltips: the role ("attack", "defence"), then
 	// LeafKind (role) or GateKind (role, gate such as "AND").
 	RoleAttack, RoleDefence, LeafKind, GateKind string
@@ -19,7 +19,7 @@ type DrawWords struct {
 	// attack nodes, defence nodes), Shared (how many), Boxes, Off (list),
 	// Highlighted (list), More (how many more, after a list of 20).
 	Describe, Shared, Boxes, Off, Highlighted, More string
-	Num                                           func(float64) string
+	Num                                             func(float64) string
 }
 
 // englishWords are the default words.
