@@ -79,7 +79,7 @@ With no MODEL, plan for the built-in example; MODEL "-" reads standard input.`,
 }
 
 func runPlan(ctx context.Context, o planOptions, e *env) error {
-	opt := plan.Options{Objective: o.objective, Workers: o.workers, Trials: defaultTrials, Seed: defaultSeed}
+	opt := plan.Options{Objective: o.objective, Workers: o.workers}
 	var err error
 	if opt.Budget, err = parseAmount(o.budget); err != nil {
 		return usageError{fmt.Errorf("--budget: %w", err)}
@@ -111,18 +111,7 @@ func runPlan(ctx context.Context, o planOptions, e *env) error {
 	if err != nil {
 		return err
 	}
-	if m.Trials > 0 {
-		opt.Trials = m.Trials
-	}
-	if o.trialsSet {
-		opt.Trials = o.trials
-	}
-	if m.Seed != 0 {
-		opt.Seed = m.Seed
-	}
-	if o.seedSet {
-		opt.Seed = o.seed
-	}
+	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
 	bar := newProgress(e, "simulating")
 	opt.Progress = growingProgress(bar)
 	res, err := plan.Optimize(ctx, m, opt)

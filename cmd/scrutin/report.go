@@ -239,19 +239,7 @@ func reportModel(e *env, o reportOptions, opt *report.Options) (*model.Model, er
 	if opt.Evidence, err = readEvidence(o.evidence); err != nil {
 		return nil, err
 	}
-	opt.Trials, opt.Seed = defaultTrials, defaultSeed
-	if m.Trials > 0 {
-		opt.Trials = m.Trials
-	}
-	if o.trialsSet {
-		opt.Trials = o.trials
-	}
-	if m.Seed != 0 {
-		opt.Seed = m.Seed
-	}
-	if o.seedSet {
-		opt.Seed = o.seed
-	}
+	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
 	switch o.model {
 	case "":
 		opt.Origin.File = builtinName

@@ -101,19 +101,8 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 	if err != nil {
 		return err
 	}
-	opt := sim.Options{Trials: defaultTrials, Seed: defaultSeed, Controls: inForce, Workers: o.workers}
-	if m.Trials > 0 {
-		opt.Trials = m.Trials
-	}
-	if o.trialsSet {
-		opt.Trials = o.trials
-	}
-	if m.Seed != 0 {
-		opt.Seed = m.Seed
-	}
-	if o.seedSet {
-		opt.Seed = o.seed
-	}
+	opt := sim.Options{Controls: inForce, Workers: o.workers}
+	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
 	bar := newProgress(e, "simulating")
 	opt.Progress = bar.update
 	res, err := sim.Run(ctx, m, opt)
@@ -158,4 +147,23 @@ func readEvidence(paths []string) ([]*evidence.EvidenceFile, error) {
 		files = append(files, ef)
 	}
 	return files, nil
+}
+
+// trialsAndSeed resolves the trials and seed of a command: the flag when
+// given, else the model's, else defaultTrials and defaultSeed.
+func trialsAndSeed(m *model.Model, trials int64, trialsSet bool, seed uint64, seedSet bool) (int64, uint64) {
+	t, sd := int64(defaultTrials), uint64(defaultSeed)
+	if m.Trials > 0 {
+		t = m.Trials
+	}
+	if trialsSet {
+		t = trials
+	}
+	if m.Seed != 0 {
+		sd = m.Seed
+	}
+	if seedSet {
+		sd = seed
+	}
+	return t, sd
 }

@@ -146,20 +146,9 @@ func runSensitivity(ctx context.Context, o sensitivityOptions, e *env) error {
 	if err != nil {
 		return err
 	}
-	opt := plan.SensitivityOptions{Trials: defaultTrials, Seed: defaultSeed, Controls: inForce,
+	opt := plan.SensitivityOptions{Controls: inForce,
 		Measure: o.measure, Levels: o.levels, Workers: o.workers}
-	if m.Trials > 0 {
-		opt.Trials = m.Trials
-	}
-	if o.trialsSet {
-		opt.Trials = o.trials
-	}
-	if m.Seed != 0 {
-		opt.Seed = m.Seed
-	}
-	if o.seedSet {
-		opt.Seed = o.seed
-	}
+	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
 	bar := newProgress(e, "sensitivity")
 	opt.Progress = bar.update
 	res, err := plan.Sensitivity(ctx, m, opt)
