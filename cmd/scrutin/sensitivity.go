@@ -203,21 +203,21 @@ func writeSensitivity(w io.Writer, m *model.Model, r *plan.SensitivityResult, to
 	for _, in := range r.Inputs[:shown] {
 		scale = max(scale, math.Abs(in.Low-r.Base), math.Abs(in.High-r.Base))
 	}
-	t := sensTable{align: "llrlrr"}
-	t.add("input", "P10 → P90", "at P10", "", "at P90", "swing")
+	t := report.Table{Align: "llrlrr"}
+	t.Add("input", "P10 → P90", "at P10", "", "at P90", "swing")
 	for _, in := range r.Inputs[:shown] {
-		t.add(in.ID, sensRange(in, cur), report.Compact(in.Low), sensBar(in, r.Base, scale),
+		t.Add(in.ID, sensRange(in, cur), report.Compact(in.Low), sensBar(in, r.Base, scale),
 			report.Compact(in.High), report.Compact(in.Swing))
 	}
-	t.write(bw, "  ")
+	t.Write(bw, "  ")
 	sensMore(bw, len(r.Inputs)-shown, "smaller swings")
 	fmt.Fprintln(bw)
 
 	byShare := r.ByShare()
 	fmt.Fprintf(bw, "Share of the variance of the annual loss (sd %s %s), one input at a time\n",
 		report.Money(math.Sqrt(r.Variance)), cur)
-	t = sensTable{align: "lrrl"}
-	t.add("input", "share", "± se", "")
+	t = report.Table{Align: "lrrl"}
+	t.Add("input", "share", "± se", "")
 	biggest := byShare[0].VarianceShare
 	for _, in := range byShare[:shown] {
 		bar := ""
@@ -225,9 +225,9 @@ func writeSensitivity(w io.Writer, m *model.Model, r *plan.SensitivityResult, to
 			bar = strings.Repeat("█", int(math.Round(in.VarianceShare/biggest*2*sensBarHalf)))
 		}
 		share, se := sensShare(in.VarianceShare, in.VarianceShareSE)
-		t.add(in.ID, share, "± "+se, bar)
+		t.Add(in.ID, share, "± "+se, bar)
 	}
-	t.write(bw, "  ")
+	t.Write(bw, "  ")
 	sensMore(bw, len(r.Inputs)-shown, "smaller shares")
 	explained := r.Explained()
 	all, _ := sensShare(explained, 0)
@@ -356,38 +356,4 @@ func sensControlList(m *model.Model, ids []string) string {
 		return "none"
 	}
 	return fmt.Sprintf("%s (%d of %d)", strings.Join(ids, ", "), len(ids), len(m.Controls))
-}
-
-// sensTable renders rows as aligned columns: align holds 'l' or 'r' per
-// column.
-type sensTable struct {
-	align string
-	rows  [][]string
-}
-
-func (t *sensTable) add(cells ...string) { t.rows = append(t.rows, cells) }
-
-func (t *sensTable) write(w io.Writer, indent string) {
-	widths := map[int]int{}
-	for _, r := range t.rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
-	}
-	for _, r := range t.rows {
-		var b strings.Builder
-		b.WriteString(indent)
-		for i, c := range r {
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i < len(t.align) && t.align[i] == 'r' {
-				b.WriteString(pad + c)
-			} else {
-				b.WriteString(c + pad)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
 }

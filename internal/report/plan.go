@@ -142,24 +142,24 @@ func PlanText(w io.Writer, r *plan.Result) error {
 
 	n := len(r.Candidates)
 	fmt.Fprintf(bw, "Plan: %s (%d of %d proposed control%s)\n", idList(r.Selected, "nothing more"), len(r.Selected), n, plural(n))
-	t := table{align: "lrl"}
-	t.add("annualised cost", Money(r.Cost), fmt.Sprintf("%s a year, of a budget of %s", cur, Money(r.Budget)))
-	t.write(bw, "  ")
+	t := Table{Align: "lrl"}
+	t.Add("annualised cost", Money(r.Cost), fmt.Sprintf("%s a year, of a budget of %s", cur, Money(r.Budget)))
+	t.Write(bw, "  ")
 	fmt.Fprintln(bw)
-	t = table{align: "lrrrl"}
-	t.add("annual loss ("+cur+")", "implemented only", "with the plan", "reduction", "")
+	t = Table{Align: "lrrrl"}
+	t.Add("annual loss ("+cur+")", "implemented only", "with the plan", "reduction", "")
 	row := func(name string, before, after float64, objective bool) {
 		mark := ""
 		if objective {
 			mark = "← objective"
 		}
-		t.add(name, Money(before), Money(after), Money(before-after)+" ("+signedPercent(before, after)+")", mark)
+		t.Add(name, Money(before), Money(after), Money(before-after)+" ("+signedPercent(before, after)+")", mark)
 	}
 	row("mean", r.Baseline.Mean, r.Residual.Mean, r.Objective == plan.ObjectiveMean)
 	row("P90", r.Baseline.P90, r.Residual.P90, r.Objective == plan.ObjectiveP90)
 	row("P95", r.Baseline.P95, r.Residual.P95, r.Objective == plan.ObjectiveP95)
 	row("P99", r.Baseline.P99, r.Residual.P99, r.Objective == plan.ObjectiveP99)
-	t.write(bw, "  ")
+	t.Write(bw, "  ")
 	if r.ROSI != nil {
 		fmt.Fprintf(bw, "  Return on security investment: %s (each %s a year avoids %s %s of mean annual loss)\n",
 			rosiText(r.ROSI), cur, strconv.FormatFloat(r.Reduction/r.Cost, 'f', 2, 64), cur)
@@ -178,28 +178,28 @@ func writeSignificance(w io.Writer, r *plan.Result) {
 	sig := r.Significance
 	fmt.Fprintf(w, "Is the risk significant?\n  %s\n", sig.Portfolio.Verdict)
 	if sig.Tolerance {
-		t := table{align: "rrrlrl"}
-		t.add("loss ("+r.Currency+")", "acceptable", "implemented only", "", "with the plan", "")
+		t := Table{Align: "rrrlrl"}
+		t.Add("loss ("+r.Currency+")", "acceptable", "implemented only", "", "with the plan", "")
 		for _, pt := range sig.Portfolio.Points {
-			t.add(Money(pt.Loss), Percent(pt.Limit), Percent(pt.Before), state(pt.Before, pt.Limit), Percent(pt.After), state(pt.After, pt.Limit))
+			t.Add(Money(pt.Loss), Percent(pt.Limit), Percent(pt.Before), state(pt.Before, pt.Limit), Percent(pt.After), state(pt.After, pt.Limit))
 		}
-		t.write(w, "  ")
+		t.Write(w, "  ")
 	}
 	fmt.Fprintf(w, "\nScenarios (mean annual loss in %s)\n", r.Currency)
-	t := table{align: "lrrl"}
+	t := Table{Align: "lrrl"}
 	head := []string{"scenario", "implemented only", "with the plan"}
 	if sig.Tolerance {
 		head = append(head, "significant (before → after)")
 	}
-	t.add(head...)
+	t.Add(head...)
 	for _, s := range sig.Scenarios {
 		cells := []string{s.ID, Money(s.Before.Mean), Money(s.After.Mean)}
 		if sig.Tolerance {
 			cells = append(cells, yesNo(s.SignificantBefore)+" → "+yesNo(s.SignificantAfter))
 		}
-		t.add(cells...)
+		t.Add(cells...)
 	}
-	t.write(w, "  ")
+	t.Write(w, "  ")
 	if sig.Tolerance {
 		for _, s := range sig.Scenarios {
 			if s.SignificantBefore || s.SignificantAfter {
@@ -217,14 +217,14 @@ func writeControls(w io.Writer, r *plan.Result) {
 	}
 	fmt.Fprintf(w, "Proposed controls: each one's marginal contribution to the plan (%s)\n", r.Currency)
 	quantile := r.Objective != plan.ObjectiveMean
-	t := table{align: "llrlrrr"}
+	t := Table{Align: "llrlrrr"}
 	head := []string{"control", "in plan", "cost/year", "portfolio"}
 	if quantile {
-		t.align += "r"
+		t.Align += "r"
 		head = append(head, shortObjective(r.Objective))
 	}
 	head = append(head, "mean", "reduction", "ROSI")
-	t.add(head...)
+	t.Add(head...)
 	for _, c := range r.Controls {
 		in, with := "no", "with it"
 		if c.Selected {
@@ -235,9 +235,9 @@ func writeControls(w io.Writer, r *plan.Result) {
 			cells = append(cells, Money(c.Objective))
 		}
 		cells = append(cells, Money(c.Mean), Money(c.Reduction), rosiText(c.ROSI))
-		t.add(cells...)
+		t.Add(cells...)
 	}
-	t.write(w, "  ")
+	t.Write(w, "  ")
 	fmt.Fprintf(w, "  reduction: mean annual loss the control avoids within the plan; ROSI = (reduction − cost) / cost\n\n")
 }
 
@@ -258,15 +258,15 @@ func writeFrontier(w io.Writer, r *plan.Result) error {
 	pts := r.Frontier
 	shown := frontierRows(pts)
 	quantile := r.Objective != plan.ObjectiveMean
-	t := table{align: "rlr"}
+	t := Table{Align: "rlr"}
 	head := []string{"cost/year", "", shortObjective(r.Objective)}
 	if quantile {
-		t.align += "r"
+		t.Align += "r"
 		head = append(head, "mean")
 	}
-	t.align += "l"
+	t.Align += "l"
 	head = append(head, "controls")
-	t.add(head...)
+	t.Add(head...)
 	for _, i := range shown {
 		p := pts[i]
 		mark := ""
@@ -278,9 +278,9 @@ func writeFrontier(w io.Writer, r *plan.Result) error {
 			cells = append(cells, Money(p.Mean))
 		}
 		cells = append(cells, idList(p.Controls, "(implemented only)"))
-		t.add(cells...)
+		t.Add(cells...)
 	}
-	t.write(w, "  ")
+	t.Write(w, "  ")
 	if len(shown) < len(pts) {
 		fmt.Fprintf(w, "  (%d of %d non-dominated portfolios shown; --format json lists them all)\n", len(shown), len(pts))
 	}

@@ -7,15 +7,18 @@ import (
 	"unicode/utf8"
 )
 
-// table renders rows as aligned columns: align holds 'l' or 'r' per column.
-type table struct {
-	align string
+// Table renders rows as aligned plain-text columns: Align holds 'l' or
+// 'r' per column (left by default).
+type Table struct {
+	Align string
 	rows  [][]string
 }
 
-func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+// Add appends a row.
+func (t *Table) Add(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *table) write(w io.Writer, indent string) {
+// Write writes the rows, each after indent, columns two spaces apart.
+func (t *Table) Write(w io.Writer, indent string) {
 	widths := map[int]int{}
 	for _, r := range t.rows {
 		for i, c := range r {
@@ -30,7 +33,7 @@ func (t *table) write(w io.Writer, indent string) {
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			if i < len(t.align) && t.align[i] == 'r' {
+			if i < len(t.Align) && t.Align[i] == 'r' {
 				b.WriteString(pad + c)
 			} else if i == len(r)-1 {
 				b.WriteString(c)

@@ -24,52 +24,52 @@ func Text(w io.Writer, m *model.Model, res *sim.Result, updates []evidence.Updat
 	fmt.Fprintf(bw, "Controls in force: %s\n\n", controlList(m, res.Controls))
 
 	fmt.Fprintf(bw, "Annual loss, all scenarios\n")
-	t := table{align: "lrl"}
+	t := Table{Align: "lrl"}
 	se := ""
 	if p.Mean > 0 {
 		se = fmt.Sprintf(" (± %s Monte Carlo standard error)", Percent(p.Stats.MeanSE/p.Mean))
 	}
-	t.add("mean", Money(p.Mean), cur+se)
-	t.add("median (P50)", Money(p.Quantiles.P50), cur)
-	t.add("P90", Money(p.Quantiles.P90), cur+" (1 year in 10 is worse)")
-	t.add("P99", Money(p.Quantiles.P99), cur+" (1 year in 100 is worse)")
-	t.add("worst simulated year", Money(p.Stats.Max), cur)
-	t.add("P(no loss)", Percent(p.PNoLoss), "")
-	t.add("loss events", fmt.Sprintf("%.3g", p.Stats.LossEventsPerYear), "per year")
-	t.write(bw, "  ")
+	t.Add("mean", Money(p.Mean), cur+se)
+	t.Add("median (P50)", Money(p.Quantiles.P50), cur)
+	t.Add("P90", Money(p.Quantiles.P90), cur+" (1 year in 10 is worse)")
+	t.Add("P99", Money(p.Quantiles.P99), cur+" (1 year in 100 is worse)")
+	t.Add("worst simulated year", Money(p.Stats.Max), cur)
+	t.Add("P(no loss)", Percent(p.PNoLoss), "")
+	t.Add("loss events", fmt.Sprintf("%.3g", p.Stats.LossEventsPerYear), "per year")
+	t.Write(bw, "  ")
 	fmt.Fprintln(bw)
 
 	fmt.Fprintf(bw, "%s\n", Verdict(res))
 	if tol := p.Tolerance; tol != nil {
-		t = table{align: "rrrl"}
-		t.add("loss ("+cur+")", "P(annual loss > loss)", "acceptable", "")
+		t = Table{Align: "rrrl"}
+		t.Add("loss ("+cur+")", "P(annual loss > loss)", "acceptable", "")
 		for _, pt := range tol.Points {
 			state := "within"
 			if pt.Probability > pt.Limit {
 				state = "EXCEEDS"
 			}
-			t.add(Money(pt.Loss), Percent(pt.Probability), Percent(pt.Limit), state)
+			t.Add(Money(pt.Loss), Percent(pt.Probability), Percent(pt.Limit), state)
 		}
-		t.write(bw, "  ")
+		t.Write(bw, "  ")
 	}
 	fmt.Fprintln(bw)
 
 	fmt.Fprintf(bw, "Scenarios (annual loss in %s)\n", cur)
-	t = table{align: "lrrrrrr"}
-	t.add("scenario", "mean", "P50", "P90", "P99", "P(no loss)", "events/year")
+	t = Table{Align: "lrrrrrr"}
+	t.Add("scenario", "mean", "P50", "P90", "P99", "P(no loss)", "events/year")
 	for _, s := range res.Scenarios {
-		t.add(s.ID, Money(s.Mean), Money(s.Quantiles.P50), Money(s.Quantiles.P90), Money(s.Quantiles.P99),
+		t.Add(s.ID, Money(s.Mean), Money(s.Quantiles.P50), Money(s.Quantiles.P90), Money(s.Quantiles.P99),
 			Percent(s.PNoLoss), fmt.Sprintf("%.3g", s.LossEventsPerYear))
 	}
-	t.write(bw, "  ")
+	t.Write(bw, "  ")
 	fmt.Fprintln(bw)
-	t = table{align: "ll"}
+	t = Table{Align: "ll"}
 	for _, s := range res.Scenarios {
 		if ms := m.ScenarioByID(s.ID); ms != nil {
-			t.add(s.ID, ms.Name)
+			t.Add(s.ID, ms.Name)
 		}
 	}
-	t.write(bw, "  ")
+	t.Write(bw, "  ")
 	fmt.Fprintln(bw)
 
 	if len(updates) > 0 {
@@ -144,8 +144,8 @@ func controlList(m *model.Model, ids []string) string {
 // (mean and 90 % interval) and the evidence behind the change.
 func writeCalibration(w io.Writer, updates []evidence.Update) {
 	fmt.Fprintf(w, "Calibration: what the evidence changed (mean, 90 %% interval)\n")
-	t := table{align: "llrrl"}
-	t.add("scenario", "parameter", "prior", "posterior", "evidence")
+	t := Table{Align: "llrrl"}
+	t.Add("scenario", "parameter", "prior", "posterior", "evidence")
 	for _, u := range updates {
 		var ev []string
 		for _, o := range u.Evidence {
@@ -156,9 +156,9 @@ func writeCalibration(w io.Writer, updates []evidence.Update) {
 				ev = append(ev, fmt.Sprintf("%s: %g of %g", o.ID, *o.Successes, *o.Attempts))
 			}
 		}
-		t.add(u.Scenario, u.Parameter, belief(u.Parameter, u.Prior), belief(u.Parameter, u.Posterior), strings.Join(ev, "; "))
+		t.Add(u.Scenario, u.Parameter, belief(u.Parameter, u.Prior), belief(u.Parameter, u.Posterior), strings.Join(ev, "; "))
 	}
-	t.write(w, "  ")
+	t.Write(w, "  ")
 }
 
 func belief(param string, b evidence.Belief) string {
