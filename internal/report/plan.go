@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/scrutin/scrutin/internal/plan"
+	"github.com/scrutin/scrutin/internal/sim"
 )
 
 // PlanVerdicts fills in the plan's verdict sentences: the portfolio's and
@@ -70,15 +71,6 @@ func scopeVerdict(tolerance bool, v *plan.ScopeVerdict, what, cur string) string
 // plan when the risk is significant with it, else before the plan. v must
 // have points.
 func PlanKeyPoint(v *plan.ScopeVerdict) *plan.ToleranceCheck {
-	ratio := func(p, limit float64) float64 {
-		if limit == 0 {
-			if p > 0 {
-				return math.Inf(1)
-			}
-			return 0
-		}
-		return p / limit
-	}
 	prob := func(pt *plan.ToleranceCheck) float64 {
 		if v.SignificantAfter {
 			return pt.After
@@ -88,11 +80,43 @@ func PlanKeyPoint(v *plan.ScopeVerdict) *plan.ToleranceCheck {
 	var key *plan.ToleranceCheck
 	for i := range v.Points {
 		pt := &v.Points[i]
-		if key == nil || ratio(prob(pt), pt.Limit) > ratio(prob(key), key.Limit) {
+		if key == nil || exceedRatio(prob(pt), pt.Limit) > exceedRatio(prob(key), key.Limit) {
 			key = pt
 		}
 	}
 	return key
+}
+
+// KeyPoint is the tolerance point of a result that tells most: the one
+// exceeded by the widest margin, or else the one closest to being
+// exceeded (nil without a tolerance curve). It also counts the points
+// exceeded.
+func KeyPoint(t *sim.Tolerance) (key *sim.TolerancePoint, exceeded int) {
+	if t == nil {
+		return nil, 0
+	}
+	for i := range t.Points {
+		pt := &t.Points[i]
+		if pt.Probability > pt.Limit {
+			exceeded++
+		}
+		if key == nil || exceedRatio(pt.Probability, pt.Limit) > exceedRatio(key.Probability, key.Limit) {
+			key = pt
+		}
+	}
+	return key, exceeded
+}
+
+// exceedRatio is a probability over its acceptable limit (infinite over
+// a zero limit, unless the probability is zero too).
+func exceedRatio(p, limit float64) float64 {
+	if limit == 0 {
+		if p > 0 {
+			return math.Inf(1)
+		}
+		return 0
+	}
+	return p / limit
 }
 
 // PlanJSON writes the plan as JSON, verdicts filled in.

@@ -74,3 +74,25 @@ func TestChart(t *testing.T) {
 		t.Errorf("empty chart: %v %q", err, b.String())
 	}
 }
+
+func TestKeyPoint(t *testing.T) {
+	if k, n := KeyPoint(nil); k != nil || n != 0 {
+		t.Errorf("no tolerance: %v %d", k, n)
+	}
+	tol := &sim.Tolerance{Points: []sim.TolerancePoint{
+		{Loss: 1, Probability: 0.6, Limit: 0.5},  // exceeded, ratio 1.2
+		{Loss: 2, Probability: 0.2, Limit: 0.1},  // exceeded, ratio 2
+		{Loss: 3, Probability: 0.01, Limit: 0.1}, // within
+	}}
+	if k, n := KeyPoint(tol); k.Loss != 2 || n != 2 {
+		t.Errorf("key %v, exceeded %d; want loss 2, 2", k, n)
+	}
+	tol.Points = append(tol.Points, sim.TolerancePoint{Loss: 4, Probability: 0.001, Limit: 0})
+	if k, n := KeyPoint(tol); k.Loss != 4 || n != 3 {
+		t.Errorf("zero limit: key %v, exceeded %d; want loss 4, 3", k, n)
+	}
+	within := &sim.Tolerance{Points: []sim.TolerancePoint{{Loss: 1, Probability: 0.1, Limit: 0.5}, {Loss: 2, Probability: 0.04, Limit: 0.05}}}
+	if k, n := KeyPoint(within); k.Loss != 2 || n != 0 {
+		t.Errorf("within: key %v, exceeded %d; want the closest, loss 2", k, n)
+	}
+}

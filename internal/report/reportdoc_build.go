@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"strings"
 
@@ -105,34 +104,15 @@ func (r *Report) beforeLabel(w words) string {
 // before the plan is (or comes) closest to it. It also counts the points
 // exceeded before and after.
 func keyPoint(v *plan.ScopeVerdict) (key *plan.ToleranceCheck, before, after int) {
-	ratio := func(p, limit float64) float64 {
-		if limit == 0 {
-			if p > 0 {
-				return math.Inf(1)
-			}
-			return 0
-		}
-		return p / limit
-	}
-	for i := range v.Points {
-		pt := &v.Points[i]
+	for _, pt := range v.Points {
 		if pt.Before > pt.Limit {
 			before++
 		}
 		if pt.After > pt.Limit {
 			after++
 		}
-		pick := func(p *plan.ToleranceCheck) float64 {
-			if v.SignificantAfter {
-				return ratio(p.After, p.Limit)
-			}
-			return ratio(p.Before, p.Limit)
-		}
-		if key == nil || pick(pt) > pick(key) {
-			key = pt
-		}
 	}
-	return key, before, after
+	return PlanKeyPoint(v), before, after
 }
 
 // verdict is the answer, the sentence and the state of the opening box.

@@ -96,26 +96,7 @@ func Verdict(res *sim.Result) string {
 	if t == nil || len(t.Points) == 0 {
 		return "No risk tolerance is set in the model: add a tolerance curve to get a verdict."
 	}
-	var key *sim.TolerancePoint
-	ratio := func(pt *sim.TolerancePoint) float64 {
-		if pt.Limit == 0 {
-			if pt.Probability > 0 {
-				return math.Inf(1)
-			}
-			return 0
-		}
-		return pt.Probability / pt.Limit
-	}
-	exceeded := 0
-	for i := range t.Points {
-		pt := &t.Points[i]
-		if pt.Probability > pt.Limit {
-			exceeded++
-		}
-		if key == nil || ratio(pt) > ratio(key) {
-			key = pt
-		}
-	}
+	key, exceeded := KeyPoint(t)
 	points := fmt.Sprintf("%d point%s", len(t.Points), plural(len(t.Points)))
 	figures := fmt.Sprintf("P(annual loss > %s %s) = %s against %s acceptable",
 		Money(key.Loss), res.Currency, Percent(key.Probability), Percent(key.Limit))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/report"
 	"github.com/scrutin/scrutin/internal/sim"
 	"github.com/scrutin/scrutin/internal/store"
 )
@@ -408,26 +409,7 @@ func verdict(p *i18n.Printer, res *sim.Result) string {
 	if t == nil || len(t.Points) == 0 {
 		return p.T("verdict.none")
 	}
-	ratio := func(pt *sim.TolerancePoint) float64 {
-		if pt.Limit == 0 {
-			if pt.Probability > 0 {
-				return math.Inf(1)
-			}
-			return 0
-		}
-		return pt.Probability / pt.Limit
-	}
-	var key *sim.TolerancePoint
-	exceeded := 0
-	for i := range t.Points {
-		pt := &t.Points[i]
-		if pt.Probability > pt.Limit {
-			exceeded++
-		}
-		if key == nil || ratio(pt) > ratio(key) {
-			key = pt
-		}
-	}
+	key, exceeded := report.KeyPoint(t)
 	loss := p.Money(key.Loss, res.Currency)
 	if exceeded == 0 {
 		return p.T("verdict.within", loss, p.Percent(key.Probability), p.Percent(key.Limit))
