@@ -202,19 +202,9 @@ func (s *Server) startPlan(w http.ResponseWriter, r *http.Request, v *view) erro
 			return fail(v.P.T("planform.badhorizon"))
 		}
 	}
-	if page.Trials != "" {
-		t, err := strconv.ParseInt(page.Trials, 10, 64)
-		if err != nil || t < 1 || t > s.cfg.MaxTrials {
-			return fail(v.P.T("runform.badtrials", v.P.Number(float64(s.cfg.MaxTrials), 0)))
-		}
-		req.Trials = &t
-	}
-	if page.Seed != "" {
-		seed, err := strconv.ParseUint(page.Seed, 10, 64)
-		if err != nil {
-			return fail(v.P.T("runform.badseed"))
-		}
-		req.Seed = &seed
+	var msg string
+	if req.Trials, req.Seed, msg = s.trialsAndSeed(v.P, page.Trials, page.Seed); msg != "" {
+		return fail(msg)
 	}
 	p, err := s.queuePlan(ctx, org, id, req)
 	if model.ErrorCode(err) == model.EINVALID {

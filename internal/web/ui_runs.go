@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/sim"
 	"github.com/scrutin/scrutin/internal/store"
@@ -93,19 +94,9 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request, v *view) error
 		v.Title, v.Nav, v.Page = v.P.T("runform.title", sm.Name), "models", page
 		return s.render(w, http.StatusUnprocessableEntity, "runform", v)
 	}
-	if page.Trials != "" {
-		t, err := strconv.ParseInt(page.Trials, 10, 64)
-		if err != nil || t < 1 || t > s.cfg.MaxTrials {
-			return fail(v.P.T("runform.badtrials", v.P.Number(float64(s.cfg.MaxTrials), 0)))
-		}
-		req.Trials = &t
-	}
-	if page.Seed != "" {
-		seed, err := strconv.ParseUint(page.Seed, 10, 64)
-		if err != nil {
-			return fail(v.P.T("runform.badseed"))
-		}
-		req.Seed = &seed
+	var msg string
+	if req.Trials, req.Seed, msg = s.trialsAndSeed(v.P, page.Trials, page.Seed); msg != "" {
+		return fail(msg)
 	}
 	run, err := s.queueRun(ctx, org, id, req)
 	if model.ErrorCode(err) == model.EINVALID {
@@ -115,6 +106,26 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request, v *view) error
 		return err
 	}
 	return seeOther(w, r, orgURL(org, "/runs/%d", run.ID))
+}
+
+// trialsAndSeed reads the simulated years and seed of a job's form (each
+// nil when left empty), or says in msg what is wrong with them.
+func (s *Server) trialsAndSeed(p *i18n.Printer, trials, seed string) (t *int64, sd *uint64, msg string) {
+	if trials != "" {
+		n, err := strconv.ParseInt(trials, 10, 64)
+		if err != nil || n < 1 || n > s.cfg.MaxTrials {
+			return nil, nil, p.T("runform.badtrials", p.Number(float64(s.cfg.MaxTrials), 0))
+		}
+		t = &n
+	}
+	if seed != "" {
+		n, err := strconv.ParseUint(seed, 10, 64)
+		if err != nil {
+			return nil, nil, p.T("runform.badseed")
+		}
+		sd = &n
+	}
+	return t, sd, ""
 }
 
 // runPage is the data of a run's page.
