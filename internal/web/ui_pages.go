@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -196,13 +197,9 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request, v *view) error
 	if err != nil {
 		return err
 	}
-	models, err := s.db.Models(ctx, org, store.Page{Limit: maxListed})
+	names, err := s.modelNames(ctx, org)
 	if err != nil {
 		return err
-	}
-	names := map[int64]string{}
-	for _, m := range models {
-		names[m.ID] = m.Name
 	}
 	page := &runsPage{}
 	for _, run := range runs {
@@ -308,4 +305,18 @@ func (s *Server) auditPageOf(w http.ResponseWriter, r *http.Request, v *view) er
 	page := &auditPage{Entries: es, Next: paged(es, p, func(e store.AuditEntry) int64 { return e.ID }).Body.NextCursor}
 	v.Title, v.Nav, v.Page = v.P.T("audit.title"), "audit", page
 	return s.render(w, http.StatusOK, "audit", v)
+}
+
+// modelNames are the names of the organisation's models, by id, for the
+// lists of runs and plans.
+func (s *Server) modelNames(ctx context.Context, org string) (map[int64]string, error) {
+	models, err := s.db.Models(ctx, org, store.Page{Limit: maxListed})
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(models))
+	for _, m := range models {
+		names[m.ID] = m.Name
+	}
+	return names, nil
 }

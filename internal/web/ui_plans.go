@@ -47,13 +47,9 @@ func (s *Server) plansPage(w http.ResponseWriter, r *http.Request, v *view) erro
 	if err != nil {
 		return err
 	}
-	models, err := s.db.Models(ctx, org, store.Page{Limit: maxListed})
+	names, err := s.modelNames(ctx, org)
 	if err != nil {
 		return err
-	}
-	names := map[int64]string{}
-	for _, m := range models {
-		names[m.ID] = m.Name
 	}
 	page := &plansPage{}
 	currencies := map[[2]int64]string{}
