@@ -134,12 +134,15 @@ Get a token with:
 	// The ATT&CK catalogue of the coverage pages: the one imported into
 	// the data directory (scrutin attack import), else the embedded one.
 	// Without a data directory (--db given, no home), the embedded one.
+	// The embedded one is left to the server, which parses it on first use.
 	var catalog *attack.Catalog
 	where := "embedded"
-	if _, derr := dataDir(o.data); derr == nil {
-		if catalog, where, err = loadCatalog(&attackOptions{data: o.data}); err != nil {
-			ln.Close()
-			return err
+	if dir, derr := dataDir(o.data); derr == nil {
+		if _, serr := os.Stat(catalogFile(dir)); serr == nil {
+			if catalog, where, err = loadCatalog(&attackOptions{data: o.data}); err != nil {
+				ln.Close()
+				return err
+			}
 		}
 	}
 	srv, err := web.New(web.Config{

@@ -218,3 +218,46 @@ func TestServeUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestServeAttackCatalog: serve uses the ATT&CK catalogue imported into
+// its data directory, the embedded one without, and refuses to start on
+// a damaged one, naming it.
+func TestServeAttackCatalog(t *testing.T) {
+	t.Setenv("SCRUTIN_ADMIN_PASSWORD", "serve-test-password")
+	data := t.TempDir()
+	catalogIn := func(s *serving) string {
+		for _, line := range strings.Split(s.stderr.String(), "\n") {
+			var l struct {
+				Msg     string
+				Catalog string `json:"attack_catalog"`
+			}
+			if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "listening" {
+				return l.Catalog
+			}
+		}
+		return ""
+	}
+	s := startServe(t, "--data", data)
+	if got := catalogIn(s); got != "embedded" {
+		t.Errorf("without an import: catalogue %q", got)
+	}
+	s.shutdown(t)
+
+	if code, _, errs := scrutin(t, "", "attack", "import", unit42, "--data", data); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+	stored := filepath.Join(data, "attack", "catalog.json.gz")
+	s = startServe(t, "--data", data)
+	if got := catalogIn(s); got != stored {
+		t.Errorf("after the import: catalogue %q, want %q", got, stored)
+	}
+	s.shutdown(t)
+
+	if err := os.WriteFile(stored, []byte("not gzip"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := scrutin(t, "", "serve", "--data", data, "--addr", "127.0.0.1:0")
+	if code != exitInvalid || !strings.Contains(errs, stored) {
+		t.Errorf("damaged catalogue: exit %d: %s", code, errs)
+	}
+}
