@@ -970,6 +970,10 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 					e.checkCharts(t, ctx)
 				}
 				checkNoOverflow(t, ctx, p)
+				if pg.name == "trees" && lang == "en" {
+					e.checkTreesOpenOnGoal(t, ctx, p)
+					e.open(t, ctx, p)
+				}
 				e.shot(t, ctx, pg.name)
 				lastList, shown = p, true
 				break
@@ -978,6 +982,35 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 				t.Logf("tour: no page %s yet (%s answer 404): skipped", pg.name, strings.Join(pg.paths, ", "))
 			}
 		}
+	}
+}
+
+// checkTreesOpenOnGoal opens every tree listed on the page at path and
+// checks that a drawing wider than its region opens with the goal (the
+// first node drawn) in view; at least one of the example's trees is that
+// wide.
+func (e *e2e) checkTreesOpenOnGoal(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	links := bEval[[]string](t, ctx, fmt.Sprintf(`Array.from(new Set(Array.from(document.querySelectorAll("main a[href]")).map(a => a.getAttribute("href")).filter(h => h.startsWith(%q))))`, path+"/"))
+	wide := 0
+	for _, l := range links {
+		e.open(t, ctx, l)
+		got := bEval[[]float64](t, ctx, `(() => {
+			const el = document.querySelector(".tree-scroll");
+			const g = el.querySelectorAll("svg > g");
+			const root = g[g.length - 1].querySelector(":scope > g > rect").getBoundingClientRect();
+			const box = el.getBoundingClientRect();
+			return [el.scrollWidth - el.clientWidth, root.left - box.left, box.right - root.right]; })()`)
+		if got[0] <= 0 {
+			continue
+		}
+		wide++
+		if got[1] < 0 || got[2] < 0 {
+			t.Errorf("%s: the drawing opens with its goal out of view (%.0f px left, %.0f px right of the region)", l, got[1], got[2])
+		}
+	}
+	if wide == 0 {
+		t.Errorf("%s: no tree of %d is wider than its region: the check proves nothing", path, len(links))
 	}
 }
 
