@@ -414,6 +414,11 @@ func (e *e2e) editorInvalid(t *testing.T, ctx context.Context) {
 	}
 	bDo(t, ctx, "waiting for the editor", chromedp.WaitVisible(chromedp.ID("yaml")))
 	e.shot(t, ctx, "editor")
+	// The model is long: its message and save button stay in view.
+	if got := bEval[[]float64](t, ctx, `(() => { const b = document.querySelector(".editor-actions button[type=submit]").getBoundingClientRect();
+		return [b.top, b.bottom, window.innerHeight, document.documentElement.scrollHeight]; })()`); got[3] <= got[2] || got[0] < 0 || got[1] > got[2] {
+		t.Errorf("the save button is not in view on opening a long model (top %.0f, bottom %.0f, window %.0f, page %.0f)", got[0], got[1], got[2], got[3])
+	}
 	src := bEval[string](t, ctx, `document.getElementById("yaml").value`)
 	lines := strings.Split(src, "\n")
 	for i, l := range lines {
