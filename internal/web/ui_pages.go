@@ -218,7 +218,7 @@ func (s *Server) nationalPage(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	v.Title, v.Nav, v.Page = v.P.T("national.title"), "national", &nationalPage{nationalView: nv, Summary: summarise(nv)}
+	v.Title, v.Nav, v.Page = v.P.T("national.title"), "national", &nationalPage{nationalView: nv, Summary: nationalSummaryOf(nv)}
 	return s.render(w, http.StatusOK, "national", v)
 }
 
@@ -249,7 +249,7 @@ type nationalAlert struct {
 	Mean, P99                   float64
 }
 
-func summarise(nv *nationalView) nationalSummary {
+func nationalSummaryOf(nv *nationalView) nationalSummary {
 	var sum nationalSummary
 	totals := map[string]float64{}
 	for _, o := range nv.Organisations {

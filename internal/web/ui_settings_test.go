@@ -151,7 +151,7 @@ func TestNationalSummary(t *testing.T) {
 		{ID: "b", Name: "B", Models: []nationalModelView{m("b1", "EUR", 300, breached, true), m("b2", "USD", 7, nil, true)}},
 		{ID: "c", Name: "C"},
 	}}
-	got := summarise(nv)
+	got := nationalSummaryOf(nv)
 	if got.Orgs != 3 || got.Models != 5 || got.Results != 4 || got.Exceeding != 2 || got.Within != 1 {
 		t.Errorf("counts: %+v", got)
 	}
@@ -161,7 +161,7 @@ func TestNationalSummary(t *testing.T) {
 	if len(got.Exceed) != 2 || got.Exceed[0].Model != "b1" || got.Exceed[1].Model != "a1" || got.Exceed[0].P99 != 3000 {
 		t.Errorf("beyond tolerance: %+v", got.Exceed)
 	}
-	if s := summarise(&nationalView{}); s.Orgs != 0 || s.Totals != nil {
+	if s := nationalSummaryOf(&nationalView{}); s.Orgs != 0 || s.Totals != nil {
 		t.Errorf("empty: %+v", s)
 	}
 }
