@@ -213,6 +213,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.jobs.start(ctx); err != nil {
 		ln.Close()
+		if ctx.Err() != nil {
+			// Asked to stop before serving began (a quick SIGTERM): that
+			// is a graceful shutdown too, with nothing to wait for.
+			s.log.Info("stopped before serving")
+			return nil
+		}
 		return err
 	}
 	hs := &http.Server{

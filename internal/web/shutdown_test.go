@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -159,5 +161,38 @@ func TestFirstStartGeneratesPassword(t *testing.T) {
 	defer db2.Close()
 	if _, err := Bootstrap(ctx, db2, BootstrapOptions{AdminPassword: "short", Password: fastPasswords}); err == nil {
 		t.Errorf("a too short SCRUTIN_ADMIN_PASSWORD was accepted")
+	}
+}
+
+// TestShutdownBeforeServing: a shutdown asked for as the server starts
+// (the context is already cancelled when Serve is called) is still a
+// graceful one: Serve returns nil and closes the listener. scrutin serve
+// logs "listening" just before Serve, so a quick stop lands here.
+func TestShutdownBeforeServing(t *testing.T) {
+	c := &clock{}
+	db, err := store.Open(context.Background(), ":memory:", c.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := Bootstrap(context.Background(), db, BootstrapOptions{AdminPassword: adminPassword, Password: fastPasswords}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(testConfig(c), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := srv.Serve(ctx, ln); err != nil {
+		t.Errorf("Serve after the context was cancelled: %v, want nil", err)
+	}
+	if conn, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+		conn.Close()
+		t.Errorf("the listener is still open")
 	}
 }
