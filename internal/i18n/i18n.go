@@ -94,6 +94,34 @@ func (p *Printer) T(key string, args ...any) string {
 	return fmt.Sprintf(s, args...)
 }
 
+// Message is a text to translate that carries its own English: a format
+// with fmt verbs, which is also its key in the catalogue of such texts,
+// and its arguments. model.Text is one.
+type Message interface {
+	MessageFormat() (format string, args []any)
+}
+
+// Message translates m and formats it; an argument that is itself a
+// Message is translated too. A format the catalogue lacks stays English.
+func (p *Printer) Message(m Message) string {
+	format, args := m.MessageFormat()
+	if f, ok := modelMessages[p.lang][format]; ok {
+		format = f
+	}
+	if len(args) == 0 {
+		return format
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		if am, ok := a.(Message); ok {
+			out[i] = p.Message(am)
+		} else {
+			out[i] = a
+		}
+	}
+	return fmt.Sprintf(format, out...)
+}
+
 // Number formats x with the locale's separators and the given decimals.
 func (p *Printer) Number(x float64, decimals int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {

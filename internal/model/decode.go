@@ -85,20 +85,21 @@ type decoder struct {
 func (d *decoder) parse(src []byte) (ast.Node, error) {
 	tokens := lexer.Tokenize(string(src))
 	if tk := tooDeep(tokens); tk != nil {
-		return nil, &ValidationError{Problems: []Problem{{File: d.file, Pos: posOf(tk),
-			Message: fmt.Sprintf("the model is nested too deeply (more than %d levels of [ and {)", maxFlowDepth)}}}
+		return nil, &ValidationError{Problems: []Problem{newProblem(d.file, posOf(tk), "",
+			text("the model is nested too deeply (more than %d levels of [ and {)", maxFlowDepth))}}
 	}
 	f, err := parser.Parse(tokens, 0)
 	if err != nil {
-		p := Problem{File: d.file, Message: err.Error()}
+		// The YAML library's own words stay in English.
+		t, pos := text("%s", err.Error()), Pos{}
 		var se *yaml.SyntaxError
 		if errors.As(err, &se) {
-			p.Message = "YAML syntax: " + se.Message
+			t = text("YAML syntax: %s", se.Message)
 			if se.Token != nil {
-				p.Pos = Pos{se.Token.Position.Line, se.Token.Position.Column}
+				pos = Pos{se.Token.Position.Line, se.Token.Position.Column}
 			}
 		}
-		return nil, &ValidationError{Problems: []Problem{p}}
+		return nil, &ValidationError{Problems: []Problem{newProblem(d.file, pos, "", t)}}
 	}
 	var docs []*ast.DocumentNode
 	for _, doc := range f.Docs {
@@ -108,13 +109,13 @@ func (d *decoder) parse(src []byte) (ast.Node, error) {
 	}
 	switch {
 	case len(docs) == 0:
-		return nil, &ValidationError{Problems: []Problem{{File: d.file, Pos: Pos{1, 1}, Message: "the model is empty"}}}
+		return nil, &ValidationError{Problems: []Problem{newProblem(d.file, Pos{1, 1}, "", text("the model is empty"))}}
 	case len(docs) > 1:
 		at := nodePos(docs[1].Body)
 		if docs[1].Start != nil {
 			at = posOf(docs[1].Start) // the "---" that starts it
 		}
-		return nil, &ValidationError{Problems: []Problem{{File: d.file, Pos: at, Message: "a model is one YAML document; found another one here"}}}
+		return nil, &ValidationError{Problems: []Problem{newProblem(d.file, at, "", text("a model is one YAML document; found another one here"))}}
 	}
 	body := docs[0].Body
 	l := &linker{d: d, anchors: map[string]ast.Node{}, open: map[string]int{}}
@@ -164,10 +165,11 @@ func (d *decoder) problem(n ast.Node, path, format string, args ...any) {
 // problemMarking reports a problem shown under path, marking the value at
 // bad as already reported so that validation does not report it again.
 func (d *decoder) problemMarking(n ast.Node, path, bad, format string, args ...any) {
-	p := Problem{File: d.file, Path: path, Message: fmt.Sprintf(format, args...)}
+	var pos Pos
 	if n != nil {
-		p.Pos = nodePos(n)
+		pos = nodePos(n)
 	}
+	p := newProblem(d.file, pos, path, text(format, args...))
 	d.problems = append(d.problems, p)
 	d.markBad(bad)
 }
@@ -398,24 +400,24 @@ func (d *decoder) value(n ast.Node, v reflect.Value, path string, rules fieldRul
 }
 
 // describe names the YAML type of a node for messages.
-func describe(n ast.Node) string {
+func describe(n ast.Node) Text {
 	switch x := n.(type) {
 	case *ast.MappingNode, *ast.MappingValueNode:
-		return "a mapping"
+		return text("a mapping")
 	case *ast.SequenceNode:
-		return "a list"
+		return text("a list")
 	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
-		return "the number " + x.GetToken().Value
+		return text("the number %s", x.GetToken().Value)
 	case *ast.BoolNode:
-		return "the boolean " + x.GetToken().Value
+		return text("the boolean %s", x.GetToken().Value)
 	case *ast.StringNode:
-		return strconv.Quote(x.Value)
+		return text("%s", strconv.Quote(x.Value))
 	case *ast.LiteralNode:
-		return "a block of text"
+		return text("a block of text")
 	case *ast.NullNode:
-		return "an empty value"
+		return text("an empty value")
 	}
-	return n.Type().String()
+	return text("%s", n.Type().String())
 }
 
 func (d *decoder) str(n ast.Node, path string) (string, bool) {
@@ -634,12 +636,11 @@ func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
 			d.markBad(joinPath(path, name))
 		}
 	}
-	if len(missing) > 0 {
-		s := ""
-		if len(missing) > 1 {
-			s = "s"
-		}
-		d.problemMarking(n, path, joinPath(path, "\x00missing"), "missing required field%s %s", s, strings.Join(missing, ", "))
+	switch bad := joinPath(path, "\x00missing"); {
+	case len(missing) == 1:
+		d.problemMarking(n, path, bad, "missing required field %s", missing[0])
+	case len(missing) > 1:
+		d.problemMarking(n, path, bad, "missing required fields %s", strings.Join(missing, ", "))
 	}
 }
 
@@ -685,17 +686,20 @@ func closest(got string, valid []string) string {
 }
 
 // suggest proposes the closest valid name, or lists them all.
-func suggest(got string, valid []string) string {
+func suggest(got string, valid []string) Text {
 	if best := closest(got, valid); best != "" {
-		return fmt.Sprintf(" (did you mean %q?)", best)
+		return didYouMean(best)
 	}
 	if len(valid) == 0 {
-		return ""
+		return text("")
 	}
 	sorted := append([]string(nil), valid...)
 	sort.Strings(sorted)
-	return "; expected one of: " + strings.Join(sorted, ", ")
+	return text("; expected one of: %s", strings.Join(sorted, ", "))
 }
+
+// didYouMean is the end of a message that suggests best.
+func didYouMean(best string) Text { return text(" (did you mean %q?)", best) }
 
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
@@ -733,9 +737,9 @@ type fieldRules struct {
 func (r fieldRules) check(d *decoder, n ast.Node, path, s string) bool {
 	switch {
 	case len(r.enum) > 0 && !contains(r.enum, s):
-		hint := ""
+		hint := text("")
 		if c := closest(s, r.enum); c != "" {
-			hint = fmt.Sprintf(" (did you mean %q?)", c)
+			hint = didYouMean(c)
 		}
 		d.problem(n, path, "%q is not one of: %s%s", s, strings.Join(r.enum, ", "), hint)
 	case r.minLength > 0 && len(s) < r.minLength:
@@ -767,10 +771,10 @@ func (r fieldRules) checkNumber(d *decoder, n ast.Node, path string, x float64) 
 }
 
 // patternMeaning says in words what the patterns of the struct tags accept.
-var patternMeaning = map[string]string{
-	`^[A-Za-z0-9][A-Za-z0-9._-]*$`: "a valid id (letters, digits, '.', '_' and '-', starting with a letter or digit)",
-	`^G[0-9]{4}$`:                  "an ATT&CK group id (G followed by four digits, such as G0007)",
-	`^[A-Z]{3}$`:                   "an ISO 4217 currency code (three capital letters, such as EUR)",
+var patternMeaning = map[string]Text{
+	`^[A-Za-z0-9][A-Za-z0-9._-]*$`: text("a valid id (letters, digits, '.', '_' and '-', starting with a letter or digit)"),
+	`^G[0-9]{4}$`:                  text("an ATT&CK group id (G followed by four digits, such as G0007)"),
+	`^[A-Z]{3}$`:                   text("an ISO 4217 currency code (three capital letters, such as EUR)"),
 }
 
 func contains(list []string, s string) bool {

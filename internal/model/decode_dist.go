@@ -14,7 +14,7 @@ import (
 var distKeys = []string{string(PERT), string(Lognormal90), string(Lognormal), string(Uniform),
 	string(Triangular), string(Beta), string(Normal), string(Gamma), string(Label)}
 
-const distHint = "a number or a distribution such as {pert: [min, mode, max]}"
+var distHint = text("a number or a distribution such as {pert: [min, mode, max]}")
 
 func isNumeric(n ast.Node) bool {
 	switch x := n.(type) {
@@ -76,7 +76,7 @@ func (d *decoder) dist(n ast.Node, out *Dist, path string) {
 		return
 	case 1:
 	default:
-		d.problem(n, path, "a distribution has exactly one family, got %s", strings.Join(kinds, " and "))
+		d.problem(n, path, "a distribution has exactly one family, got %s", strings.Join(kinds, ", "))
 		return
 	}
 	kind := DistKind(kinds[0])

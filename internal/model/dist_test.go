@@ -97,7 +97,7 @@ func TestDefaultLabels(t *testing.T) {
 				t.Errorf("%s.%s is %s, want a PERT", tab.name, name, d)
 				continue
 			}
-			if msg := checkParams(d, tab.dom); msg != "" {
+			if msg := checkParams(d, tab.dom); msg.Format != "" {
 				t.Errorf("%s.%s: %s", tab.name, name, msg)
 			}
 			if d.Params[1] <= prev {

@@ -19,6 +19,39 @@ type Problem struct {
 	// Path locates the value in the model, such as "scenarios[2].frequency".
 	Path    string `json:"path,omitempty"`
 	Message string `json:"message"`
+	// Text is Message before it was formatted, for translation: pages in
+	// another language than English show Text in that language.
+	Text Text `json:"-"`
+}
+
+// Text is a message before formatting: an English format with fmt verbs,
+// which is also the message's id in the translation catalogue
+// (internal/i18n), and its arguments. An argument that is itself a Text
+// is translated too; any other is data, shown as it is.
+type Text struct {
+	Format string
+	Args   []any
+}
+
+// text makes a Text. Every format given to text, add, problem and
+// problemMarking must be a literal: a test in internal/i18n finds them in
+// this package's source and checks that each one is translated.
+func text(format string, args ...any) Text { return Text{Format: format, Args: args} }
+
+// String formats the text in English.
+func (t Text) String() string {
+	if len(t.Args) == 0 {
+		return t.Format
+	}
+	return fmt.Sprintf(t.Format, t.Args...)
+}
+
+// MessageFormat returns the format and arguments, for i18n.Printer.Message.
+func (t Text) MessageFormat() (string, []any) { return t.Format, t.Args }
+
+// newProblem is a problem at path saying t.
+func newProblem(file string, pos Pos, path string, t Text) Problem {
+	return Problem{File: file, Pos: pos, Path: path, Message: t.String(), Text: t}
 }
 
 // String renders the problem the way compilers do: file:line:column: path: message.

@@ -35,17 +35,21 @@ type checker struct {
 }
 
 // where names the place of path for a message: its line when known.
-func (c *checker) where(path string) string {
+func (c *checker) where(path string) Text {
 	if c.locate != nil {
 		if p := c.locate(path); p.Line > 0 {
-			return fmt.Sprintf("line %d", p.Line)
+			return text("line %d", p.Line)
 		}
 	}
-	return path
+	return text("%s", path)
 }
 
 func (c *checker) add(path, format string, args ...any) {
-	c.problems = append(c.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	c.addText(path, text(format, args...))
+}
+
+func (c *checker) addText(path string, t Text) {
+	c.problems = append(c.problems, newProblem("", Pos{}, path, t))
 }
 
 var mitigationID = regexp.MustCompile(`^M[0-9]{4}$`)
@@ -69,7 +73,7 @@ func (c *checker) model() {
 	scenarios := c.ids("scenarios", len(m.Scenarios), func(i int) string { return m.Scenarios[i].ID })
 
 	for i, a := range m.Assets {
-		c.ref(fmt.Sprintf("assets[%d].org", i), "organization", a.Org, orgs)
+		c.ref(fmt.Sprintf("assets[%d].org", i), "unknown organization %q%s", a.Org, orgs)
 	}
 	for i := range m.Actors {
 		a := &m.Actors[i]
@@ -124,10 +128,11 @@ func (c *checker) ids(list string, n int, id func(int) string) map[string]bool {
 	return set
 }
 
-// ref checks that id is one of known (unless known is nil: not all read).
-func (c *checker) ref(path, what, id string, known map[string]bool) {
+// ref checks that id is one of known (unless known is nil: not all read);
+// unknown is the message, with verbs for the id and a suggestion.
+func (c *checker) ref(path, unknown, id string, known map[string]bool) {
 	if id != "" && known != nil && !known[id] {
-		c.add(path, "unknown %s %q%s", what, id, suggest(id, sortedKeys(known)))
+		c.add(path, unknown, id, suggest(id, sortedKeys(known)))
 	}
 }
 
@@ -151,7 +156,7 @@ func (c *checker) control(i int, scenarios map[string]bool) {
 	seen := map[string]int{}
 	for j, e := range ctl.Effects {
 		ep := fmt.Sprintf("%s.effects[%d]", p, j)
-		c.ref(ep+".scenario", "scenario", e.Scenario, scenarios)
+		c.ref(ep+".scenario", "unknown scenario %q%s", e.Scenario, scenarios)
 		if first, dup := seen[e.Scenario]; dup {
 			c.add(ep+".scenario", "control %q already has an effect on scenario %q (effects[%d]); merge them", ctl.ID, e.Scenario, first)
 		} else {
@@ -182,11 +187,11 @@ func (c *checker) control(i int, scenarios map[string]bool) {
 func (c *checker) scenario(i int, actors, assets, trees map[string]bool) {
 	s := &c.m.Scenarios[i]
 	p := fmt.Sprintf("scenarios[%d]", i)
-	c.ref(p+".actor", "actor", s.Actor, actors)
+	c.ref(p+".actor", "unknown actor %q%s", s.Actor, actors)
 	seen := map[string]bool{}
 	for j, a := range s.Assets {
 		ap := fmt.Sprintf("%s.assets[%d]", p, j)
-		c.ref(ap, "asset", a, assets)
+		c.ref(ap, "unknown asset %q%s", a, assets)
 		if seen[a] {
 			c.add(ap, "asset %q is listed twice", a)
 		}
@@ -205,7 +210,7 @@ func (c *checker) scenario(i int, actors, assets, trees map[string]bool) {
 			c.add(p+".vulnerability", "a resistance needs a capability: give vulnerability.capability, or a capability to actor %q", s.Actor)
 		}
 	case v.Tree != "":
-		c.ref(p+".vulnerability.tree", "tree", v.Tree, trees)
+		c.ref(p+".vulnerability.tree", "unknown tree %q%s", v.Tree, trees)
 		if t := c.m.TreeByID(v.Tree); t != nil && trees[v.Tree] && !treeHasProbabilities(t) {
 			c.add(p+".vulnerability.tree", "tree %q gives its attack leaves no probability of success, which a vulnerability needs", v.Tree)
 		}
@@ -275,9 +280,9 @@ func (c *checker) dist(d *Dist, path, table string, dom Domain) {
 		entry, ok := c.tables[table][d.Label]
 		if !ok {
 			known := sortedKeys(c.tables[table])
-			hint := ""
+			hint := text("")
 			if best := closest(d.Label, known); best != "" {
-				hint = fmt.Sprintf(" (did you mean %q?)", best)
+				hint = didYouMean(best)
 			}
 			c.add(path, "unknown label %q%s; the %s table has: %s", d.Label, hint, table, strings.Join(known, ", "))
 			return
@@ -306,8 +311,8 @@ func (c *checker) dist(d *Dist, path, table string, dom Domain) {
 			return
 		}
 	}
-	if msg := checkParams(*d, dom); msg != "" {
-		c.add(path, "%s", msg)
+	if msg := checkParams(*d, dom); msg.Format != "" {
+		c.addText(path, msg)
 	}
 }
 
@@ -329,83 +334,83 @@ func num(x float64) string {
 }
 
 // checkParams says what is wrong with the parameters of d for domain dom,
-// or returns "".
-func checkParams(d Dist, dom Domain) string {
+// or returns the zero Text.
+func checkParams(d Dist, dom Domain) Text {
 	p := d.Params
-	within := func(lo, hi float64) string {
+	within := func(lo, hi float64) Text {
 		if dom == Probability && (lo < 0 || hi > 1) {
-			return fmt.Sprintf("a probability must lie within [0, 1]; %s %s goes outside", d.Kind, fmtList(p))
+			return text("a probability must lie within [0, 1]; %s %s goes outside", d.Kind, fmtList(p))
 		}
 		if dom == NonNegative && lo < 0 {
-			return fmt.Sprintf("this quantity cannot be negative; %s %s goes below 0", d.Kind, fmtList(p))
+			return text("this quantity cannot be negative; %s %s goes below 0", d.Kind, fmtList(p))
 		}
-		return ""
+		return Text{}
 	}
-	unbounded := func() string {
+	unbounded := func() Text {
 		if dom == Probability {
-			return fmt.Sprintf("a probability needs a distribution within [0, 1] (beta, pert, triangular, uniform or normal), not %s", d.Kind)
+			return text("a probability needs a distribution within [0, 1] (beta, pert, triangular, uniform or normal), not %s", d.Kind)
 		}
-		return ""
+		return Text{}
 	}
 	switch d.Kind {
 	case Constant:
 		if dom == Probability && (p[0] < 0 || p[0] > 1) {
-			return fmt.Sprintf("a probability must lie within [0, 1], got %s", num(p[0]))
+			return text("a probability must lie within [0, 1], got %s", num(p[0]))
 		}
 		if dom == NonNegative && p[0] < 0 {
-			return fmt.Sprintf("this quantity cannot be negative, got %s", num(p[0]))
+			return text("this quantity cannot be negative, got %s", num(p[0]))
 		}
 	case PERT, Triangular:
 		if !(p[0] <= p[1] && p[1] <= p[2]) {
-			return fmt.Sprintf("%s needs min ≤ mode ≤ max, got %s", d.Kind, fmtList(p))
+			return text("%s needs min ≤ mode ≤ max, got %s", d.Kind, fmtList(p))
 		}
 		if p[0] == p[2] {
-			return fmt.Sprintf("%s needs min < max, got %s (for a fixed value, write the number)", d.Kind, fmtList(p))
+			return text("%s needs min < max, got %s (for a fixed value, write the number)", d.Kind, fmtList(p))
 		}
 		if d.Lambda < 0 {
-			return fmt.Sprintf("the PERT shape lambda must be > 0, got %s", num(d.Lambda))
+			return text("the PERT shape lambda must be > 0, got %s", num(d.Lambda))
 		}
 		return within(p[0], p[2])
 	case Uniform:
 		if !(p[0] < p[1]) {
-			return fmt.Sprintf("uniform needs a < b, got %s", fmtList(p))
+			return text("uniform needs a < b, got %s", fmtList(p))
 		}
 		return within(p[0], p[1])
 	case Lognormal90:
 		if !(p[0] > 0 && p[0] < p[1]) {
-			return fmt.Sprintf("lognormal90 needs 0 < p5 < p95, got %s", fmtList(p))
+			return text("lognormal90 needs 0 < p5 < p95, got %s", fmtList(p))
 		}
 		return unbounded()
 	case Lognormal:
 		if !(p[1] > 0) {
-			return fmt.Sprintf("lognormal needs sigma > 0, got %s", num(p[1]))
+			return text("lognormal needs sigma > 0, got %s", num(p[1]))
 		}
 		return unbounded()
 	case Beta:
 		if !(p[0] > 0 && p[1] > 0) {
-			return fmt.Sprintf("beta needs alpha > 0 and beta > 0, got %s", fmtList(p))
+			return text("beta needs alpha > 0 and beta > 0, got %s", fmtList(p))
 		}
 		if dom == Probability {
-			return ""
+			return Text{}
 		}
 	case Gamma:
 		if !(p[0] > 0 && p[1] > 0) {
-			return fmt.Sprintf("gamma needs shape > 0 and rate > 0, got %s", fmtList(p))
+			return text("gamma needs shape > 0 and rate > 0, got %s", fmtList(p))
 		}
 		return unbounded()
 	case Normal:
 		if !(p[1] > 0) {
-			return fmt.Sprintf("normal needs sd > 0, got %s", num(p[1]))
+			return text("normal needs sd > 0, got %s", num(p[1]))
 		}
 		lo, hi := 0.0, math.Inf(1)
 		if dom == Probability {
 			hi = 1
 		}
 		if mass := normalMass(p[0], p[1], lo, hi); mass < 1e-9 {
-			return fmt.Sprintf("normal %s has almost no probability within %s, where it is truncated", fmtList(p), dom)
+			return text("normal %s has almost no probability within %s, where it is truncated", fmtList(p), dom)
 		}
 	}
-	return ""
+	return Text{}
 }
 
 // normalMass is P(lo ≤ X ≤ hi) for X ~ Normal(mu, sd).

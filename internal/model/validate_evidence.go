@@ -12,7 +12,7 @@ func (c *checker) evidence(scenarios map[string]bool) {
 	for i := range c.m.Evidence {
 		e := &c.m.Evidence[i]
 		p := fmt.Sprintf("evidence[%d]", i)
-		c.ref(p+".scenario", "scenario", e.Scenario, scenarios)
+		c.ref(p+".scenario", "unknown scenario %q%s", e.Scenario, scenarios)
 		whole := func(field string, x *float64) {
 			if x != nil && (*x != math.Trunc(*x) || *x < 0) {
 				c.add(p+"."+field, "a count must be a whole number ≥ 0, got %s", num(*x))

@@ -132,7 +132,7 @@ func TestCheckParams(t *testing.T) {
 		{Dist{Kind: Normal, Params: []float64{2, 0.1}}, Probability, "normal [2, 0.1] has almost no probability within [0, 1], where it is truncated"},
 	}
 	for _, tt := range tests {
-		if got := checkParams(tt.d, tt.dom); got != tt.want {
+		if got := checkParams(tt.d, tt.dom).String(); got != tt.want {
 			t.Errorf("checkParams(%s, %s) = %q, want %q", tt.d, tt.dom, got, tt.want)
 		}
 	}
@@ -158,11 +158,11 @@ func TestSuggest(t *testing.T) {
 		{"", "; expected one of: frequency, magnitude, vulnerability"},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.got, valid); got != tt.want {
+		if got := suggest(tt.got, valid).String(); got != tt.want {
 			t.Errorf("suggest(%q) = %q, want %q", tt.got, got, tt.want)
 		}
 	}
-	if got := suggest("x", nil); got != "" {
+	if got := suggest("x", nil).String(); got != "" {
 		t.Errorf("suggest among nothing = %q", got)
 	}
 	// A short name is not "close" to a name it shares nothing with.

@@ -20,6 +20,14 @@ func (r treeRole) String() string {
 	return "attack"
 }
 
+// node names a node of role r for a message.
+func (r treeRole) node() Text {
+	if r == roleDefence {
+		return text("a defence node")
+	}
+	return text("an attack node")
+}
+
 // treeDef is where a tree node is defined.
 type treeDef struct {
 	node *TreeNode
@@ -60,19 +68,12 @@ func (c *checker) tree(i int, controls map[string]bool) {
 		case !ok:
 			c.add(r.path+".id", "unknown node %q in tree %q%s", r.id, t.ID, suggest(r.id, tc.order))
 		case d.role != r.role:
-			c.add(r.path+".id", "node %q is a%s %s node (defined at %s); here a%s %s node is expected",
-				r.id, article(d.role), d.role, c.where(d.path), article(r.role), r.role)
+			c.add(r.path+".id", "node %q is %s (defined at %s); here %s is expected",
+				r.id, d.role.node(), c.where(d.path), r.role.node())
 		}
 	}
 	tc.cycles()
 	tc.attributes()
-}
-
-func article(r treeRole) string {
-	if r == roleAttack {
-		return "n"
-	}
-	return ""
 }
 
 func (tc *treeCheck) walk(n *TreeNode, path string, role treeRole) {
@@ -129,14 +130,14 @@ func (tc *treeCheck) walk(n *TreeNode, path string, role treeRole) {
 
 // edges lists the ids below a defined node, with the path of each use.
 func (tc *treeCheck) edges(d treeDef) (ids, paths []string) {
-	add := func(list []TreeNode, field string) {
+	collect := func(list []TreeNode, field string) {
 		for j := range list {
 			ids = append(ids, list[j].ID)
 			paths = append(paths, fmt.Sprintf("%s.%s[%d]", d.path, field, j))
 		}
 	}
-	add(d.node.Children, "children")
-	add(d.node.Countermeasures, "countermeasures")
+	collect(d.node.Children, "children")
+	collect(d.node.Countermeasures, "countermeasures")
 	return ids, paths
 }
 

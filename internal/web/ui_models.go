@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/scrutin/scrutin/examples"
+	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/store"
 )
@@ -169,7 +170,7 @@ func (e *editorPage) failed(v *view, err error) (int, error) {
 	switch {
 	case errors.As(err, &ve):
 		for _, p := range ve.Problems {
-			e.Problems = append(e.Problems, Problem{Line: p.Line, Column: p.Column, Path: p.Path, Message: p.Message})
+			e.Problems = append(e.Problems, Problem{Line: p.Line, Column: p.Column, Path: p.Path, Message: problemText(v.P, p)})
 		}
 		e.Error = v.P.T("editor.invalid", len(e.Problems))
 		return http.StatusUnprocessableEntity, nil
@@ -184,6 +185,14 @@ func (e *editorPage) failed(v *view, err error) (int, error) {
 		return http.StatusUnprocessableEntity, nil
 	}
 	return 0, err
+}
+
+// problemText is what p says, in the page's language.
+func problemText(pr *i18n.Printer, p model.Problem) string {
+	if p.Text.Format == "" {
+		return p.Message
+	}
+	return pr.Message(p.Text)
 }
 
 func first(vs []string) string {

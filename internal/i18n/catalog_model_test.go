@@ -1,0 +1,248 @@
+package i18n
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/scrutin/scrutin/internal/model"
+)
+
+// modelFormats finds the formats of the model's messages in its source:
+// the literal format of every call to text, add, problem, problemMarking
+// and ref (which prints its second argument). A call whose format is not
+// a literal must pass on its own caller's (a parameter named format or
+// unknown); any other is an error, since its text could not be checked.
+func modelFormats(t *testing.T) map[string]string {
+	t.Helper()
+	formatArg := map[string]int{"text": 0, "add": 1, "problem": 2, "problemMarking": 3, "ref": 1}
+	files, err := filepath.Glob("../model/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("the model's source: %v", err)
+	}
+	fset := token.NewFileSet()
+	found := map[string]string{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			var fn string
+			switch x := call.Fun.(type) {
+			case *ast.Ident:
+				fn = x.Name
+			case *ast.SelectorExpr:
+				if _, pkg := x.X.(*ast.Ident); pkg && (x.X.(*ast.Ident).Name == "fmt" || x.X.(*ast.Ident).Name == "strings") {
+					return true
+				}
+				fn = x.Sel.Name
+			}
+			i, ok := formatArg[fn]
+			if !ok || len(call.Args) <= i {
+				return true
+			}
+			switch a := call.Args[i].(type) {
+			case *ast.BasicLit:
+				s, err := strconv.Unquote(a.Value)
+				if err != nil || a.Kind != token.STRING {
+					t.Errorf("%s: %s with a format that is not a string", fset.Position(a.Pos()), fn)
+					return true
+				}
+				found[s] = fset.Position(a.Pos()).String()
+			case *ast.Ident:
+				if a.Name != "format" && a.Name != "unknown" {
+					t.Errorf("%s: %s with the format %s, not a literal: its text cannot be checked", fset.Position(a.Pos()), fn, a.Name)
+				}
+			default:
+				t.Errorf("%s: %s with a format that is not a literal: its text cannot be checked", fset.Position(a.Pos()), fn)
+			}
+			return true
+		})
+	}
+	if len(found) < 100 {
+		t.Fatalf("found only %d formats in the model's source: has the way it writes messages changed?", len(found))
+	}
+	return found
+}
+
+// argVerbs maps each argument a format uses (0-based) to its verbs,
+// following explicit indexes such as %[1]s.
+func argVerbs(s string) map[int][]string {
+	out := map[int][]string{}
+	arg := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && strings.ContainsRune("0123456789.+-# ", rune(s[j])) {
+			j++
+		}
+		if j < len(s) && s[j] == '[' {
+			end := strings.IndexByte(s[j:], ']')
+			if end < 0 {
+				break
+			}
+			n, _ := strconv.Atoi(s[j+1 : j+end])
+			arg = n - 1
+			j += end + 1
+		}
+		if j >= len(s) {
+			break
+		}
+		if s[j] != '%' {
+			out[arg] = append(out[arg], string(s[j]))
+			arg++
+		}
+		i = j
+	}
+	return out
+}
+
+// onlyVerbs says whether a format has no words to translate, as "%s".
+func onlyVerbs(s string) bool {
+	return !strings.ContainsFunc(strings.NewReplacer("%s", "", "%q", "", "%d", "").Replace(s), unicode.IsLetter)
+}
+
+// TestModelMessagesTranslated: every message the model writes has a
+// French text using the same arguments with the same verbs, and the
+// catalogue holds nothing the model no longer writes.
+func TestModelMessagesTranslated(t *testing.T) {
+	found := modelFormats(t)
+	for _, format := range slices.Sorted(maps.Keys(found)) {
+		if onlyVerbs(format) {
+			continue
+		}
+		fr, ok := modelMessages[French][format]
+		if !ok {
+			t.Errorf("%s: %q has no French text in catalog_model.go", found[format], format)
+			continue
+		}
+		en, got := argVerbs(format), argVerbs(fr)
+		for _, k := range slices.Sorted(maps.Keys(en)) {
+			if !slices.Equal(slices.Sorted(slices.Values(got[k])), slices.Sorted(slices.Values(en[k]))) {
+				t.Errorf("%q: argument %d is %v in French, %v in English", format, k+1, got[k], en[k])
+			}
+		}
+		if len(got) != len(en) {
+			t.Errorf("%q: the French text uses %d arguments, the English %d", format, len(got), len(en))
+		}
+	}
+	for format := range modelMessages[French] {
+		if _, ok := found[format]; !ok {
+			t.Errorf("catalog_model.go translates %q, which the model no longer writes", format)
+		}
+	}
+	if len(modelMessages) != 1 {
+		t.Errorf("modelMessages has %d languages; English is its keys, French the only other", len(modelMessages))
+	}
+}
+
+func TestArgVerbs(t *testing.T) {
+	got := argVerbs("unknown alias *%s (no anchor &%[1]s before it) %d %% %q")
+	want := map[int][]string{0: {"s", "s"}, 1: {"d"}, 2: {"q"}}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("argVerbs = %v, want %v", got, want)
+	}
+	for s, want := range map[string]bool{"%s": true, "%q%s": true, "": true, "line %d": false, "%s needs": false} {
+		if onlyVerbs(s) != want {
+			t.Errorf("onlyVerbs(%q) = %v", s, !want)
+		}
+	}
+}
+
+// testMessage is a Message for the tests: format and arguments.
+type testMessage struct {
+	format string
+	args   []any
+}
+
+func (m testMessage) MessageFormat() (string, []any) { return m.format, m.args }
+
+// TestMessage: a message is translated with its nested messages; data
+// arguments are left as they are; a format without a translation stays
+// English.
+func TestMessage(t *testing.T) {
+	hint := testMessage{format: " (did you mean %q?)", args: []any{"apt28"}}
+	m := testMessage{format: "unknown actor %q%s", args: []any{"apt82", hint}}
+	if got, want := New(English).Message(m), `unknown actor "apt82" (did you mean "apt28"?)`; got != want {
+		t.Errorf("English: %s, want %s", got, want)
+	}
+	if got, want := New(French).Message(m), `acteur "apt82" inconnu (vouliez-vous dire "apt28" ?)`; got != want {
+		t.Errorf("French: %s, want %s", got, want)
+	}
+	if got := New(French).Message(testMessage{format: "not in any catalogue %d", args: []any{3}}); got != "not in any catalogue 3" {
+		t.Errorf("untranslated: %s", got)
+	}
+	if got := New(French).Message(testMessage{format: "the model is empty"}); got != "le modèle est vide" {
+		t.Errorf("without arguments: %s", got)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden file in testdata")
+
+// TestModelProblemsInFrench decodes every invalid model of the model's
+// tests and writes its problems in French to a golden file, for a French
+// reader to review; and checks that each one was translated, the YAML
+// library's own words aside. go test -update rewrites the file.
+func TestModelProblemsInFrench(t *testing.T) {
+	files, err := filepath.Glob("../model/testdata/invalid/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no invalid models: %v", err)
+	}
+	fr := New(French)
+	var b strings.Builder
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = model.Decode(filepath.Base(f), src)
+		var ve *model.ValidationError
+		if !errors.As(err, &ve) {
+			t.Fatalf("%s: %v, want problems", f, err)
+		}
+		for _, p := range ve.Problems {
+			got := fr.Message(p.Text)
+			if got == p.Message && !strings.HasPrefix(p.Text.Format, "YAML syntax") {
+				t.Errorf("%s:%d: not translated: %s", f, p.Line, p.Message)
+			}
+			fmt.Fprintf(&b, "%s:%d:%d: %s: %s\n", p.File, p.Line, p.Column, p.Path, got)
+		}
+	}
+	golden := filepath.Join("testdata", "model-problems.fr.txt")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("%s differs (go test -update rewrites it, after a look at the diff)", golden)
+	}
+}
