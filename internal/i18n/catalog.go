@@ -76,3 +76,19 @@ var commonMessages = map[Lang]map[string]string{
 		"verdict.exceeds": "Le risque dépasse la tolérance à %s : P(perte annuelle > %s) = %s pour %s acceptable (%d points sur %d dépassés).",
 	},
 }
+
+// textCatalogues translate the texts that carry their own English
+// (Printer.Message): each maps the English format to the format in
+// another language.
+func textCatalogues() []map[Lang]map[string]string {
+	return []map[Lang]map[string]string{modelMessages, errorMessages}
+}
+
+func lookupText(l Lang, format string) (string, bool) {
+	for _, c := range textCatalogues() {
+		if s, ok := c[l][format]; ok {
+			return s, true
+		}
+	}
+	return "", false
+}

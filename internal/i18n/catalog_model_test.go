@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,69 +20,96 @@ import (
 	"github.com/scrutin/scrutin/internal/model"
 )
 
-// modelFormats finds the formats of the model's messages in its source:
-// the literal format of every call to text, add, problem, problemMarking
-// and ref (which prints its second argument). A call whose format is not
-// a literal must pass on its own caller's (a parameter named format or
-// unknown); any other is an error, since its text could not be checked.
-func modelFormats(t *testing.T) map[string]string {
+// translatable finds the formats of the messages to translate in the
+// source of model, store and web: in model, the literal format of every
+// call to text, T, add, problem, problemMarking and ref (which prints its
+// second argument); in all three, of model.T and of model.Errorf with
+// EINVALID or ECONFLICT (the errors a form shows). A call whose format is
+// not a literal must pass on its own caller's (a parameter named format
+// or unknown); any other is an error, since its text could not be checked.
+func translatable(t *testing.T) map[string]string {
 	t.Helper()
-	formatArg := map[string]int{"text": 0, "add": 1, "problem": 2, "problemMarking": 3, "ref": 1}
-	files, err := filepath.Glob("../model/*.go")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("the model's source: %v", err)
-	}
+	modelOnly := map[string]int{"text": 0, "T": 0, "add": 1, "problem": 2, "problemMarking": 3, "ref": 1}
 	fset := token.NewFileSet()
 	found := map[string]string{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
+	for _, pkg := range []string{"model", "store", "web"} {
+		files, err := filepath.Glob("../" + pkg + "/*.go")
+		if err != nil || len(files) == 0 {
+			t.Fatalf("the source of %s: %v", pkg, err)
 		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
 			}
-			var fn string
-			switch x := call.Fun.(type) {
-			case *ast.Ident:
-				fn = x.Name
-			case *ast.SelectorExpr:
-				if _, pkg := x.X.(*ast.Ident); pkg && (x.X.(*ast.Ident).Name == "fmt" || x.X.(*ast.Ident).Name == "strings") {
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
 					return true
 				}
-				fn = x.Sel.Name
-			}
-			i, ok := formatArg[fn]
-			if !ok || len(call.Args) <= i {
-				return true
-			}
-			switch a := call.Args[i].(type) {
-			case *ast.BasicLit:
-				s, err := strconv.Unquote(a.Value)
-				if err != nil || a.Kind != token.STRING {
-					t.Errorf("%s: %s with a format that is not a string", fset.Position(a.Pos()), fn)
+				i := -1
+				switch x := call.Fun.(type) {
+				case *ast.Ident:
+					if j, ok := modelOnly[x.Name]; ok && pkg == "model" {
+						i = j
+					}
+					if x.Name == "Errorf" && pkg == "model" && len(call.Args) > 0 && userCode(call.Args[0]) {
+						i = 1
+					}
+				case *ast.SelectorExpr:
+					if j, ok := modelOnly[x.Sel.Name]; ok && pkg == "model" {
+						i = j // c.add, d.problem…
+					}
+					if id, ok := x.X.(*ast.Ident); ok && id.Name == "model" {
+						switch {
+						case x.Sel.Name == "T":
+							i = 0
+						case x.Sel.Name == "Errorf" && len(call.Args) > 0 && userCode(call.Args[0]):
+							i = 1
+						}
+					}
+				}
+				if i < 0 || len(call.Args) <= i {
 					return true
 				}
-				found[s] = fset.Position(a.Pos()).String()
-			case *ast.Ident:
-				if a.Name != "format" && a.Name != "unknown" {
-					t.Errorf("%s: %s with the format %s, not a literal: its text cannot be checked", fset.Position(a.Pos()), fn, a.Name)
+				switch a := call.Args[i].(type) {
+				case *ast.BasicLit:
+					s, err := strconv.Unquote(a.Value)
+					if err != nil || a.Kind != token.STRING {
+						t.Errorf("%s: a format that is not a string", fset.Position(a.Pos()))
+						return true
+					}
+					found[s] = fset.Position(a.Pos()).String()
+				case *ast.Ident:
+					if a.Name != "format" && a.Name != "unknown" {
+						t.Errorf("%s: the format %s, not a literal: its text cannot be checked", fset.Position(a.Pos()), a.Name)
+					}
+				default:
+					t.Errorf("%s: a format that is not a literal: its text cannot be checked", fset.Position(a.Pos()))
 				}
-			default:
-				t.Errorf("%s: %s with a format that is not a literal: its text cannot be checked", fset.Position(a.Pos()), fn)
-			}
-			return true
-		})
+				return true
+			})
+		}
 	}
-	if len(found) < 100 {
-		t.Fatalf("found only %d formats in the model's source: has the way it writes messages changed?", len(found))
+	if len(found) < 150 {
+		t.Fatalf("found only %d formats: has the way messages are written changed?", len(found))
 	}
 	return found
+}
+
+// userCode says whether an error code is one whose message a form shows.
+func userCode(e ast.Expr) bool {
+	name := ""
+	switch x := e.(type) {
+	case *ast.Ident:
+		name = x.Name
+	case *ast.SelectorExpr:
+		name = x.Sel.Name
+	}
+	return name == "EINVALID" || name == "ECONFLICT"
 }
 
 // argVerbs maps each argument a format uses (0-based) to its verbs,
@@ -118,23 +146,25 @@ func argVerbs(s string) map[int][]string {
 	return out
 }
 
-// onlyVerbs says whether a format has no words to translate, as "%s".
+// onlyVerbs says whether a format has no words to translate, as "%s: %v".
 func onlyVerbs(s string) bool {
-	return !strings.ContainsFunc(strings.NewReplacer("%s", "", "%q", "", "%d", "").Replace(s), unicode.IsLetter)
+	return !strings.ContainsFunc(verbPattern.ReplaceAllString(s, ""), unicode.IsLetter)
 }
 
-// TestModelMessagesTranslated: every message the model writes has a
-// French text using the same arguments with the same verbs, and the
-// catalogue holds nothing the model no longer writes.
+var verbPattern = regexp.MustCompile(`%(\[\d+\])?[a-zA-Z]`)
+
+// TestModelMessagesTranslated: every message to translate has a French
+// text using the same arguments with the same verbs, and the catalogue
+// holds nothing that is no longer written.
 func TestModelMessagesTranslated(t *testing.T) {
-	found := modelFormats(t)
+	found := translatable(t)
 	for _, format := range slices.Sorted(maps.Keys(found)) {
 		if onlyVerbs(format) {
 			continue
 		}
-		fr, ok := modelMessages[French][format]
+		fr, ok := lookupText(French, format)
 		if !ok {
-			t.Errorf("%s: %q has no French text in catalog_model.go", found[format], format)
+			t.Errorf("%s: %q has no French text in catalog_model.go or catalog_errors.go", found[format], format)
 			continue
 		}
 		en, got := argVerbs(format), argVerbs(fr)
@@ -147,13 +177,20 @@ func TestModelMessagesTranslated(t *testing.T) {
 			t.Errorf("%q: the French text uses %d arguments, the English %d", format, len(got), len(en))
 		}
 	}
-	for format := range modelMessages[French] {
-		if _, ok := found[format]; !ok {
-			t.Errorf("catalog_model.go translates %q, which the model no longer writes", format)
+	seen := map[string]int{}
+	for i, c := range textCatalogues() {
+		if len(c) != 1 || c[French] == nil {
+			t.Errorf("text catalogue %d has %d languages; English is its keys, French the only other", i, len(c))
 		}
-	}
-	if len(modelMessages) != 1 {
-		t.Errorf("modelMessages has %d languages; English is its keys, French the only other", len(modelMessages))
+		for format := range c[French] {
+			if _, ok := found[format]; !ok {
+				t.Errorf("text catalogue %d translates %q, which is no longer written", i, format)
+			}
+			if j, ok := seen[format]; ok {
+				t.Errorf("%q is in text catalogues %d and %d", format, j, i)
+			}
+			seen[format] = i
+		}
 	}
 }
 

@@ -105,7 +105,7 @@ type Message interface {
 // Message is translated too. A format the catalogue lacks stays English.
 func (p *Printer) Message(m Message) string {
 	format, args := m.MessageFormat()
-	if f, ok := modelMessages[p.lang][format]; ok {
+	if f, ok := lookupText(p.lang, format); ok {
 		format = f
 	}
 	if len(args) == 0 {

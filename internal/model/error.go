@@ -20,13 +20,41 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Text is Message before it was formatted, for translation.
+	Text Text
 }
 
 func (e *Error) Error() string { return e.Message }
 
+// MessageFormat makes an *Error an i18n.Message (through its Text), so
+// that one given as an argument of another message is translated too.
+func (e *Error) MessageFormat() (string, []any) {
+	if e.Text.Format == "" {
+		return "%s", []any{e.Message}
+	}
+	return e.Text.MessageFormat()
+}
+
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	t := T(format, args...)
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Text: t}
+}
+
+// ErrorText is what err says, as a Text to translate: the Text of the
+// *Error or *ValidationError (its first problem) it is, or its message
+// as it is when it is something else or wraps one in more words.
+func ErrorText(err error) Text {
+	var e *Error
+	if errors.As(err, &e) && e.Message == err.Error() && e.Text.Format != "" {
+		return e.Text
+	}
+	var v *ValidationError
+	if errors.As(err, &v) && len(v.Problems) == 1 && v.Error() == err.Error() && v.Problems[0].Text.Format != "" {
+		p := v.Problems[0]
+		return T("%s%s", p.place(), p.Text)
+	}
+	return T("%s", err.Error())
 }
 
 // ErrorCode returns the code of err: the code of the first *Error in its

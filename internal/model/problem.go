@@ -33,10 +33,13 @@ type Text struct {
 	Args   []any
 }
 
-// text makes a Text. Every format given to text, add, problem and
-// problemMarking must be a literal: a test in internal/i18n finds them in
-// this package's source and checks that each one is translated.
-func text(format string, args ...any) Text { return Text{Format: format, Args: args} }
+// T makes a Text. Every format given to T (text in this package), add,
+// problem, problemMarking and to Errorf with EINVALID or ECONFLICT must
+// be a literal: a test in internal/i18n finds them in the source of
+// model, store and web, and checks that each one is translated.
+func T(format string, args ...any) Text { return Text{Format: format, Args: args} }
+
+func text(format string, args ...any) Text { return T(format, args...) }
 
 // String formats the text in English.
 func (t Text) String() string {
@@ -55,7 +58,10 @@ func newProblem(file string, pos Pos, path string, t Text) Problem {
 }
 
 // String renders the problem the way compilers do: file:line:column: path: message.
-func (p Problem) String() string {
+func (p Problem) String() string { return p.place() + p.Message }
+
+// place is the start of String: file:line:column: path: .
+func (p Problem) place() string {
 	var b strings.Builder
 	if p.File != "" {
 		b.WriteString(p.File)
@@ -71,7 +77,6 @@ func (p Problem) String() string {
 		b.WriteString(p.Path)
 		b.WriteString(": ")
 	}
-	b.WriteString(p.Message)
 	return b.String()
 }
 

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -168,5 +170,30 @@ func TestSuggest(t *testing.T) {
 	// A short name is not "close" to a name it shares nothing with.
 	if got := closest("ab", []string{"cd"}); got != "" {
 		t.Errorf("closest(ab, [cd]) = %q", got)
+	}
+}
+
+// TestErrorText: the Text of an error is what it says, ready to be
+// translated, only when nothing was added around it.
+func TestErrorText(t *testing.T) {
+	e := Errorf(EINVALID, "unknown control %q%s", "mfa", didYouMean("mfa2"))
+	if got := ErrorText(e); got.Format != "unknown control %q%s" || got.String() != e.Error() {
+		t.Errorf("an *Error: %#v", got)
+	}
+	wrapped := fmt.Errorf("run 3: %w", e)
+	if got := ErrorText(wrapped); got.Format != "%s" || got.String() != wrapped.Error() {
+		t.Errorf("a wrapped *Error: %#v", got)
+	}
+	if got := ErrorText(errors.New("plain")); got.Format != "%s" || got.String() != "plain" {
+		t.Errorf("a plain error: %#v", got)
+	}
+	_, err := Decode("m.yaml", []byte("scrutin: 2\n"))
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Decode: %v", err)
+	}
+	one := &ValidationError{Problems: ve.Problems[:1]}
+	if got := ErrorText(one); got.String() != one.Error() || len(got.Args) != 2 {
+		t.Errorf("a validation error: %#v, want %q", got, one.Error())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -33,17 +34,35 @@ func dbError(err error, what string) error {
 	}
 	switch constraintKind(err) {
 	case "unique":
-		return model.Errorf(model.ECONFLICT, "%s already exists", what)
+		return model.Errorf(model.ECONFLICT, "%s already exists", thing(what))
 	case "foreign":
-		return model.Errorf(model.EINVALID, "%s refers to something that does not exist", what)
+		return model.Errorf(model.EINVALID, "%s refers to something that does not exist", thing(what))
 	case "check":
-		return model.Errorf(model.EINVALID, "invalid %s: %v", what, err)
+		return model.Errorf(model.EINVALID, "invalid %s: %v", thing(what), err)
 	}
 	var e *model.Error
 	if errors.As(err, &e) {
 		return err
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+// thing names what for a message that a page shows translated: the kinds
+// of row a person creates, with their id or name ("organisation demo");
+// anything else as it is.
+func thing(what string) model.Text {
+	kind, id, _ := strings.Cut(what, " ")
+	switch kind {
+	case "organisation":
+		return model.T("organisation %s", id)
+	case "user":
+		return model.T("user %s", id)
+	case "model":
+		return model.T("model %s", id)
+	case "member":
+		return model.T("member")
+	}
+	return model.T("%s", what)
 }
 
 func notFound(what string) error {

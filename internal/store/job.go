@@ -90,7 +90,27 @@ func (db *DB) jobChanged(ctx context.Context, res sql.Result, err error, table, 
 	if err := db.queryRow(ctx, q, args...).Scan(&status); err != nil {
 		return dbError(err, what)
 	}
-	return model.Errorf(model.ECONFLICT, "%s %d is %s", what, id, status)
+	if what == "plan" {
+		return model.Errorf(model.ECONFLICT, "plan %d is %s", id, statusText(status))
+	}
+	return model.Errorf(model.ECONFLICT, "run %d is %s", id, statusText(status))
+}
+
+// statusText is a job's status in a message.
+func statusText(status string) model.Text {
+	switch status {
+	case RunQueued:
+		return model.T("queued")
+	case RunRunning:
+		return model.T("running")
+	case RunSucceeded:
+		return model.T("succeeded")
+	case RunFailed:
+		return model.T("failed")
+	case RunCanceled:
+		return model.T("canceled")
+	}
+	return model.T("%s", status)
 }
 
 // jobRevision checks that the model is the organisation's and has the

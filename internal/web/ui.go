@@ -371,7 +371,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 	case http.StatusMethodNotAllowed:
 		p.Heading, p.Message = v.P.T("error.method.title"), v.P.T("error.method")
 	case http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
-		p.Heading, p.Message = v.P.T("error.invalid.title"), b.Detail.Message
+		p.Heading, p.Message = v.P.T("error.invalid.title"), errorMessage(v.P, err, b.Detail.Message)
 	default:
 		p.Heading, p.Message = v.P.T("error.internal.title"), v.P.T("error.internal", b.Detail.RequestID)
 	}

@@ -158,7 +158,7 @@ func (s *Server) attackPageOf(w http.ResponseWriter, r *http.Request, v *view) e
 			if code := model.ErrorCode(err); code != model.ENOTFOUND && code != model.EINVALID {
 				return err
 			}
-			page.Error, status = err.Error(), http.StatusUnprocessableEntity
+			page.Error, status = errorMessage(v.P, err, ""), http.StatusUnprocessableEntity
 		}
 	}
 	v.Title, v.Nav, v.Page = v.P.T("attack.title", mr.Model.Name), "models", page

@@ -173,7 +173,7 @@ func (s *Server) uploadEvidenceForm(w http.ResponseWriter, r *http.Request, v *v
 			case errors.As(err, &pe) && pe.status == http.StatusRequestEntityTooLarge:
 				return fail(pe.status, v.P.T("evidence.upload.toolarge", byteSize(v.P, s.uploadLimit(up.Kind))))
 			case b.status == http.StatusUnprocessableEntity || b.status == http.StatusBadRequest:
-				return fail(b.status, v.P.T("evidence.upload.refused", up.FileName, b.Detail.Message))
+				return fail(b.status, v.P.T("evidence.upload.refused", up.FileName, errorMessage(v.P, err, b.Detail.Message)))
 			}
 			return err
 		}
@@ -392,7 +392,7 @@ func (s *Server) calibrations(ctx context.Context, p *i18n.Printer, org string, 
 			one.Evidence = []model.Evidence{e}
 			if _, _, err := evidence.Calibrate(&one, []*evidence.EvidenceFile{f}); err != nil {
 				out = append(out, calibration{ModelID: sm.ID, ModelName: sm.Name, Scenario: e.Scenario, Name: names[e.Scenario],
-					Parameter: e.Parameter, Entries: []string{e.ID}, Problem: err.Error()})
+					Parameter: e.Parameter, Entries: []string{e.ID}, Problem: errorMessage(p, err, "")})
 				continue
 			}
 			ok = append(ok, e)

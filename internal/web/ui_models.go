@@ -181,10 +181,20 @@ func (e *editorPage) failed(v *view, err error) (int, error) {
 		e.Error = v.P.T("editor.duplicate", e.Name)
 		return http.StatusConflict, nil
 	case model.ErrorCode(err) == model.EINVALID:
-		e.Error = err.Error()
+		e.Error = errorMessage(v.P, err, "")
 		return http.StatusUnprocessableEntity, nil
 	}
 	return 0, err
+}
+
+// errorMessage is what err says, in the page's language when the
+// catalogue has it; else as said instead, when not "", else as it is.
+func errorMessage(pr *i18n.Printer, err error, instead string) string {
+	t := model.ErrorText(err)
+	if t.Format == "%s" && instead != "" {
+		return instead
+	}
+	return pr.Message(t)
 }
 
 // problemText is what p says, in the page's language.

@@ -204,7 +204,7 @@ func (s *Server) startPlan(w http.ResponseWriter, r *http.Request, v *view) erro
 	}
 	p, err := s.queuePlan(ctx, org, id, req)
 	if model.ErrorCode(err) == model.EINVALID {
-		return fail(err.Error())
+		return fail(errorMessage(v.P, err, ""))
 	}
 	if err != nil {
 		return err

@@ -100,7 +100,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	run, err := s.queueRun(ctx, org, id, req)
 	if model.ErrorCode(err) == model.EINVALID {
-		return fail(err.Error())
+		return fail(errorMessage(v.P, err, ""))
 	}
 	if err != nil {
 		return err

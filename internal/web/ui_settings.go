@@ -120,7 +120,7 @@ func formMessage(v *view, err error, notFound string) string {
 	case model.ENOTFOUND:
 		return v.P.T(notFound)
 	case model.EINVALID, model.ECONFLICT:
-		return err.Error()
+		return errorMessage(v.P, err, "")
 	}
 	return ""
 }

@@ -130,6 +130,19 @@ func TestUISettings(t *testing.T) {
 			t.Errorf("party-c: %+v %v", o, err)
 		}
 	})
+
+	// The errors the store and the server give a form are in the page's
+	// language.
+	t.Run("errors in French", func(t *testing.T) {
+		adminFR := w.ts.signedIn(t, DefaultAdminEmail, adminPassword, "fr")
+		adminFR.post("/admin/orgs", url.Values{"id": {"party-a"}, "name": {"X"}, "kind": {"party"}}).want(http.StatusUnprocessableEntity).
+			contains("l'organisation party-a existe déjà").lacks("already exists")
+		aliceFR := w.ts.signedIn(t, "alice@example.org", "alice-password", "fr")
+		aliceFR.post("/orgs/party-a/shares", url.Values{"agency": {"party-b"}}).want(http.StatusUnprocessableEntity).
+			contains("party-b est de type party, pas une agence").lacks("not an agency")
+		aliceFR.post("/orgs/party-a/members", url.Values{"email": {"alice@example.org"}, "role": {"viewer"}}).want(http.StatusUnprocessableEntity).
+			contains("alice@example.org est le dernier propriétaire de party-a").lacks("last owner")
+	})
 }
 
 // TestNationalSummary checks the summary of the national view: counts,

@@ -1,0 +1,65 @@
+package i18n
+
+// errorMessages translate the errors a form can show (model.Errorf with
+// EINVALID or ECONFLICT in internal/model, internal/store and
+// internal/web), keyed by their English format, as modelMessages.
+var errorMessages = map[Lang]map[string]string{
+	French: {
+		// Words of other messages
+		"organisation %s": "l'organisation %s",
+		"user %s":         "l'utilisateur %s",
+		"model %s":        "le modèle %s",
+		"member":          "le membre",
+		"queued":          "en attente",
+		"running":         "en cours",
+		"succeeded":       "terminé",
+		"failed":          "en échec",
+		"canceled":        "annulé",
+
+		// The store
+		"%s already exists":                          "%s existe déjà",
+		"%s refers to something that does not exist": "%s désigne quelque chose qui n'existe pas",
+		"invalid %s: %v":                             "%s : valeur refusée (%v)",
+		"%s is not valid JSON":                       "%s n'est pas du JSON valide",
+		"invalid organisation id %q (letters, digits, '.', '_', '-')":      "identifiant d'organisation %q invalide (lettres, chiffres, « . », « _ », « - »)",
+		"organisation %s: empty name":                                      "organisation %s : le nom est vide",
+		"organisation %s: unknown kind %q":                                 "organisation %s : type %q inconnu",
+		"unknown role %q (viewer, analyst or owner)":                       "rôle %q inconnu (viewer, analyst ou owner)",
+		"invalid email address %q":                                         "adresse électronique %q invalide",
+		"empty model name":                                                 "le nom du modèle est vide",
+		"model %s was saved as revision %d since revision %d: reload it":   "le modèle %s a été enregistré en révision %d depuis la révision %d : rechargez-le",
+		"unknown author (user %d)":                                         "auteur inconnu (utilisateur %d)",
+		"an organisation cannot share with itself":                         "une organisation ne peut pas partager avec elle-même",
+		"%s is a %s, not an agency: results are shared with agencies only": "%s est de type %s, pas une agence : les résultats ne se partagent qu'avec des agences",
+		"run %d is %s":              "la simulation %d est %s",
+		"plan %d is %s":             "le plan %d est %s",
+		"a job cannot finish as %q": "une tâche ne peut pas se terminer en %q",
+		"negative revision %d":      "révision négative %d",
+		"a run needs a positive number of trials, not %d":            "une simulation demande un nombre de tirages positif, pas %d",
+		"progress %v is not between 0 and 1":                         "l'avancement %v n'est pas compris entre 0 et 1",
+		"evidence without a name":                                    "observations sans nom",
+		"unknown evidence kind %q (telemetry or phishing)":           "type d'observations %q inconnu (telemetry ou phishing)",
+		"evidence of %d bytes":                                       "observations de %d octets",
+		"audit entry without an action":                              "entrée du journal d'audit sans action",
+		"unknown token kind %q (api or session)":                     "type de jeton %q inconnu (api ou session)",
+		"token without a hash":                                       "jeton sans empreinte",
+		"store: empty database name":                                 "stockage : nom de base de données vide",
+		"store: database file name %q contains '?': use a file: URI": "stockage : le nom de fichier de la base %q contient « ? » : utilisez une URI file:",
+
+		// The server
+		"a password needs at least %d characters":                   "un mot de passe demande au moins %d caractères",
+		"a password may have at most %d characters":                 "un mot de passe compte au plus %d caractères",
+		"%s is the last owner of %s: make someone else owner first": "%s est le dernier propriétaire de %s : nommez d'abord un autre propriétaire",
+		"the budget must be a finite amount":                        "le budget doit être un montant fini",
+		"trials must lie between 1 and %d, got %d":                  "le nombre de tirages doit être compris entre 1 et %d, trouvé %d",
+		"unknown language %q":                                       "langue %q inconnue",
+		"tree %q cannot be drawn: %v":                               "l'arbre %q ne peut pas être dessiné : %v",
+		"%s: cannot read: %v":                                       "%s : lecture impossible : %v",
+		"%s: no GoPhish campaign":                                   "%s : aucune campagne GoPhish",
+		"map is for kind jsonl":                                     "map ne s'applique qu'au type jsonl",
+		"map: %v":                                                   "map : %v",
+
+		// The model
+		"control %q is both switched on (--with) and off (--without)": "la mesure %q est à la fois activée (--with) et désactivée (--without)",
+	},
+}
