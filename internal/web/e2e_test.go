@@ -68,6 +68,7 @@ func TestBrowser(t *testing.T) {
 		{"Run", e.run, true, e2eStepTimeout},
 		{"French", e.french, false, e2eStepTimeout},
 		{"DownloadReport", e.downloadReport, false, e2eStepTimeout},
+		{"FrenchEditor", e.frenchEditor, false, e2eStepTimeout},
 		{"Keyboard", e.keyboard, false, e2eStepTimeout},
 		{"NoJavaScript", e.noJavaScript, false, e2eStepTimeout},
 		{"Tour", e.tour, false, 3 * e2eStepTimeout}, // some 40 pages, each screenshot when asked
@@ -484,6 +485,39 @@ func (e *e2e) editorInvalid(t *testing.T, ctx context.Context) {
 	e.admin.want(http.StatusOK, "GET", fmt.Sprintf("/api/v1/orgs/demo/models/%d", e.model), nil).decode(&m)
 	if m.Revision != 1 {
 		t.Fatalf("the broken model was saved as revision %d", m.Revision)
+	}
+}
+
+// frenchEditor: on a French page, the server's validation problem is in
+// French, in the list and beside the line's number.
+func (e *e2e) frenchEditor(t *testing.T, ctx context.Context) {
+	if e.lang != "fr" {
+		e.setLang(t, ctx, "fr")
+	}
+	e.open(t, ctx, fmt.Sprintf("/orgs/demo/models/%d", e.model))
+	bDo(t, ctx, "waiting for the editor", chromedp.WaitVisible(chromedp.ID("yaml")))
+	e.selectWord(t, ctx, e.badLine, "implemented")
+	bDo(t, ctx, "typing a typo", chromedp.KeyEvent("implmented"))
+	src := bEval[string](t, ctx, `document.getElementById("yaml").value`)
+	_, err := model.Decode("demo", []byte(src))
+	var ve *model.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Line != e.badLine {
+		t.Fatalf("the broken model's problems: %v", err)
+	}
+	want := i18n.New(i18n.French).Message(ve.Problems[0].Text)
+	if !strings.Contains(want, "ne fait pas partie de") || !strings.Contains(want, "vouliez-vous dire") {
+		t.Fatalf("the French problem reads %q", want)
+	}
+	st := bLoad(t, ctx, "saving the broken model", chromedp.Click(chromedp.CSS(`form.editor-form button[type=submit]`)))
+	if st != http.StatusUnprocessableEntity {
+		t.Errorf("saving a broken model: status %d, want 422", st)
+	}
+	e.shot(t, ctx, "editor-invalid-again")
+	if p := bText(t, ctx, "#problems"); !strings.Contains(p, want) || !strings.Contains(p, fmt.Sprintf("Ligne %d, colonne", e.badLine)) {
+		t.Errorf("the problems say %q, want %q", p, want)
+	}
+	if title := bEval[string](t, ctx, fmt.Sprintf(`document.getElementById("L%d").title`, e.badLine)); title != want {
+		t.Errorf("the gutter's title %q, want %q", title, want)
 	}
 }
 
