@@ -224,7 +224,7 @@ func TestMessage(t *testing.T) {
 	if got, want := New(English).Message(m), `unknown actor "apt82" (did you mean "apt28"?)`; got != want {
 		t.Errorf("English: %s, want %s", got, want)
 	}
-	if got, want := New(French).Message(m), `acteur "apt82" inconnu (vouliez-vous dire "apt28" ?)`; got != want {
+	if got, want := New(French).Message(m), "acteur \"apt82\" inconnu (vouliez-vous dire \"apt28\"\u00a0?)"; got != want {
 		t.Errorf("French: %s, want %s", got, want)
 	}
 	if got := New(French).Message(testMessage{format: "not in any catalogue %d", args: []any{3}}); got != "not in any catalogue 3" {

@@ -286,7 +286,7 @@ func testUIEditor(t *testing.T, w *uiWorld) {
 	// In French, the server's validation message is French too.
 	fr := w.ts.signedIn(t, "dan@example.org", "dan-password", "fr")
 	r = fr.post(path, url.Values{"yaml": {bad}, "message": {"typo"}, "base_revision": {"1"}}).want(http.StatusUnprocessableEntity)
-	r.contains(`"propsed" ne fait pas partie de : `, `(vouliez-vous dire "proposed" ?)`).lacks("is not one of", "did you mean")
+	r.contains("\"propsed\" ne fait pas partie de\u00a0: ", "(vouliez-vous dire \"proposed\"\u00a0?)").lacks("is not one of", "did you mean")
 	var m modelView
 	w.dan.want(http.StatusOK, "GET", fmt.Sprintf("/api/v1/orgs/party-a/models/%d", w.minimal), nil).decode(&m)
 	if m.Revision != 1 {
