@@ -19,6 +19,12 @@ var uiAnalysisMessages = map[Lang]map[string]string{
 		"analysis.notes":        "Notes",
 		"analysis.notes.en":     "The notes are in English, as the analysis writes them.",
 		"analysis.colon":        ":",
+		"whatif.summary":        "What if other controls were in force?",
+		"whatif.legend":         "Controls in force",
+		"whatif.hint":           "Tick the controls to put in force: the trees, their cheapest attacks and the ATT&CK coverage are then read with exactly these, as scrutin tree eval --with and --without would.",
+		"whatif.apply":          "Show with these controls",
+		"whatif.reset":          "Back to the model's implemented controls",
+		"whatif.on":             "What-if.",
 
 		// The list of trees
 		"trees.title":   "Attack trees · %s",
@@ -165,6 +171,12 @@ var uiAnalysisMessages = map[Lang]map[string]string{
 		"analysis.notes":        "Remarques",
 		"analysis.notes.en":     "Les remarques sont en anglais, telles que l'analyse les rédige.",
 		"analysis.colon":        "\u00a0:",
+		"whatif.summary":        "Et si d'autres mesures étaient en place\u00a0?",
+		"whatif.legend":         "Mesures en place",
+		"whatif.hint":           "Cochez les mesures à mettre en place\u00a0: les arbres, leurs attaques les moins chères et la couverture ATT&CK sont alors lus avec exactement celles-ci, comme le ferait scrutin tree eval --with et --without.",
+		"whatif.apply":          "Afficher avec ces mesures",
+		"whatif.reset":          "Revenir aux mesures en place dans le modèle",
+		"whatif.on":             "Hypothèse.",
 
 		"trees.title":   "Arbres d'attaque · %s",
 		"trees.heading": "Arbres d'attaque et de défense",

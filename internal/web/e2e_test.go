@@ -962,6 +962,7 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 		{"audit", []string{"/orgs/demo/audit"}},
 		{"trees", []string{m + "/trees"}},
 		{"tree", []string{"first-link:" + m + "/trees/"}},
+		{"tree-whatif", []string{m + "/trees/leak-mailboxes?whatif=1&control=security-keys&control=staff-training"}},
 		{"attack", []string{m + "/attack", run + "/attack", "/orgs/demo/attack"}},
 		{"planform", []string{m + "/plan"}},
 		{"plans", []string{plans}},

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,6 +33,7 @@ func TestUIAnalysis(t *testing.T) {
 		{"Pages", testAnalysisPages},
 		{"Tree", testAnalysisTree},
 		{"Attack", testAnalysisAttack},
+		{"WhatIf", testAnalysisWhatIf},
 		{"Links", testAnalysisLinks},
 		{"Report", testAnalysisReport},
 		{"ReportPDF", testAnalysisReportPDF},
@@ -407,4 +410,86 @@ func TestReportCacheCanceled(t *testing.T) {
 	if c.lookup(reportKey{"o", 1}) != nil || len(c.builds) != 0 {
 		t.Errorf("a canceled build is kept, or keeps its turn")
 	}
+}
+
+// testAnalysisWhatIf: with ?whatif=1&control=…, the trees and the
+// coverage are read with exactly the controls chosen, the figures those of
+// adtree and attack under that set; the links between the analysis pages
+// keep the what-if; an unknown control is a bad request.
+func testAnalysisWhatIf(t *testing.T, w *uiWorld) {
+	m := electionModel(t)
+	var all []string
+	for _, c := range m.Controls {
+		all = append(all, c.ID)
+	}
+	query := func(ids []string) string {
+		q := url.Values{"whatif": {"1"}}
+		for _, id := range ids {
+			q.Add("control", id)
+		}
+		return "?" + q.Encode()
+	}
+	ctxOf := func(ids []string) adtree.Context {
+		return adtree.Context{Cheapest: adtree.DefaultCheapest, InForce: func(c string) bool { return slices.Contains(ids, c) }}
+	}
+	admin := w.ts.signedIn(t, DefaultAdminEmail, adminPassword, "en")
+	pr := i18n.New(i18n.English)
+	base := fmt.Sprintf("/orgs/demo/models/%d", w.election)
+	moved := 0
+	for i := range m.Trees {
+		mt := &m.Trees[i]
+		none := adtree.Evaluate(adtree.FromModel(mt), ctxOf(nil))
+		every := adtree.Evaluate(adtree.FromModel(mt), ctxOf(all))
+		if none.MinCost == nil || every.MinCost == nil {
+			t.Fatalf("tree %s: no attack", mt.ID)
+		}
+		if *every.MinCost != *none.MinCost {
+			moved++
+		}
+		path := base + "/trees/" + mt.ID
+		r := admin.get(path + query(nil)).want(http.StatusOK)
+		r.contains(`<details class="panel whatif" id="whatif">`, "What-if.", "Controls in force: none", pr.Money(*none.MinCost, m.Currency))
+		r.lacks(" checked>")
+		r = admin.get(path + query(all)).want(http.StatusOK)
+		r.contains(pr.Money(*every.MinCost, m.Currency), `id="whatif-reset"`)
+		if n := strings.Count(r.body, " checked>"); n != len(all) {
+			t.Errorf("%s: %d controls ticked, want %d", path, n, len(all))
+		}
+		checkHTML(t, path+" (what-if)", r.body, w.ts.srv.assets.byPath)
+		// The links to the other pages keep the what-if.
+		r.contains(base + "/attack" + query(all))
+	}
+	if moved == 0 {
+		t.Fatal("no tree of the example changes with the controls: the test shows nothing")
+	}
+	// Without the what-if, the implemented controls.
+	admin.get(base+"/trees").want(http.StatusOK).contains(`<details class="panel whatif" id="whatif">`).lacks("What-if.", `id="whatif-reset"`)
+
+	// ATT&CK coverage of APT28 under a chosen set.
+	c, err := attack.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := c.ResolveActor(m, "APT28")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ids := range [][]string{nil, {"staff-training"}, all} {
+		cov, err := c.Cover(a, m, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := admin.get(base + "/attack" + query(ids) + "&actor=APT28").want(http.StatusOK)
+		r.contains(fmt.Sprintf("%d of %d", cov.Mitigated, len(cov.Techniques)), `<input type="hidden" name="actor" value="APT28">`)
+		for _, id := range ids {
+			r.contains(`<input type="hidden" name="control" value="` + id + `">`)
+		}
+	}
+	covNone, _ := c.Cover(a, m, nil)
+	covAll, _ := c.Cover(a, m, all)
+	if covNone.Mitigated >= covAll.Mitigated {
+		t.Fatalf("APT28: %d techniques mitigated with no control, %d with all: the test shows nothing", covNone.Mitigated, covAll.Mitigated)
+	}
+	admin.get(base + "/trees" + query([]string{"no-such-control"})).want(http.StatusBadRequest)
+	admin.get(base + "/attack?control=no-such-control").want(http.StatusBadRequest)
 }

@@ -176,7 +176,7 @@ func (page *attackPage) cover(c *attack.Catalog, q string) error {
 	for i := range page.Actors {
 		page.Actors[i].Selected = page.Actors[i].ID == a.ID
 	}
-	cov, err := c.Cover(a, m, m.Implemented())
+	cov, err := c.Cover(a, m, page.inForce())
 	if err != nil {
 		return err
 	}

@@ -31,8 +31,9 @@ type runFormPage struct {
 	Error     string
 }
 
-// controlChoice is a control of the model in the run form: checked when
-// it is to be in force (at first, when it is implemented).
+// controlChoice is a control of the model in the run form and the
+// what-if of the analysis pages: checked when it is to be in force (at
+// first, when it is implemented).
 type controlChoice struct {
 	model.Control
 	Checked bool

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +20,9 @@ import (
 // a tree drawn as inline SVG (adtree's drawing: no script, no external
 // reference, a title on every node) with the cheapest attack highlighted,
 // beside the exact results `scrutin tree eval` prints. Every figure is
-// read under the revision's controls in force (its implemented ones).
+// read under the revision's controls in force: its implemented ones, or
+// for a what-if (?whatif=1&control=ID…) the ones chosen, as `scrutin tree
+// eval --with/--without` would.
 
 // modelRev is a revision of one of the organisation's models, decoded.
 type modelRev struct {
@@ -30,8 +33,14 @@ type modelRev struct {
 	M       *model.Model
 	InForce []namedID
 	// RevQuery is "?rev=N" for an old revision ("" for the latest), to
-	// keep the revision in the links between the model's pages.
-	RevQuery string
+	// keep the revision in the link to the model; Query keeps the what-if
+	// too, in the links between the analysis pages.
+	RevQuery, Query string
+	// WhatIf says that the controls in force are chosen (?whatif=1), not
+	// the revision's implemented ones; Controls are the model's, for the
+	// form that chooses them.
+	WhatIf   bool
+	Controls []controlChoice
 }
 
 // loadModelRev reads the model {id} of the page's organisation at the
@@ -52,21 +61,53 @@ func (s *Server) loadModelRev(r *http.Request, v *view) (*modelRev, error) {
 		return nil, err
 	}
 	mr := &modelRev{Model: sm, Revision: rev, Old: rev.Revision != sm.Revision, M: m}
+	q := url.Values{}
 	if mr.Old {
 		mr.RevQuery = "?rev=" + strconv.Itoa(rev.Revision)
+		q.Set("rev", strconv.Itoa(rev.Revision))
+	}
+	chosen := r.URL.Query()["control"]
+	mr.WhatIf = r.URL.Query().Get("whatif") != ""
+	for _, id := range chosen {
+		if m.ControlByID(id) == nil {
+			return nil, badRequest("unknown control %q", id)
+		}
+	}
+	if mr.WhatIf {
+		q.Set("whatif", "1")
 	}
 	for _, c := range m.Controls {
-		if c.Status == model.StatusImplemented {
-			mr.InForce = append(mr.InForce, namedID{c.ID, c.Name})
+		on := c.Status == model.StatusImplemented
+		if mr.WhatIf {
+			on = slices.Contains(chosen, c.ID)
 		}
+		mr.Controls = append(mr.Controls, controlChoice{Control: c, Checked: on})
+		if on {
+			mr.InForce = append(mr.InForce, namedID{c.ID, c.Name})
+			if mr.WhatIf {
+				q.Add("control", c.ID)
+			}
+		}
+	}
+	if len(q) > 0 {
+		mr.Query = "?" + q.Encode()
 	}
 	return mr, nil
 }
 
-// treeContext is the evaluation of the revision's trees: its
-// implemented controls in force.
+// inForce lists the ids of the controls in force.
+func (mr *modelRev) inForce() []string {
+	ids := make([]string, len(mr.InForce))
+	for i, c := range mr.InForce {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// treeContext is the evaluation of the revision's trees under the
+// controls in force.
 func (mr *modelRev) treeContext() adtree.Context {
-	inForce := mr.M.Implemented()
+	inForce := mr.inForce()
 	return adtree.Context{Cheapest: adtree.DefaultCheapest, InForce: func(c string) bool { return slices.Contains(inForce, c) }}
 }
 
