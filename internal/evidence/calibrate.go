@@ -2,7 +2,6 @@ package evidence
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -195,9 +194,9 @@ func observe(e *model.Evidence, files []*EvidenceFile) (Observation, error) {
 			}
 		}
 		if !found {
-			what := "no phishing results"
+			what := model.T("no phishing results")
 			if mt.Campaign != "" {
-				what = fmt.Sprintf("no phishing campaign %q", mt.Campaign)
+				what = model.T("no phishing campaign %q", mt.Campaign)
 			}
 			return o, model.Errorf(model.EINVALID, "evidence %q: %s in the evidence files given (%s)", e.ID, what, fileNames(files))
 		}
@@ -327,7 +326,7 @@ func updateFrequency(prior model.Dist, os []Observation) (Update, error) {
 	}
 	mean, v := dd.Mean(), dd.Variance()
 	if !(mean > 0 && v > 0) {
-		return u, fmt.Errorf("the prior (mean %g, variance %g) cannot be matched to a Gamma", mean, v)
+		return u, model.Errorf(model.EINVALID, "the prior (mean %g, variance %g) cannot be matched to a Gamma", mean, v)
 	}
 	k, r := mean*mean/v, mean/v
 	var events, exposure float64
@@ -359,7 +358,7 @@ func updateVulnerability(prior model.Dist, os []Observation) (Update, error) {
 	mean, v := dd.Mean(), dd.Variance()
 	c := mean*(1-mean)/v - 1
 	if !(mean > 0 && mean < 1 && v > 0 && c > 0) || math.IsInf(c, 0) {
-		return u, fmt.Errorf("the prior (mean %g, variance %g) cannot be matched to a Beta", mean, v)
+		return u, model.Errorf(model.EINVALID, "the prior (mean %g, variance %g) cannot be matched to a Beta", mean, v)
 	}
 	a, b := mean*c, (1-mean)*c
 	var s, n float64

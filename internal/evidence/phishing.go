@@ -144,7 +144,7 @@ const gpStatusList = `Email Sent, Email Opened, Clicked Link, Submitted Data, Em
 // wrong guess would silently change the rates.
 func checkGoPhishStatus(s string) error {
 	if _, ok := gpStatuses[phishKey(s)]; !ok {
-		return fmt.Errorf("%s is not a GoPhish result status (want %s)", phishQuote(s), gpStatusList)
+		return model.Errorf(model.EINVALID, "%s is not a GoPhish result status (want %s)", phishQuote(s), gpStatusList)
 	}
 	return nil
 }
@@ -213,7 +213,7 @@ func parseGoPhishTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%s is not a date and time (want RFC 3339, such as 2017-03-01T09:00:00Z)", phishQuote(s))
+	return time.Time{}, model.Errorf(model.EINVALID, "%s is not a date and time (want RFC 3339, such as 2017-03-01T09:00:00Z)", phishQuote(s))
 }
 
 // phishRecipientKey identifies a recipient within a campaign: the address, case

@@ -133,12 +133,12 @@ func (p *gpJSON) syntaxError(err error, end int64) error {
 }
 
 // at names a byte offset for people: "byte 120 (line 5, column 3)".
-func (p *gpJSON) at(off int64) string {
+func (p *gpJSON) at(off int64) model.Text {
 	off = max(0, min(off, int64(len(p.data))))
 	before := p.data[:off]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return fmt.Sprintf("byte %d (line %d, column %d)", off, line, col)
+	return model.T("byte %d (line %d, column %d)", off, line, col)
 }
 
 func phishJoinPath(base, elem string) string {
@@ -173,27 +173,27 @@ func (p *gpJSON) value(v phishJSONAt, path string, top bool) error {
 		p.at(v.off), phishOrRoot(path), phishJSONKind(v.raw))
 }
 
-func phishOrRoot(path string) string {
+func phishOrRoot(path string) model.Text {
 	if path == "" {
-		return "top level"
+		return model.T("top level")
 	}
-	return path
+	return model.T("%s", path)
 }
 
-func phishJSONKind(raw []byte) string {
+func phishJSONKind(raw []byte) model.Text {
 	switch raw[0] {
 	case '{':
-		return "an object"
+		return model.T("an object")
 	case '[':
-		return "a list"
+		return model.T("a list")
 	case '"':
-		return "a string"
+		return model.T("a string")
 	case 't', 'f':
-		return "true or false"
+		return model.T("true or false")
 	case 'n':
-		return "null"
+		return model.T("null")
 	}
-	return "a number"
+	return model.T("a number")
 }
 
 // elements splits a JSON array into its elements, with their offsets.
@@ -252,20 +252,20 @@ func (p *gpJSON) typeError(err error, v phishJSONAt, path string) error {
 	return model.Errorf(model.EINVALID, "%s: %s: %v", p.at(v.off), phishOrRoot(path), err)
 }
 
-func phishGoKind(t reflect.Type) string {
+func phishGoKind(t reflect.Type) model.Text {
 	switch t.Kind() {
 	case reflect.String:
-		return "a string"
+		return model.T("a string")
 	case reflect.Bool:
-		return "true or false"
+		return model.T("true or false")
 	case reflect.Slice, reflect.Array:
-		return "a list"
+		return model.T("a list")
 	case reflect.Struct, reflect.Map:
-		return "an object"
+		return model.T("an object")
 	case reflect.Pointer:
 		return phishGoKind(t.Elem())
 	}
-	return t.String()
+	return model.T("%s", t.String())
 }
 
 func (p *gpJSON) campaign(v phishJSONAt, path string, top bool) error {
@@ -370,7 +370,7 @@ func phishJSONScalar(raw json.RawMessage) (string, error) {
 	case s[0] == '-' || (s[0] >= '0' && s[0] <= '9'):
 		return s, nil
 	}
-	return "", fmt.Errorf("expected a string or a number, got %s", phishJSONKind([]byte(s)))
+	return "", model.Errorf(model.EINVALID, "expected a string or a number, got %s", phishJSONKind([]byte(s)))
 }
 
 // phishJSONBool reads GoPhish's reported flag: true or false, also when a tool
@@ -397,5 +397,5 @@ func parseGoPhishBool(s string) (bool, error) {
 	case "false", "0", "no", "n", "f", "":
 		return false, nil
 	}
-	return false, fmt.Errorf("%s is not true or false", phishQuote(s))
+	return false, model.Errorf(model.EINVALID, "%s is not true or false", phishQuote(s))
 }

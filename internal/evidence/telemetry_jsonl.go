@@ -3,10 +3,11 @@ package evidence
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/scrutin/scrutin/internal/model"
 )
 
 // The fields of a normalised event that a FieldMap finds in JSON lines.
@@ -84,7 +85,7 @@ func ParseFieldMap(spec string) (*FieldMap, error) {
 		k, v, ok := strings.Cut(item, "=")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok {
-			return nil, fmt.Errorf("field mapping %q: expected key=field", item)
+			return nil, model.Errorf(model.EINVALID, "field mapping %q: expected key=field", item)
 		}
 		i := -1
 		for j, key := range fieldKeys {
@@ -93,14 +94,14 @@ func ParseFieldMap(spec string) (*FieldMap, error) {
 			}
 		}
 		if i < 0 {
-			return nil, fmt.Errorf("field mapping %q: unknown key %q; expected one of: %s", item, k, strings.Join(fieldKeys[:], ", "))
+			return nil, model.Errorf(model.EINVALID, "field mapping %q: unknown key %q; expected one of: %s", item, k, strings.Join(fieldKeys[:], ", "))
 		}
 		if seen[k] {
-			return nil, fmt.Errorf("field mapping: key %q is given twice", k)
+			return nil, model.Errorf(model.EINVALID, "field mapping: key %q is given twice", k)
 		}
 		seen[k] = true
 		if strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") || strings.Contains(v, "..") {
-			return nil, fmt.Errorf("field mapping %q: bad field path %q", item, v)
+			return nil, model.Errorf(model.EINVALID, "field mapping %q: bad field path %q", item, v)
 		}
 		m.paths[i] = newFieldPath(v)
 	}

@@ -81,7 +81,7 @@ var commonMessages = map[Lang]map[string]string{
 // (Printer.Message): each maps the English format to the format in
 // another language.
 func textCatalogues() []map[Lang]map[string]string {
-	return []map[Lang]map[string]string{modelMessages, errorMessages}
+	return []map[Lang]map[string]string{modelMessages, errorMessages, evidenceMessages}
 }
 
 func lookupText(l Lang, format string) (string, bool) {

@@ -21,10 +21,10 @@ import (
 )
 
 // translatable finds the formats of the messages to translate in the
-// source of model, store and web: in model, the literal format of every
+// source of model, store, web and evidence: in model, the literal format of every
 // call to text, T, add, problem, problemMarking and ref (which prints its
-// second argument); in all three, of model.T and of model.Errorf with
-// EINVALID or ECONFLICT (the errors a form shows). A call whose format is
+// second argument); in all four, of model.T and of model.Errorf with
+// EINVALID or ECONFLICT (the errors a form or an upload shows). A call whose format is
 // not a literal must pass on its own caller's (a parameter named format
 // or unknown); any other is an error, since its text could not be checked.
 func translatable(t *testing.T) map[string]string {
@@ -32,7 +32,7 @@ func translatable(t *testing.T) map[string]string {
 	modelOnly := map[string]int{"text": 0, "T": 0, "add": 1, "problem": 2, "problemMarking": 3, "ref": 1}
 	fset := token.NewFileSet()
 	found := map[string]string{}
-	for _, pkg := range []string{"model", "store", "web"} {
+	for _, pkg := range []string{"model", "store", "web", "evidence"} {
 		files, err := filepath.Glob("../" + pkg + "/*.go")
 		if err != nil || len(files) == 0 {
 			t.Fatalf("the source of %s: %v", pkg, err)
@@ -76,9 +76,9 @@ func translatable(t *testing.T) map[string]string {
 					return true
 				}
 				switch a := call.Args[i].(type) {
-				case *ast.BasicLit:
-					s, err := strconv.Unquote(a.Value)
-					if err != nil || a.Kind != token.STRING {
+				case *ast.BasicLit, *ast.BinaryExpr:
+					s, ok := constString(a)
+					if !ok {
 						t.Errorf("%s: a format that is not a string", fset.Position(a.Pos()))
 						return true
 					}
@@ -98,6 +98,27 @@ func translatable(t *testing.T) map[string]string {
 		t.Fatalf("found only %d formats: has the way messages are written changed?", len(found))
 	}
 	return found
+}
+
+// constString is the value of a string literal, or of literals joined
+// with +.
+func constString(e ast.Expr) (string, bool) {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		if x.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(x.Value)
+		return s, err == nil
+	case *ast.BinaryExpr:
+		if x.Op != token.ADD {
+			return "", false
+		}
+		a, ok := constString(x.X)
+		b, ok2 := constString(x.Y)
+		return a + b, ok && ok2
+	}
+	return "", false
 }
 
 // userCode says whether an error code is one whose message a form shows.

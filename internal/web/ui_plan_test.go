@@ -233,6 +233,13 @@ func testUIEvidence(t *testing.T, w *uiWorld, calib int64) {
 	r = dan.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}, {"name", ""}}, "auth.log", authLog).want(http.StatusUnprocessableEntity)
 	r.contains("The upload was refused: nothing was stored.", "auth.log cannot be read as the kind chosen:", `aria-invalid="true"`, `<option value="gophish" selected>`)
 	checkHTML(t, "evidence (refused)", r.body, w.ts.srv.assets.byPath)
+	// In French, what the parser says is French too, nested parts included.
+	danFR := w.ts.signedIn(t, "dan@example.org", "dan-password", "fr")
+	danFR.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "auth.log", authLog).want(http.StatusUnprocessableEntity).
+		contains("ce n'est pas un CSV de résultats GoPhish").lacks("not a GoPhish")
+	badStatus := []byte("email,status,reported,send_date\nx@example.org,Clicked Linkk,false,2017-03-01T09:00:00Z\n")
+	danFR.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "q3.csv", badStatus).want(http.StatusUnprocessableEntity).
+		contains("ligne 2\u00a0: status\u00a0: \"Clicked Linkk\" n'est pas un statut de résultat GoPhish").lacks("is not a GoPhish")
 	dan.upload("/orgs/party-a/evidence", [][2]string{{"kind", "sshd"}}, "", nil).want(http.StatusUnprocessableEntity).contains("Choose a file to upload.")
 	dan.upload("/orgs/party-a/evidence", [][2]string{{"kind", "syslog"}}, "auth.log", authLog).want(http.StatusUnprocessableEntity).contains("Choose what the file is")
 	dan.upload("/orgs/party-a/evidence", [][2]string{{"kind", "sshd"}, {"year", "0"}}, "auth.log", authLog).want(http.StatusUnprocessableEntity).contains("The year must be")
