@@ -25,6 +25,7 @@ var uiAnalysisMessages = map[Lang]map[string]string{
 		"whatif.apply":          "Show with these controls",
 		"whatif.reset":          "Back to the model's implemented controls",
 		"whatif.on":             "What-if.",
+		"whatif.run":            "Simulate the risk with these controls",
 
 		// The list of trees
 		"trees.title":   "Attack trees · %s",
@@ -177,6 +178,7 @@ var uiAnalysisMessages = map[Lang]map[string]string{
 		"whatif.apply":          "Afficher avec ces mesures",
 		"whatif.reset":          "Revenir aux mesures en place dans le modèle",
 		"whatif.on":             "Hypothèse.",
+		"whatif.run":            "Simuler le risque avec ces mesures",
 
 		"trees.title":   "Arbres d'attaque · %s",
 		"trees.heading": "Arbres d'attaque et de défense",

@@ -490,6 +490,41 @@ func testAnalysisWhatIf(t *testing.T, w *uiWorld) {
 	if covNone.Mitigated >= covAll.Mitigated {
 		t.Fatalf("APT28: %d techniques mitigated with no control, %d with all: the test shows nothing", covNone.Mitigated, covAll.Mitigated)
 	}
+	// From the what-if to the run form, filled in with those controls.
+	two := []string{"security-keys", "staff-training"}
+	r := admin.get(base + "/trees" + query(two)).want(http.StatusOK)
+	link := regexp.MustCompile(`<a href="([^"]+)" id="whatif-run">`).FindStringSubmatch(r.body)
+	if link == nil {
+		t.Fatalf("no link from the what-if to the run form")
+	}
+	form := admin.get(html.UnescapeString(link[1])).want(http.StatusOK)
+	checked := regexp.MustCompile(`name="control" value="([^"]+)" checked`).FindAllStringSubmatch(form.body, -1)
+	if len(checked) != len(two) || checked[0][1] != two[0] || checked[1][1] != two[1] {
+		t.Errorf("the run form from the what-if ticks %v, want %v", checked, two)
+	}
+	// Run again: the run's trials, seed and controls (here a what-if, not
+	// the model's implemented ones) fill the form in.
+	whatIfRun := w.runModel(t, w.admin, "demo", w.election, map[string]any{"trials": 1000, "seed": 4242,
+		"with": []string{"staff-training"}, "without": []string{"patch-management"}})
+	runPage := admin.get(fmt.Sprintf("/orgs/demo/runs/%d", whatIfRun)).want(http.StatusOK)
+	again := regexp.MustCompile(`href="([^"]+)" id="run-again"`).FindStringSubmatch(runPage.body)
+	if again == nil {
+		t.Fatal("no run-again link on the run page")
+	}
+	run, err := w.ts.db.Run(context.Background(), "demo", whatIfRun)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form = admin.get(html.UnescapeString(again[1])).want(http.StatusOK)
+	form.contains(fmt.Sprintf(`name="trials" type="number" min="1" max="%d" step="1" value="%d"`, w.ts.srv.cfg.MaxTrials, run.Trials), fmt.Sprintf(`value="%d"`, run.Seed))
+	checked = regexp.MustCompile(`name="control" value="([^"]+)" checked`).FindAllStringSubmatch(form.body, -1)
+	var ticked []string
+	for _, c := range checked {
+		ticked = append(ticked, c[1])
+	}
+	if !slices.Equal(ticked, run.Controls) || !slices.Contains(ticked, "staff-training") || slices.Contains(ticked, "patch-management") {
+		t.Errorf("run again ticks %v, the run had %v", ticked, run.Controls)
+	}
 	admin.get(base + "/trees" + query([]string{"no-such-control"})).want(http.StatusBadRequest)
 	admin.get(base + "/attack?control=no-such-control").want(http.StatusBadRequest)
 }

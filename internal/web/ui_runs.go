@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,8 +52,23 @@ func (s *Server) runFormPageOf(w http.ResponseWriter, r *http.Request, v *view) 
 	trials, seed, _ := trialsAndSeed(m, nil, nil, math.MaxInt64)
 	page := &runFormPage{Model: sm, Revision: rev.Revision, Currency: m.Currency, MaxTrials: s.cfg.MaxTrials,
 		Trials: strconv.FormatInt(trials, 10), Seed: strconv.FormatUint(seed, 10)}
+	// A run again, or a what-if of the analysis pages, fills the form in:
+	// ?trials=&seed=, and ?whatif=1&control=ID… for the controls in force
+	// (ids the model no longer has are left out).
+	q := r.URL.Query()
+	if t, err := strconv.ParseInt(q.Get("trials"), 10, 64); err == nil && t > 0 {
+		page.Trials = strconv.FormatInt(t, 10)
+	}
+	if sd, err := strconv.ParseUint(q.Get("seed"), 10, 64); err == nil {
+		page.Seed = strconv.FormatUint(sd, 10)
+	}
+	whatIf, chosen := q.Get("whatif") != "", q["control"]
 	for _, c := range m.Controls {
-		page.Controls = append(page.Controls, controlChoice{Control: c, Checked: c.Status == model.StatusImplemented})
+		on := c.Status == model.StatusImplemented
+		if whatIf {
+			on = slices.Contains(chosen, c.ID)
+		}
+		page.Controls = append(page.Controls, controlChoice{Control: c, Checked: on})
 	}
 	v.Title, v.Nav, v.Page = v.P.T("runform.title", sm.Name), "models", page
 	return s.render(w, http.StatusOK, "runform", v)
@@ -141,6 +157,16 @@ type runPage struct {
 	LEC         *chart
 	Tolerance   []sim.TolerancePoint
 	ScenarioMax float64
+}
+
+// AgainQuery is the run form's query that runs this run again: its
+// trials, seed and controls in force.
+func (p *runPage) AgainQuery() string {
+	q := url.Values{"trials": {strconv.FormatInt(p.Run.Trials, 10)}, "seed": {strconv.FormatUint(p.Run.Seed, 10)}, "whatif": {"1"}}
+	for _, c := range p.Run.Controls {
+		q.Add("control", c)
+	}
+	return "?" + q.Encode()
 }
 
 // Active says whether the run is still queued or running.

@@ -41,6 +41,8 @@ type modelRev struct {
 	// form that chooses them.
 	WhatIf   bool
 	Controls []controlChoice
+	// RunQuery fills the run form in with the controls in force.
+	RunQuery string
 }
 
 // loadModelRev reads the model {id} of the page's organisation at the
@@ -92,6 +94,11 @@ func (s *Server) loadModelRev(r *http.Request, v *view) (*modelRev, error) {
 	if len(q) > 0 {
 		mr.Query = "?" + q.Encode()
 	}
+	rq := url.Values{"whatif": {"1"}}
+	for _, c := range mr.InForce {
+		rq.Add("control", c.ID)
+	}
+	mr.RunQuery = "?" + rq.Encode()
 	return mr, nil
 }
 
