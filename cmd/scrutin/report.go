@@ -18,6 +18,7 @@ import (
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/plan"
 	"github.com/scrutin/scrutin/internal/report"
+	"github.com/scrutin/scrutin/internal/runreport"
 	"github.com/scrutin/scrutin/internal/store"
 )
 
@@ -288,6 +289,6 @@ func storedRun(ctx context.Context, o reportOptions, opt *report.Options) (*mode
 	}
 	defer db.Close()
 	// What the organisation does not have is a mistake on the command line.
-	m, err := report.StoredRun(ctx, db, o.org, o.run, opt)
+	m, err := runreport.Load(ctx, db, o.org, o.run, opt)
 	return m, notFoundIsInvalid(err)
 }

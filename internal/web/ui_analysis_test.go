@@ -20,6 +20,7 @@ import (
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/plan"
 	"github.com/scrutin/scrutin/internal/report"
+	"github.com/scrutin/scrutin/internal/runreport"
 )
 
 // TestUIAnalysis drives the analysis pages (a model's attack trees and
@@ -310,7 +311,7 @@ func testAnalysisReport(t *testing.T, w *uiWorld) {
 	// It is the report `scrutin report --run` writes: the same functions on
 	// the same stored run give the same bytes.
 	opt := report.Options{Objective: plan.ObjectiveMean, Horizon: plan.DefaultHorizon, Generated: w.ts.clock.Now().UTC()}
-	m, err := report.StoredRun(context.Background(), w.ts.db, "party-a", w.run, &opt)
+	m, err := runreport.Load(context.Background(), w.ts.db, "party-a", w.run, &opt)
 	if err != nil {
 		t.Fatal(err)
 	}

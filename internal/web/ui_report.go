@@ -11,11 +11,12 @@ import (
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/plan"
 	"github.com/scrutin/scrutin/internal/report"
+	"github.com/scrutin/scrutin/internal/runreport"
 	"github.com/scrutin/scrutin/internal/store"
 )
 
 // The report of a run, to download: the very report `scrutin report --run
-// ID` writes (report.StoredRun, Build, Render), in the page's language,
+// ID` writes (runreport.Load, report.Build, Render), in the page's language,
 // as self-contained HTML, Markdown or PDF (printed by headless Chromium
 // when the machine has one). The report recommends a plan, which is
 // computed in the request on the run's own simulated years: bounded by the
@@ -105,7 +106,7 @@ func (s *Server) runReport(ctx context.Context, org string, id int64) (*report.R
 	return s.reports.get(ctx, reportKey{org, id}, func(ctx context.Context) (*report.Report, error) {
 		opt := report.Options{Objective: plan.ObjectiveMean, Horizon: plan.DefaultHorizon, Workers: s.cfg.SimWorkers,
 			Generated: s.cfg.Now().UTC()}
-		m, err := report.StoredRun(ctx, s.db, org, id, &opt)
+		m, err := runreport.Load(ctx, s.db, org, id, &opt)
 		if err != nil {
 			return nil, err
 		}

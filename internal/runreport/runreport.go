@@ -1,33 +1,33 @@
-package report
+// Package runreport reads a run stored by the server into the options of
+// its report: what `scrutin report --run` writes and what the server's
+// report download sends both Load the run, then report.Build and Render.
+// It is the one place where the report meets the store, so that package
+// report depends on the domain packages only.
+package runreport
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 
 	"github.com/scrutin/scrutin/internal/evidence"
-	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/report"
 	"github.com/scrutin/scrutin/internal/sim"
 	"github.com/scrutin/scrutin/internal/store"
 )
 
-// A report of a run stored by the server is what `scrutin report --run`
-// writes and what the server's report download sends: both read the run
-// with StoredRun, then Build and Render.
-
-// RunStore reads what a report of a stored run needs, scoped by the
+// Store reads what a report of a stored run needs, scoped by the
 // organisation; *store.DB is one.
-type RunStore interface {
+type Store interface {
 	Run(ctx context.Context, org string, id int64) (*store.Run, error)
 	Model(ctx context.Context, org string, id int64) (*store.Model, error)
 	Revision(ctx context.Context, org string, modelID int64, revision int) (*store.Revision, error)
 	Evidence(ctx context.Context, org string, id int64) (*store.Evidence, error)
 }
 
-// StoredRun reads run id of organisation org, its model revision and its
+// Load reads run id of organisation org, its model revision and its
 // evidence, and fills in opt (Trials, Seed, Controls, Evidence, Result and
 // Origin) to report the run as the server computed it: Build then plans on
 // the run's own simulated years without simulating the run again. It
@@ -36,7 +36,7 @@ type RunStore interface {
 // A run, model, revision or evidence the organisation does not have is an
 // ENOTFOUND error ("run 12 not found in organisation "p""); a run that has
 // not succeeded is EINVALID.
-func StoredRun(ctx context.Context, db RunStore, org string, id int64, opt *Options) (*model.Model, error) {
+func Load(ctx context.Context, db Store, org string, id int64, opt *report.Options) (*model.Model, error) {
 	notFound := func(err error, what string) error {
 		if model.ErrorCode(err) == model.ENOTFOUND {
 			return model.Errorf(model.ENOTFOUND, "%s not found in organisation %q", what, org)
@@ -82,32 +82,9 @@ func StoredRun(ctx context.Context, db RunStore, org string, id int64, opt *Opti
 	if opt.Controls == nil {
 		opt.Controls = []string{}
 	}
-	opt.Origin = Origin{Run: run.ID, Model: sm.Name, Revision: run.Revision, At: run.CreatedAt}
+	opt.Origin = report.Origin{Run: run.ID, Model: sm.Name, Revision: run.Revision, At: run.CreatedAt}
 	if run.FinishedAt != nil {
 		opt.Origin.At = *run.FinishedAt
 	}
 	return m, nil
-}
-
-// Formats are the formats Render writes: self-contained HTML, Markdown
-// and PDF (the HTML printed by Chromium).
-var Formats = []string{"html", "md", "pdf"}
-
-// Render writes r in format ("html", "md" or "pdf") and language l; pdf
-// prints the HTML with headless Chromium (see PDF) and fails with
-// ErrNoChromium when there is none.
-func (r *Report) Render(ctx context.Context, w io.Writer, format string, l i18n.Lang, pdf PDFOptions) error {
-	switch format {
-	case "md":
-		return r.Markdown(w, l)
-	case "html":
-		return r.HTML(w, l)
-	case "pdf":
-		var html bytes.Buffer
-		if err := r.HTML(&html, l); err != nil {
-			return err
-		}
-		return PDF(ctx, w, html.Bytes(), pdf)
-	}
-	return model.Errorf(model.EINVALID, "unknown report format %q: html, md or pdf", format)
 }
