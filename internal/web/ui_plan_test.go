@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -146,6 +147,14 @@ func testUIPlan(t *testing.T, w *uiWorld) {
 		t.Errorf("frontier chart: %+v", c)
 	}
 	checkHTML(t, loc, p.body, w.ts.srv.assets.byPath)
+	// Plan again: the form filled in as this plan was asked for.
+	again := regexp.MustCompile(`href="([^"]+)" id="plan-again"`).FindStringSubmatch(p.body)
+	if again == nil {
+		t.Fatal("no plan-again link")
+	}
+	dan.get(html.UnescapeString(again[1])).want(http.StatusOK).contains(`<option value="p90" selected>`,
+		`name="budget" type="number" min="0" step="any" required value="100000"`, `name="horizon" type="number" min="0.1" step="any" value="3"`,
+		`value="3000"`, `name="seed"`, `value="5"`)
 	// The list.
 	l := dan.get("/orgs/party-a/plans").want(http.StatusOK).contains(fmt.Sprintf(`href="%s">#%d</a>`, loc, id), en.Money(100000, "EUR"), "Succeeded")
 	checkHTML(t, "plans", l.body, w.ts.srv.assets.byPath)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,8 +149,33 @@ func (s *Server) planFormPageOf(w http.ResponseWriter, r *http.Request, v *view)
 	trials, seed, _ := trialsAndSeed(m, nil, nil, math.MaxInt64)
 	page.Trials, page.Seed = strconv.FormatInt(trials, 10), strconv.FormatUint(seed, 10)
 	page.Budget = strconv.FormatFloat(math.Round(page.CandidatesCost/2), 'f', -1, 64)
+	page.fillFrom(r.URL.Query())
 	v.Title, v.Nav, v.Page = v.P.T("planform.title", sm.Name), "plans", page
 	return s.render(w, http.StatusOK, "planform", v)
+}
+
+// fillFrom fills the form in from a plan again's query (budget,
+// objective, horizon, trials, seed, evidence); what does not read is left
+// as it was.
+func (page *planFormPage) fillFrom(q url.Values) {
+	if b, err := strconv.ParseFloat(q.Get("budget"), 64); err == nil && b >= 0 && !math.IsInf(b, 0) {
+		page.Budget = strconv.FormatFloat(b, 'f', -1, 64)
+	}
+	if o := q.Get("objective"); slices.Contains(page.Objectives, o) {
+		page.Objective = o
+	}
+	if h, err := strconv.ParseFloat(q.Get("horizon"), 64); err == nil && h > 0 && !math.IsInf(h, 0) {
+		page.Horizon = strconv.FormatFloat(h, 'f', -1, 64)
+	}
+	if t, err := strconv.ParseInt(q.Get("trials"), 10, 64); err == nil && t > 0 {
+		page.Trials = strconv.FormatInt(t, 10)
+	}
+	if sd, err := strconv.ParseUint(q.Get("seed"), 10, 64); err == nil {
+		page.Seed = strconv.FormatUint(sd, 10)
+	}
+	for i := range page.Evidence {
+		page.Evidence[i].Checked = slices.Contains(q["evidence"], strconv.FormatInt(page.Evidence[i].ID, 10))
+	}
 }
 
 // startPlan queues a plan from the form, then goes to the plan's page;
@@ -228,6 +254,21 @@ type planPage struct {
 	Kept   []namedID
 	// Names are the candidates' names by id.
 	Names map[string]string
+}
+
+// AgainQuery is the plan form's query that plans again as this plan did:
+// its budget, objective, horizon, trials, seed and evidence.
+func (p *planPage) AgainQuery() string {
+	sp := p.Spec
+	q := url.Values{"budget": {strconv.FormatFloat(sp.Budget, 'f', -1, 64)}, "objective": {sp.Objective},
+		"trials": {strconv.FormatInt(sp.Trials, 10)}, "seed": {strconv.FormatUint(sp.Seed, 10)}}
+	if sp.Horizon > 0 {
+		q.Set("horizon", strconv.FormatFloat(sp.Horizon, 'f', -1, 64))
+	}
+	for _, e := range sp.Evidence {
+		q.Add("evidence", strconv.FormatInt(e, 10))
+	}
+	return "?" + q.Encode()
 }
 
 // Active says whether the plan is still queued or running.
