@@ -108,7 +108,7 @@ func (p *Printer) Message(m Message) string {
 	if f, ok := lookupText(p.lang, format); ok {
 		format = f
 	}
-	if len(args) == 0 {
+	if len(args) == 0 && !strings.Contains(format, "%") {
 		return format
 	}
 	out := make([]any, len(args))

@@ -2,7 +2,6 @@ package model
 
 import (
 	"errors"
-	"fmt"
 )
 
 // Error codes shared by every adapter: the command line maps them to exit
@@ -38,7 +37,7 @@ func (e *Error) MessageFormat() (string, []any) {
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	t := T(format, args...)
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Text: t}
+	return &Error{Code: code, Message: t.String(), Text: t}
 }
 
 // ErrorText is what err says, as a Text to translate: the Text of the

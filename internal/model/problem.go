@@ -36,14 +36,14 @@ type Text struct {
 // T makes a Text. Every format given to T (text in this package), add,
 // problem, problemMarking and to Errorf with EINVALID or ECONFLICT must
 // be a literal: a test in internal/i18n finds them in the source of
-// model, store and web, and checks that each one is translated.
+// model, store, web and evidence, and checks that each one is translated.
 func T(format string, args ...any) Text { return Text{Format: format, Args: args} }
 
 func text(format string, args ...any) Text { return T(format, args...) }
 
 // String formats the text in English.
 func (t Text) String() string {
-	if len(t.Args) == 0 {
+	if len(t.Args) == 0 && !strings.Contains(t.Format, "%") {
 		return t.Format
 	}
 	return fmt.Sprintf(t.Format, t.Args...)

@@ -184,6 +184,9 @@ func TestErrorText(t *testing.T) {
 	if got := ErrorText(wrapped); got.Format != "%s" || got.String() != wrapped.Error() {
 		t.Errorf("a wrapped *Error: %#v", got)
 	}
+	if pc := Errorf(EINVALID, "100%% sure"); pc.Error() != "100% sure" || ErrorText(pc).String() != "100% sure" {
+		t.Errorf("a format without arguments is still a format: %q, %q", pc.Error(), ErrorText(pc).String())
+	}
 	if got := ErrorText(errors.New("plain")); got.Format != "%s" || got.String() != "plain" {
 		t.Errorf("a plain error: %#v", got)
 	}
