@@ -217,7 +217,7 @@ func (c *Catalog) suggestActors(q string) []string {
 		for _, n := range names {
 			ln := strings.ToLower(n)
 			score := -1
-			switch d := editDistance(lq, ln); {
+			switch d := model.EditDistance(lq, ln); {
 			case d <= max(1, len([]rune(lq))/3):
 				score = 100 - d
 			case len(lq) >= 3 && strings.Contains(ln, lq):
@@ -244,27 +244,6 @@ func (c *Catalog) suggestActors(q string) []string {
 		out = append(out, s)
 	}
 	return out
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // ResolveName maps an actor's name or alias to its ATT&CK id, for

@@ -678,7 +678,7 @@ func (d *decoder) dict(n ast.Node, v reflect.Value, path string) {
 func closest(got string, valid []string) string {
 	best, bestD := "", 3
 	for _, v := range valid {
-		if dd := editDistance(got, v); dd < bestD && dd < len(v) {
+		if dd := EditDistance(got, v); dd < bestD && dd < len(v) {
 			best, bestD = v, dd
 		}
 	}
@@ -701,7 +701,10 @@ func suggest(got string, valid []string) Text {
 // didYouMean is the end of a message that suggests best.
 func didYouMean(best string) Text { return text(" (did you mean %q?)", best) }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in runes: the
+// fewest insertions, deletions and substitutions that turn one into the
+// other. Suggestions for a misspelt name ("did you mean") rest on it.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
