@@ -49,50 +49,28 @@ func (s rawJSON) Scan(src any) error {
 	return nil
 }
 
-// stringsJSON scans a JSON array of strings into *dst.
-type stringsJSON struct{ dst *[]string }
+// listJSON scans a JSON array (of strings, of ids) into *dst; NULL is
+// an empty list.
+type listJSON[T any] struct{ dst *[]T }
 
-func (s stringsJSON) Scan(src any) error {
+func (s listJSON[T]) Scan(src any) error {
 	var raw json.RawMessage
 	if err := (rawJSON{&raw}).Scan(src); err != nil {
 		return err
 	}
-	*s.dst = []string{}
+	*s.dst = []T{}
 	if raw == nil {
 		return nil
 	}
 	return json.Unmarshal(raw, s.dst)
 }
 
-// stringsArg is a list of strings as a JSON query argument.
-func stringsArg(v []string) any {
+// listArg is a list (of strings, of ids) as a JSON query argument; nil
+// is an empty list.
+func listArg[T string | int64](v []T) any {
 	if v == nil {
-		v = []string{}
+		v = []T{}
 	}
-	b, _ := json.Marshal(v) // a []string always marshals
-	return string(b)
-}
-
-// idsJSON scans a JSON array of ids into *dst.
-type idsJSON struct{ dst *[]int64 }
-
-func (s idsJSON) Scan(src any) error {
-	var raw json.RawMessage
-	if err := (rawJSON{&raw}).Scan(src); err != nil {
-		return err
-	}
-	*s.dst = []int64{}
-	if raw == nil {
-		return nil
-	}
-	return json.Unmarshal(raw, s.dst)
-}
-
-// idsArg is a list of ids as a JSON query argument.
-func idsArg(v []int64) any {
-	if v == nil {
-		v = []int64{}
-	}
-	b, _ := json.Marshal(v) // a []int64 always marshals
+	b, _ := json.Marshal(v) // a []string or []int64 always marshals
 	return string(b)
 }

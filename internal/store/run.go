@@ -19,7 +19,7 @@ var runListColumns = strings.Replace(runColumns, "result", "NULL", 1)
 func scanRun(r rowScanner, run *Run) error {
 	var seed int64
 	err := r.Scan(&run.ID, &run.OrgID, &run.ModelID, &run.Revision, &run.Trials, &seed,
-		stringsJSON{&run.Controls}, idsJSON{&run.Evidence}, &run.Status, &run.Error, &run.Progress, rawJSON{&run.Result},
+		listJSON[string]{&run.Controls}, listJSON[int64]{&run.Evidence}, &run.Status, &run.Error, &run.Progress, rawJSON{&run.Result},
 		&run.CreatedBy, scanTime(&run.CreatedAt), scanTimePtr(&run.StartedAt), scanTimePtr(&run.FinishedAt))
 	run.Seed = uint64(seed)
 	return err
@@ -42,7 +42,7 @@ func (db *DB) CreateRun(ctx context.Context, r *Run) error {
 		at := tx.time()
 		err = tx.queryRow(ctx, `INSERT INTO runs (org_id, model_id, revision, trials, seed, controls, evidence, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			r.OrgID, r.ModelID, rev, r.Trials, int64(r.Seed), stringsArg(r.Controls), idsArg(r.Evidence), r.CreatedBy, tx.timeArg(at)).Scan(&r.ID)
+			r.OrgID, r.ModelID, rev, r.Trials, int64(r.Seed), listArg(r.Controls), listArg(r.Evidence), r.CreatedBy, tx.timeArg(at)).Scan(&r.ID)
 		if err != nil {
 			return dbError(err, "run")
 		}
