@@ -167,12 +167,7 @@ func (page *planFormPage) fillFrom(q url.Values) {
 	if h, err := strconv.ParseFloat(q.Get("horizon"), 64); err == nil && h > 0 && !math.IsInf(h, 0) {
 		page.Horizon = strconv.FormatFloat(h, 'f', -1, 64)
 	}
-	if t, err := strconv.ParseInt(q.Get("trials"), 10, 64); err == nil && t > 0 {
-		page.Trials = strconv.FormatInt(t, 10)
-	}
-	if sd, err := strconv.ParseUint(q.Get("seed"), 10, 64); err == nil {
-		page.Seed = strconv.FormatUint(sd, 10)
-	}
+	trialsAndSeedFrom(q, &page.Trials, &page.Seed)
 	for i := range page.Evidence {
 		page.Evidence[i].Checked = slices.Contains(q["evidence"], strconv.FormatInt(page.Evidence[i].ID, 10))
 	}

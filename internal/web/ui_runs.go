@@ -40,6 +40,31 @@ type controlChoice struct {
 	Checked bool
 }
 
+// whatIfControls are the model's controls for a form, each checked when
+// in force: the implemented ones, or with ?whatif=1 exactly those the
+// query names (control=ID…; ids the model does not have are left out).
+func whatIfControls(m *model.Model, q url.Values) (cs []controlChoice, whatIf bool) {
+	whatIf, chosen := q.Get("whatif") != "", q["control"]
+	for _, c := range m.Controls {
+		on := c.Status == model.StatusImplemented
+		if whatIf {
+			on = slices.Contains(chosen, c.ID)
+		}
+		cs = append(cs, controlChoice{Control: c, Checked: on})
+	}
+	return cs, whatIf
+}
+
+// setWhatIf puts into q the what-if that puts exactly the controls ids
+// in force, as whatIfControls reads it.
+func setWhatIf(q url.Values, ids []string) url.Values {
+	q.Set("whatif", "1")
+	for _, id := range ids {
+		q.Add("control", id)
+	}
+	return q
+}
+
 func (s *Server) runFormPageOf(w http.ResponseWriter, r *http.Request, v *view) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -56,20 +81,8 @@ func (s *Server) runFormPageOf(w http.ResponseWriter, r *http.Request, v *view) 
 	// ?trials=&seed=, and ?whatif=1&control=ID… for the controls in force
 	// (ids the model no longer has are left out).
 	q := r.URL.Query()
-	if t, err := strconv.ParseInt(q.Get("trials"), 10, 64); err == nil && t > 0 {
-		page.Trials = strconv.FormatInt(t, 10)
-	}
-	if sd, err := strconv.ParseUint(q.Get("seed"), 10, 64); err == nil {
-		page.Seed = strconv.FormatUint(sd, 10)
-	}
-	whatIf, chosen := q.Get("whatif") != "", q["control"]
-	for _, c := range m.Controls {
-		on := c.Status == model.StatusImplemented
-		if whatIf {
-			on = slices.Contains(chosen, c.ID)
-		}
-		page.Controls = append(page.Controls, controlChoice{Control: c, Checked: on})
-	}
+	trialsAndSeedFrom(q, &page.Trials, &page.Seed)
+	page.Controls, _ = whatIfControls(m, q)
 	v.Title, v.Nav, v.Page = v.P.T("runform.title", sm.Name), "models", page
 	return s.render(w, http.StatusOK, "runform", v)
 }
@@ -125,6 +138,17 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request, v *view) error
 	return seeOther(w, r, orgURL(org, "/runs/%d", run.ID))
 }
 
+// trialsAndSeedFrom fills a job form's trials and seed in from an again
+// query (?trials=&seed=); a value that does not read leaves the field.
+func trialsAndSeedFrom(q url.Values, trials, seed *string) {
+	if t, err := strconv.ParseInt(q.Get("trials"), 10, 64); err == nil && t > 0 {
+		*trials = strconv.FormatInt(t, 10)
+	}
+	if sd, err := strconv.ParseUint(q.Get("seed"), 10, 64); err == nil {
+		*seed = strconv.FormatUint(sd, 10)
+	}
+}
+
 // trialsAndSeed reads the simulated years and seed of a job's form (each
 // nil when left empty), or says in msg what is wrong with them.
 func (s *Server) trialsAndSeed(p *i18n.Printer, trials, seed string) (t *int64, sd *uint64, msg string) {
@@ -162,11 +186,8 @@ type runPage struct {
 // AgainQuery is the run form's query that runs this run again: its
 // trials, seed and controls in force.
 func (p *runPage) AgainQuery() string {
-	q := url.Values{"trials": {strconv.FormatInt(p.Run.Trials, 10)}, "seed": {strconv.FormatUint(p.Run.Seed, 10)}, "whatif": {"1"}}
-	for _, c := range p.Run.Controls {
-		q.Add("control", c)
-	}
-	return "?" + q.Encode()
+	q := url.Values{"trials": {strconv.FormatInt(p.Run.Trials, 10)}, "seed": {strconv.FormatUint(p.Run.Seed, 10)}}
+	return "?" + setWhatIf(q, p.Run.Controls).Encode()
 }
 
 // Active says whether the run is still queued or running.

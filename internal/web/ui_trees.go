@@ -63,42 +63,29 @@ func (s *Server) loadModelRev(r *http.Request, v *view) (*modelRev, error) {
 		return nil, err
 	}
 	mr := &modelRev{Model: sm, Revision: rev, Old: rev.Revision != sm.Revision, M: m}
+	for _, id := range r.URL.Query()["control"] {
+		if m.ControlByID(id) == nil {
+			return nil, badRequest("unknown control %q", id)
+		}
+	}
+	mr.Controls, mr.WhatIf = whatIfControls(m, r.URL.Query())
+	for _, c := range mr.Controls {
+		if c.Checked {
+			mr.InForce = append(mr.InForce, namedID{c.ID, c.Name})
+		}
+	}
 	q := url.Values{}
 	if mr.Old {
 		mr.RevQuery = "?rev=" + strconv.Itoa(rev.Revision)
 		q.Set("rev", strconv.Itoa(rev.Revision))
 	}
-	chosen := r.URL.Query()["control"]
-	mr.WhatIf = r.URL.Query().Get("whatif") != ""
-	for _, id := range chosen {
-		if m.ControlByID(id) == nil {
-			return nil, badRequest("unknown control %q", id)
-		}
-	}
 	if mr.WhatIf {
-		q.Set("whatif", "1")
-	}
-	for _, c := range m.Controls {
-		on := c.Status == model.StatusImplemented
-		if mr.WhatIf {
-			on = slices.Contains(chosen, c.ID)
-		}
-		mr.Controls = append(mr.Controls, controlChoice{Control: c, Checked: on})
-		if on {
-			mr.InForce = append(mr.InForce, namedID{c.ID, c.Name})
-			if mr.WhatIf {
-				q.Add("control", c.ID)
-			}
-		}
+		setWhatIf(q, mr.inForce())
 	}
 	if len(q) > 0 {
 		mr.Query = "?" + q.Encode()
 	}
-	rq := url.Values{"whatif": {"1"}}
-	for _, c := range mr.InForce {
-		rq.Add("control", c.ID)
-	}
-	mr.RunQuery = "?" + rq.Encode()
+	mr.RunQuery = "?" + setWhatIf(url.Values{}, mr.inForce()).Encode()
 	return mr, nil
 }
 
