@@ -190,8 +190,8 @@ type quantileBounder struct {
 	k       int
 	lb      []int64
 	cur     []bkey
-	vecs    [][]float32
-	memo    map[bkey][]float32
+	vecs    [][]float64
+	memo    map[bkey][]float64
 	bytes   int64
 	limit   int64
 	scratch []int64
@@ -205,7 +205,7 @@ type bkey struct {
 func newQuantileBounder(c *cache, z quantizer, k int, trials int, limit int64) *quantileBounder {
 	S := len(c.entries)
 	b := &quantileBounder{c: c, z: z, k: k, lb: make([]int64, trials), cur: make([]bkey, S),
-		vecs: make([][]float32, S), memo: map[bkey][]float32{}, limit: limit, scratch: make([]int64, trials)}
+		vecs: make([][]float64, S), memo: map[bkey][]float64{}, limit: limit, scratch: make([]int64, trials)}
 	for s := range S {
 		b.cur[s] = bkey{s, 0, 0}
 		b.vecs[s] = c.entries[s][0].vec
@@ -235,7 +235,7 @@ func (b *quantileBounder) set(F, V []uint64) {
 // minVec is the per-trial minimum of scenario k.s's losses over the
 // configurations V | x, x ⊆ F. Results are remembered within the memory
 // limit (forgotten all at once beyond it).
-func (b *quantileBounder) minVec(k bkey) []float32 {
+func (b *quantileBounder) minVec(k bkey) []float64 {
 	if k.F == 0 {
 		return b.c.entries[k.s][k.V].vec
 	}
@@ -248,7 +248,7 @@ func (b *quantileBounder) minVec(k bkey) []float32 {
 			m[t] = min(m[t], y)
 		}
 	}
-	size := 4 * int64(len(m))
+	size := 8 * int64(len(m))
 	if b.bytes+size > b.limit {
 		clear(b.memo)
 		b.bytes = 0

@@ -21,14 +21,15 @@ type config struct {
 // entry is what the cache holds of a simulated configuration: its exact
 // mean annual loss always, its per-trial losses while memory allows.
 type entry struct {
-	mean float64
-	vec  []float32 // nil when not kept
-	used uint64    // the cache's clock at the last request, for eviction
+	mean   float64
+	events int64     // loss events over all trials
+	vec    []float64 // nil when not kept
+	used   uint64    // the cache's clock at the last request, for eviction
 }
 
 // cache simulates each (scenario, configuration) once, in parallel, and
 // keeps the results. Memory: an entry costs a few dozen bytes; its
-// per-trial losses 4 bytes a trial. Vectors are kept only when asked for
+// per-trial losses 8 bytes a trial. Vectors are kept only when asked for
 // (a quantile objective, or the portfolios a report describes) and within
 // limit bytes; beyond, the least recently requested are dropped, and
 // simulated again if asked for later (same numbers: the streams are fixed).
@@ -85,20 +86,20 @@ func (c *cache) need(ks []config, vectors bool) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	res, err := c.simulate(missing)
+	res, err := c.simulate(missing, vectors)
 	if err != nil {
 		return err
 	}
 	for i, k := range missing {
 		e := c.entries[k.s][k.mask]
 		if e == nil {
-			e = &entry{mean: res[i].Mean}
+			e = &entry{mean: res[i].Mean, events: res[i].Events}
 			c.entries[k.s][k.mask] = e
 		}
 		e.used = c.clock
 		if vectors {
 			e.vec = res[i].Loss
-			c.vecBytes += 4 * int64(len(e.vec))
+			c.vecBytes += 8 * int64(len(e.vec))
 		}
 	}
 	c.evict()
@@ -130,7 +131,7 @@ func (c *cache) evict() {
 			break
 		}
 		e := c.get(o.k)
-		c.vecBytes -= 4 * int64(len(e.vec))
+		c.vecBytes -= 8 * int64(len(e.vec))
 		e.vec = nil
 	}
 }
@@ -138,7 +139,11 @@ func (c *cache) evict() {
 // simulate runs sim.Losses for each configuration: as many at once as
 // there are workers, each on one core (or, for fewer configurations than
 // workers, each on several).
-func (c *cache) simulate(ks []config) ([]*sim.ScenarioLosses, error) {
+func (c *cache) simulate(ks []config, vectors bool) ([]*sim.ScenarioLosses, error) {
+	simulate := sim.LossSummary
+	if vectors {
+		simulate = sim.Losses
+	}
 	c.total += int64(len(ks)) * c.p.trials
 	c.report()
 	out := make([]*sim.ScenarioLosses, len(ks))
@@ -158,7 +163,7 @@ func (c *cache) simulate(ks []config) ([]*sim.ScenarioLosses, error) {
 				}
 				k := ks[i]
 				opt := sim.Options{Trials: c.p.trials, Seed: c.seed, Controls: c.p.controls(k.s, k.mask), Workers: per}
-				out[i], errs[i] = sim.Losses(c.ctx, c.p.m, opt, c.p.scens[k.s].id)
+				out[i], errs[i] = simulate(c.ctx, c.p.m, opt, c.p.scens[k.s].id)
 				mu.Lock()
 				c.done += c.p.trials
 				c.report()

@@ -158,8 +158,8 @@ func newQuantizer(maxLoss float64, scenarios int) quantizer {
 	return z
 }
 
-func (z quantizer) q(x float32) int64 {
-	f := float64(x) * z.scale
+func (z quantizer) q(x float64) int64 {
+	f := x * z.scale
 	if !(f < z.capf) { // NaN and +Inf included
 		f = z.capf
 	}
@@ -276,7 +276,7 @@ func (o *quantileObjective) evaluate(moves []move, cutoff float64) ([]float64, e
 	var ks []config
 	type job struct {
 		deltas     []int // D_c to add up, or
-		olds, news [][]float32
+		olds, news [][]float64
 	}
 	jobs := make([]job, len(moves))
 	befores := make([][]config, len(moves))

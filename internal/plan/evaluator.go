@@ -38,18 +38,17 @@ func NewEvaluator(ctx context.Context, m *model.Model, opt Options) (*Evaluator,
 
 // Evaluate returns the annual loss with the implemented controls and the
 // proposed controls selected in force, and the selection's annualised
-// cost. The mean is the sum of the scenarios' exact means; quantiles are
-// order statistics of the per-trial totals (⌈q·N⌉-th smallest).
+// cost: the figures sim.Run gives with those controls, bit for bit.
 func (e *Evaluator) Evaluate(selected []string) (Risk, float64, error) {
 	sel, err := e.selection(selected)
 	if err != nil {
 		return Risk{}, 0, err
 	}
-	masks := e.s.p.masks(sel)
-	if err := e.s.c.need(e.s.configs(masks), true); err != nil {
+	res, err := e.s.run(sel)
+	if err != nil {
 		return Risk{}, 0, err
 	}
-	return e.s.risk(masks, e.s.totals(masks)), e.s.p.cost(sel), nil
+	return riskOf(res.Portfolio.Mean, res.Portfolio.Quantiles), e.s.p.cost(sel), nil
 }
 
 // Mean returns the mean annual loss of a portfolio; it keeps no per-trial

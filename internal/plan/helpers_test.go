@@ -130,17 +130,18 @@ type bruteForce struct {
 	z      quantizer
 	trials int
 	sims   *bfSims
-	objs   []float64 // objective of each portfolio (bit i: candidate i)
+	objs   []float64 // objective of each portfolio (bit i: candidate i), as the search compares it
+	shown  []float64 // the objective as a run gives it: the mean, or the sketch's quantile
 }
 
 // bfSims are scenarios' simulated losses by scenario and controls in
 // force, shared by the brute forces of one model, seed and trials.
 type bfSims struct {
 	mean map[string]float64
-	vec  map[string][]float32
+	vec  map[string][]float64
 }
 
-func newBFSims() *bfSims { return &bfSims{mean: map[string]float64{}, vec: map[string][]float32{}} }
+func newBFSims() *bfSims { return &bfSims{mean: map[string]float64{}, vec: map[string][]float64{}} }
 
 func newBruteForce(tb testing.TB, m *model.Model, opt Options, sims ...*bfSims) *bruteForce {
 	tb.Helper()
@@ -171,7 +172,7 @@ func newBruteForce(tb testing.TB, m *model.Model, opt Options, sims ...*bfSims) 
 		}
 		return false
 	}
-	losses := func(s model.Scenario, sel uint32) (float64, []float32) {
+	losses := func(s model.Scenario, sel uint32) (float64, []float64) {
 		var inForce []string
 		var key strings.Builder
 		key.WriteString(s.ID)
@@ -207,24 +208,29 @@ func newBruteForce(tb testing.TB, m *model.Model, opt Options, sims ...*bfSims) 
 	}
 	bf.z = newQuantizer(maxLoss, len(m.Scenarios))
 	bf.objs = make([]float64, 1<<n)
+	bf.shown = make([]float64, 1<<n)
 	totals := make([]int64, opt.Trials)
+	sums := make([]float64, opt.Trials)
 	for sel := range uint32(1 << n) {
 		var mean float64
 		clear(totals)
+		clear(sums)
 		for _, s := range m.Scenarios {
 			mu, v := losses(s, sel)
 			mean += mu
 			for t, x := range v {
 				totals[t] += bf.z.q(x)
+				sums[t] += x
 			}
 		}
 		if bf.q == 0 {
-			bf.objs[sel] = mean
+			bf.objs[sel], bf.shown[sel] = mean, mean
 			continue
 		}
 		sorted := slices.Clone(totals)
 		slices.Sort(sorted)
 		bf.objs[sel] = float64(sorted[rank(bf.q, len(sorted))-1])
+		bf.shown[sel] = sim.Quantile(sums, bf.q)
 	}
 	return bf
 }
@@ -237,6 +243,17 @@ func (bf *bruteForce) cost(sel uint32) float64 {
 		}
 	}
 	return c
+}
+
+// index is the portfolio of the candidates ids.
+func (bf *bruteForce) index(ids []string) uint32 {
+	var sel uint32
+	for i, c := range bf.cands {
+		if slices.Contains(ids, c.ID) {
+			sel |= 1 << i
+		}
+	}
+	return sel
 }
 
 func (bf *bruteForce) ids(sel uint32) []string {

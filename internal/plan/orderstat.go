@@ -7,14 +7,14 @@ import (
 	"slices"
 )
 
-// rank is the 1-based rank of the q-quantile among n simulated years: the
-// quantile is the ⌈q·n⌉-th smallest annual loss (at least the first).
+// rank is the 1-based rank of the q-quantile among n simulated years, as
+// a run's sketch defines it (sim.Quantile): the ⌊q·(n−1)⌋-th smallest
+// annual loss counting from 0. The search minimises this order statistic;
+// the quantile a plan reports is the sketch's value of it, which never
+// orders two portfolios the other way.
 func rank(q float64, n int) int {
-	k := int(math.Ceil(q * float64(n)))
-	// q·n may land a hair above an integer (0.9 × 1000 = 900.0000000000001).
-	if r := math.Round(q * float64(n)); math.Abs(q*float64(n)-r) < 1e-9*float64(n) {
-		k = int(r)
-	}
+	// The same floating-point product as the sketch's, not fused.
+	k := int(math.Floor(float64(q*float64(n-1)))) + 1
 	return min(max(k, 1), n)
 }
 

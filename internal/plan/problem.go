@@ -207,6 +207,22 @@ func (p *problem) ids(sel []bool) []string {
 	return out
 }
 
+// inForce returns the ids of the controls in force with sel: the
+// implemented ones and sel's, in model order.
+func (p *problem) inForce(sel []bool) []string {
+	on := map[string]bool{}
+	for _, id := range p.ids(sel) {
+		on[id] = true
+	}
+	out := []string{}
+	for _, c := range p.m.Controls {
+		if p.implemented[c.ID] || on[c.ID] {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
 // portfolio is a scored portfolio.
 type portfolio struct {
 	sel  []bool

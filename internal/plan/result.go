@@ -3,11 +3,14 @@ package plan
 import (
 	"fmt"
 	"slices"
+
+	"github.com/scrutin/scrutin/internal/sim"
 )
 
-// result describes the outcome: figures are recomputed exactly from the
-// simulated years (per-trial sums in float64, in model order), not from
-// the quantized sums the search compares.
+// result describes the outcome. Its figures are those `scrutin run` gives
+// of the same portfolio on the same simulated years, bit for bit
+// (sim.FromLosses, sim.Quantile), not the quantized sums the search
+// compares.
 func (s *solver) result(o outcome) (*Result, error) {
 	p, opt := s.p, s.opt
 	m := p.m
@@ -42,13 +45,20 @@ func (s *solver) result(o outcome) (*Result, error) {
 	if err := s.c.need(append(s.configs(bm), s.configs(cm)...), true); err != nil {
 		return nil, err
 	}
-	baseTotals, chosenTotals := s.totals(bm), s.totals(cm)
-	res.Baseline = s.risk(bm, baseTotals)
-	res.Residual = s.risk(cm, chosenTotals)
+	before, err := s.run(base)
+	if err != nil {
+		return nil, err
+	}
+	after, err := s.run(chosen)
+	if err != nil {
+		return nil, err
+	}
+	res.Baseline = riskOf(before.Portfolio.Mean, before.Portfolio.Quantiles)
+	res.Residual = riskOf(after.Portfolio.Mean, after.Portfolio.Quantiles)
 	res.Reduction = res.Baseline.Mean - res.Residual.Mean
 	res.ObjectiveReduction = s.objectiveOf(res.Baseline) - s.objectiveOf(res.Residual)
 	res.ROSI = rosi(res.Reduction, res.Cost)
-	res.Significance = s.significance(bm, cm, baseTotals, chosenTotals, res.Baseline, res.Residual)
+	res.Significance = s.significance(before, after)
 
 	for ci, c := range p.cands {
 		rc := Control{ID: c.id, Name: c.name, Selected: chosen[ci], Cost: c.cost, Once: c.once, Yearly: c.yearly, Scenarios: []string{}}
@@ -92,15 +102,32 @@ func rosi(reduction, cost float64) *float64 {
 }
 
 // totals are the per-trial portfolio losses under masks, summed in
-// float64 in model order.
+// float64 in model order, as sim.Run sums them.
 func (s *solver) totals(masks []uint64) []float64 {
 	out := make([]float64, s.p.trials)
 	for si, m := range masks {
 		for t, x := range s.c.entries[si][m].vec {
-			out[t] += float64(x)
+			out[t] += x
 		}
 	}
 	return out
+}
+
+// run is the result of sim.Run with the portfolio sel in force, computed
+// from the cache's per-trial losses (which it asks for).
+func (s *solver) run(sel []bool) (*sim.Result, error) {
+	p := s.p
+	masks := p.masks(sel)
+	if err := s.c.need(s.configs(masks), true); err != nil {
+		return nil, err
+	}
+	losses := make([][]float64, len(masks))
+	events := make([]int64, len(masks))
+	for si, m := range masks {
+		e := s.c.entries[si][m]
+		losses[si], events[si] = e.vec, e.events
+	}
+	return sim.FromLosses(p.m, sim.Options{Trials: p.trials, Seed: s.opt.Seed, Controls: p.inForce(sel)}, losses, events)
 }
 
 // mean is the exact mean annual loss under masks: the sum of the
@@ -113,27 +140,13 @@ func (s *solver) mean(masks []uint64) float64 {
 	return v
 }
 
-// risk sums up the portfolio's annual loss under masks.
-func (s *solver) risk(masks []uint64, totals []float64) Risk {
-	r := Risk{Mean: s.mean(masks)}
-	r.P90, r.P95, r.P99 = quantiles(totals)
-	return r
+// riskOf sums up a run's figures of one scope.
+func riskOf(mean float64, q sim.Quantiles) Risk {
+	return Risk{Mean: mean, P90: q.P90, P95: q.P95, P99: q.P99}
 }
 
-// quantiles returns the order statistics P90, P95 and P99 of xs, which it
-// reorders.
-func quantiles[T float32 | float64](xs []T) (p90, p95, p99 float64) {
-	n := len(xs)
-	// Largest rank first: each selection leaves the smaller ones in front.
-	k99, k95, k90 := rank(0.99, n), rank(0.95, n), rank(0.90, n)
-	p99 = float64(kth(xs, k99))
-	p95 = float64(kth(xs[:k99], k95))
-	p90 = float64(kth(xs[:k95], k90))
-	return
-}
-
-// describe returns the objective of sel in the model's currency, exact,
-// and its mean annual loss.
+// describe returns the objective of sel in the model's currency and its
+// mean annual loss, as a run with sel in force gives them.
 func (s *solver) describe(sel []bool) (objective, mean float64, err error) {
 	masks := s.p.masks(sel)
 	if err := s.c.need(s.configs(masks), s.p.q > 0); err != nil {
@@ -143,8 +156,7 @@ func (s *solver) describe(sel []bool) (objective, mean float64, err error) {
 	if s.p.q == 0 {
 		return mean, mean, nil
 	}
-	t := s.totals(masks)
-	return float64(kth(t, rank(s.p.q, len(t)))), mean, nil
+	return sim.Quantile(s.totals(masks), s.p.q), mean, nil
 }
 
 func (s *solver) objectiveOf(r Risk) float64 {

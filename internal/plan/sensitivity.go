@@ -309,13 +309,13 @@ func (a *sensAnalysis) run(ctx context.Context) error {
 	for _, b := range a.base {
 		mean += b.Mean
 		for t, x := range b.Loss {
-			a.total[t] += float64(x)
+			a.total[t] += x
 		}
 	}
 	a.variance = sensVariance(a.total)
 	a.baseMeasure = mean
 	if a.p > 0 {
-		a.baseMeasure = sensQuantile(slices.Clone(a.total), a.p)
+		a.baseMeasure = sim.Quantile(a.total, a.p)
 	}
 	return a.parallel(ctx, inputJobs)
 }
@@ -405,11 +405,14 @@ func (a *sensAnalysis) do(ctx context.Context, j sensJob) error {
 		}
 		mu += l.Mean
 		if i == 0 {
-			sum = l.Loss
+			sum = make([]float32, len(l.Loss))
+			for t, v := range l.Loss {
+				sum[t] = float32(v)
+			}
 			continue
 		}
 		for t, v := range l.Loss {
-			sum[t] = float32(float64(sum[t]) + float64(v))
+			sum[t] = float32(float64(sum[t]) + v)
 		}
 	}
 	st.ys[j.value], st.mus[j.value] = sum, mu
@@ -440,7 +443,7 @@ func (a *sensAnalysis) finish(st *sensState) {
 		rest := slices.Clone(a.total)
 		for _, s := range st.in.scenarios {
 			for t, x := range a.base[s].Loss {
-				rest[t] -= float64(x)
+				rest[t] -= x
 			}
 		}
 		buf := make([]float64, n)
@@ -448,7 +451,7 @@ func (a *sensAnalysis) finish(st *sensState) {
 			for t, x := range ys[i] {
 				buf[t] = rest[t] + float64(x)
 			}
-			return sensQuantile(buf, a.p)
+			return sim.Quantile(buf, a.p)
 		}
 	}
 	st.out.Low, st.out.High = measure(st.p10), measure(st.p90)

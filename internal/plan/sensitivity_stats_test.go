@@ -2,39 +2,10 @@ package plan
 
 import (
 	"math"
-	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/scrutin/scrutin/internal/dist"
 )
-
-func TestSensSelect(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{1, 2, 3, 10, 1000} {
-		for range 20 {
-			xs := make([]float64, n)
-			for i := range xs {
-				if r.IntN(3) > 0 {
-					xs[i] = float64(r.IntN(5)) // many ties, as years without loss
-				} else {
-					xs[i] = r.Float64()
-				}
-			}
-			sorted := slices.Sorted(slices.Values(xs))
-			k := r.IntN(n)
-			if got := sensSelect(slices.Clone(xs), k); got != sorted[k] {
-				t.Fatalf("n %d, k %d: %g, want %g", n, k, got, sorted[k])
-			}
-		}
-	}
-	xs := []float64{5, 1, 4, 2, 3, 6, 7, 8, 9, 10}
-	for _, c := range []struct{ p, want float64 }{{0.9, 9}, {0.95, 10}, {0.99, 10}, {0.5, 5}, {0.1, 1}, {0, 1}} {
-		if got := sensQuantile(slices.Clone(xs), c.p); got != c.want {
-			t.Errorf("quantile %g = %g, want %g", c.p, got, c.want)
-		}
-	}
-}
 
 // TestSensQuadrature: for a response linear in the input, yᵀAy is the
 // input's variance times the slope squared, tails included; a constant

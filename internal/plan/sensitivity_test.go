@@ -456,8 +456,9 @@ scenarios:
 	}
 }
 
-// TestSensitivityQuantile checks a quantile measure against the order
-// statistic of the losses simulated directly with the input held.
+// TestSensitivityQuantile checks a quantile measure against the run's
+// quantile with the input held: the base exactly, the others within one
+// bin of the sketch (they are recombined from several simulations).
 func TestSensitivityQuantile(t *testing.T) {
 	m := sensModel(t, sensEveryKind)
 	const trials = 10_000
@@ -466,20 +467,13 @@ func TestSensitivityQuantile(t *testing.T) {
 		t.Errorf("measure %q", r.Measure)
 	}
 	direct := func(fix []sim.Fix) float64 {
-		total := make([]float64, trials)
-		for _, s := range m.Scenarios {
-			l, err := sim.Losses(context.Background(), m, sim.Options{Trials: trials, Seed: 4, Fix: fix}, s.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, x := range l.Loss {
-				total[i] += float64(x)
-			}
+		res, err := sim.Run(context.Background(), m, sim.Options{Trials: trials, Seed: 4, Fix: fix})
+		if err != nil {
+			t.Fatal(err)
 		}
-		slices.Sort(total)
-		return total[int(math.Ceil(0.95*trials))-1]
+		return res.Portfolio.Quantiles.P95
 	}
-	if b := direct(nil); math.Abs(r.Base-b) > 1e-9*b {
+	if b := direct(nil); r.Base != b {
 		t.Errorf("base %g, want %g", r.Base, b)
 	}
 	for _, id := range []string{"plain: frequency", "a: activity", "plain: magnitude"} {
@@ -488,9 +482,9 @@ func TestSensitivityQuantile(t *testing.T) {
 			got, x float64
 		}{{in.Low, in.P10}, {in.High, in.P90}} {
 			fix := sim.Fix{Scenario: in.Scenario, Actor: in.Actor, Param: in.Parameter, Value: c.x}
-			// Magnitudes come from two simulations and an affine map:
-			// equal but for float32 rounding.
-			if want := direct([]sim.Fix{fix}); math.Abs(c.got-want) > 1e-5*want {
+			// Recombined from several simulations, the losses differ from
+			// the run's by rounding, which may move one to the next bin.
+			if want := direct([]sim.Fix{fix}); math.Abs(c.got-want) > 2.01*sim.RelativeAccuracy*want {
 				t.Errorf("%s at %g: %g, want %g", id, c.x, c.got, want)
 			}
 		}

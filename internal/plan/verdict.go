@@ -1,53 +1,33 @@
 package plan
 
-import "slices"
+import "github.com/scrutin/scrutin/internal/sim"
 
-// significance counts, for the portfolio and each scenario, the simulated
-// years whose loss exceeds each point of the tolerance curve, before
-// (implemented only) and after the plan.
-func (s *solver) significance(before, after []uint64, baseTotals, chosenTotals []float64, baseRisk, chosenRisk Risk) Significance {
+// significance compares, for the portfolio and each scenario, the annual
+// loss with the tolerance curve before (implemented only) and after the
+// plan: the runs' exact counts of the simulated years above each point.
+func (s *solver) significance(before, after *sim.Result) Significance {
 	m := s.p.m
 	sig := Significance{Tolerance: len(m.Tolerance) > 0, Scenarios: []ScopeVerdict{}}
-	sig.Portfolio = s.scope("", baseRisk, chosenRisk, baseTotals, chosenTotals)
+	bp, ap := before.Portfolio, after.Portfolio
+	sig.Portfolio = s.scope("", riskOf(bp.Mean, bp.Quantiles), riskOf(ap.Mean, ap.Quantiles),
+		bp.Stats.ToleranceExceedance, ap.Stats.ToleranceExceedance)
 	for si, sc := range s.p.scens {
-		b, a := s.c.entries[si][before[si]], s.c.entries[si][after[si]]
-		bt, at := widen(b.vec), widen(a.vec)
-		br, ar := Risk{Mean: b.mean}, Risk{Mean: a.mean}
-		br.P90, br.P95, br.P99 = quantiles(slices.Clone(bt))
-		ar.P90, ar.P95, ar.P99 = quantiles(slices.Clone(at))
-		sig.Scenarios = append(sig.Scenarios, s.scope(sc.id, br, ar, bt, at))
+		b, a := before.Scenarios[si], after.Scenarios[si]
+		sig.Scenarios = append(sig.Scenarios, s.scope(sc.id, riskOf(b.Mean, b.Quantiles), riskOf(a.Mean, a.Quantiles),
+			b.Stats.ToleranceExceedance, a.Stats.ToleranceExceedance))
 	}
 	return sig
 }
 
-func widen(xs []float32) []float64 {
-	out := make([]float64, len(xs))
-	for i, x := range xs {
-		out[i] = float64(x)
-	}
-	return out
-}
-
-func (s *solver) scope(id string, before, after Risk, bt, at []float64) ScopeVerdict {
+// scope is one scope's verdict from its exceedance probabilities at each
+// tolerance point, before and after.
+func (s *solver) scope(id string, before, after Risk, pb, pa []float64) ScopeVerdict {
 	v := ScopeVerdict{ID: id, Before: before, After: after, Points: []ToleranceCheck{}}
-	n := float64(len(bt))
-	for _, tp := range s.p.m.Tolerance {
-		c := ToleranceCheck{Loss: tp.Loss, Limit: tp.Probability,
-			Before: float64(exceeding(bt, tp.Loss)) / n, After: float64(exceeding(at, tp.Loss)) / n}
+	for i, tp := range s.p.m.Tolerance {
+		c := ToleranceCheck{Loss: tp.Loss, Limit: tp.Probability, Before: pb[i], After: pa[i]}
 		v.SignificantBefore = v.SignificantBefore || c.Before > c.Limit
 		v.SignificantAfter = v.SignificantAfter || c.After > c.Limit
 		v.Points = append(v.Points, c)
 	}
 	return v
-}
-
-// exceeding counts the losses above x.
-func exceeding(xs []float64, x float64) int {
-	n := 0
-	for _, v := range xs {
-		if v > x {
-			n++
-		}
-	}
-	return n
 }

@@ -307,7 +307,7 @@ func frontierSVG(w words, r *Report) string {
 		w.money(pts[len(pts)-1].Cost), w.money(pts[len(pts)-1].Objective))
 	s.open("fig-frontier-svg", w.t("report.frontier.caption", obj), desc)
 	xmaxRaw, ymaxRaw := pts[len(pts)-1].Cost, 0.0
-	if r.Basis == BasisBudget {
+	if r.hasBudget() {
 		xmaxRaw = math.Max(xmaxRaw, p.Budget)
 	}
 	for _, fp := range pts {
@@ -332,7 +332,7 @@ func frontierSVG(w words, r *Report) string {
 	s.line(left, top, left, top+ph, colourAxis, 1, "")
 	s.text(left+pw/2, s.h-12, "middle", "axis-title", w.t("report.frontier.x", w.cur), "")
 	s.text(16, top+ph/2, "middle", "axis-title", w.t("report.frontier.y", obj, w.cur), fmt.Sprintf(` transform="rotate(-90 16 %s)"`, f1(top+ph/2)))
-	if r.Basis == BasisBudget {
+	if r.hasBudget() {
 		s.line(X(p.Budget), top, X(p.Budget), top+ph, colourAxis, 1.2, ` stroke-dasharray="4 4"`)
 		s.text(X(p.Budget)-4, top+12, "end", "note", w.t("report.frontier.budget", w.p.Compact(p.Budget)), "")
 	}

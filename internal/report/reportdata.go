@@ -35,6 +35,12 @@ type Options struct {
 	// Objective and Horizon are plan.Options' (defaults: mean, 3 years).
 	Objective string
 	Horizon   float64
+	// Plan, when set, is the recommended plan, already computed (a plan
+	// the server stored for this run, Origin.Plan its id): it must be a
+	// plan of the model calibrated with Evidence, with Trials and Seed,
+	// whose implemented controls are Controls. Budget and Objective are
+	// then not used.
+	Plan *plan.Result
 	// Workers is the number of goroutines (0: GOMAXPROCS); it never
 	// changes the report.
 	Workers int
@@ -58,6 +64,7 @@ type Options struct {
 type Origin struct {
 	File     string    // the model's file
 	Run      int64     // a stored run's id
+	Plan     int64     // the stored plan recommended, when Options.Plan is one
 	Model    string    // a stored model's name
 	Revision int       // its revision
 	At       time.Time // when the stored run was made
@@ -67,6 +74,7 @@ type Origin struct {
 const (
 	BasisBudget     = "budget"      // the lowest objective within the budget
 	BasisNetBenefit = "net-benefit" // the frontier portfolio with the largest mean loss avoided minus cost
+	BasisStored     = "stored"      // a plan stored for the run (Origin.Plan): the lowest objective within its budget
 )
 
 // Report is everything a report says, computed once; render it with HTML,
@@ -84,7 +92,8 @@ type Report struct {
 	Result   *sim.Result
 	Residual *sim.Result
 	// Plan is the recommended plan; Basis says how it was chosen
-	// (BasisBudget or BasisNetBenefit). Its verdict sentences are filled in.
+	// (BasisBudget, BasisNetBenefit or BasisStored). Its verdict sentences
+	// are filled in.
 	Plan  *plan.Result
 	Basis string
 	// Updates are the calibration's: which evidence moved which parameter.
@@ -122,13 +131,19 @@ func Build(ctx context.Context, m *model.Model, opt Options) (*Report, error) {
 	pm := withStatuses(cm, inForce)
 	popt := plan.Options{Objective: opt.Objective, Horizon: opt.Horizon, Trials: opt.Trials, Seed: opt.Seed,
 		Workers: opt.Workers, Progress: prog.next()}
-	if opt.Budget != nil {
+	switch {
+	case opt.Plan != nil:
+		if err := planOfRun(opt.Plan, opt, inForce); err != nil {
+			return nil, err
+		}
+		r.Basis, r.Plan = BasisStored, opt.Plan
+	case opt.Budget != nil:
 		r.Basis = BasisBudget
 		popt.Budget = *opt.Budget
 		if r.Plan, err = plan.Optimize(ctx, pm, popt); err != nil {
 			return nil, err
 		}
-	} else {
+	default:
 		r.Basis = BasisNetBenefit
 		if r.Plan, err = netBenefitPlan(ctx, pm, popt, prog); err != nil {
 			return nil, err
@@ -162,6 +177,24 @@ func Build(ctx context.Context, m *model.Model, opt Options) (*Report, error) {
 	}
 	return r, nil
 }
+
+// planOfRun checks that p plans for the run opt describes: the same
+// trials and seed, and the controls in force as its implemented ones.
+func planOfRun(p *plan.Result, opt Options, inForce []string) error {
+	same := len(p.Implemented) == len(inForce)
+	for _, id := range inForce {
+		same = same && slices.Contains(p.Implemented, id)
+	}
+	if p.Trials != opt.Trials || p.Seed != opt.Seed || !same {
+		return model.Errorf(model.EINVALID, "the plan given (%d trials, seed %d, controls in force %v) is not a plan of this run (%d trials, seed %d, controls in force %v)",
+			p.Trials, p.Seed, p.Implemented, opt.Trials, opt.Seed, inForce)
+	}
+	return nil
+}
+
+// hasBudget says whether the plan was chosen within a budget given to it
+// (rather than for its net benefit).
+func (r *Report) hasBudget() bool { return r.Basis == BasisBudget || r.Basis == BasisStored }
 
 // withStatuses returns a copy of m whose implemented controls are exactly
 // those in force.

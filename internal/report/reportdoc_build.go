@@ -64,13 +64,19 @@ func (r *Report) inForce(w words) string {
 // maxNamed is the most controls a sentence names; beyond, it counts them.
 const maxNamed = 3
 
-// planSentence says what the plan adds, in the verdict section.
+// planSentence says what the plan adds, in the verdict section, and which
+// plan it is: its budget and objective, and its id when it is stored.
 func (r *Report) planSentence(w words) string {
 	p := r.Plan
+	s := w.t("report.verdict.plan.count", len(p.Selected), len(p.Candidates), w.money(p.Cost))
 	if len(p.Selected) <= maxNamed {
-		return w.t("report.verdict.plan", w.t("report.list.proposed", r.controlNames(p.Selected), len(p.Selected), len(p.Candidates)), w.money(p.Cost))
+		s = w.t("report.verdict.plan", w.t("report.list.proposed", r.controlNames(p.Selected), len(p.Selected), len(p.Candidates)), w.money(p.Cost))
 	}
-	return w.t("report.verdict.plan.count", len(p.Selected), len(p.Candidates), w.money(p.Cost))
+	basis := w.t("report.verdict.plan.computed", w.money(p.Budget), objectiveWords(w, p.Objective))
+	if r.Basis == BasisStored {
+		basis = w.t("report.verdict.plan.stored", r.Origin.Plan, w.money(p.Budget), objectiveWords(w, p.Objective))
+	}
+	return s + " " + basis
 }
 
 func (r *Report) controlName(id string) string {
@@ -206,16 +212,15 @@ func (r *Report) exceedanceFigure(w words) figure {
 		t.align += "r"
 		t.head = append(t.head, w.t("report.col.after"))
 	}
-	// P90, P95 and P99 are the plan's exact order statistics, as
-	// everywhere in the report; the others come from the runs' sketches.
+	// The runs' quantiles, which the plan's figures are (one definition
+	// everywhere: the sketch's).
 	qb, qa := r.Result.Portfolio.Quantiles, r.Residual.Portfolio.Quantiles
-	eb, ea := r.Plan.Baseline, r.Plan.Residual
 	for _, q := range []struct {
 		p      float64
 		b, a   float64
 		period float64
-	}{{0.5, qb.P50, qa.P50, 2}, {0.25, qb.P75, qa.P75, 4}, {0.1, eb.P90, ea.P90, 10},
-		{0.05, eb.P95, ea.P95, 20}, {0.01, eb.P99, ea.P99, 100}, {0.001, qb.P999, qa.P999, 1000}} {
+	}{{0.5, qb.P50, qa.P50, 2}, {0.25, qb.P75, qa.P75, 4}, {0.1, qb.P90, qa.P90, 10},
+		{0.05, qb.P95, qa.P95, 20}, {0.01, qb.P99, qa.P99, 100}, {0.001, qb.P999, qa.P999, 1000}} {
 		if q.p*float64(r.Result.Trials) < 1 {
 			continue
 		}
@@ -279,10 +284,13 @@ func (r *Report) planSection(w words) section {
 		s.blocks = append(s.blocks, para{text: w.t("report.plan.nocandidates")})
 		return s
 	}
-	if r.Basis == BasisBudget {
+	switch r.Basis {
+	case BasisStored:
+		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.stored", r.Origin.Plan, objectiveWords(w, p.Objective), w.money(p.Budget))})
+	case BasisBudget:
 		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.budget", objectiveWords(w, p.Objective), w.money(p.Budget))})
-	} else {
-		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.net", w.money(p.Reduction-p.Cost))})
+	default:
+		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.net", w.money(p.Reduction-p.Cost), w.money(p.Budget), objectiveWords(w, p.Objective))})
 	}
 	horizon := w.t("report.plan.horizon", w.sig(p.Horizon))
 	if p.Horizon == 1 {
@@ -300,7 +308,7 @@ func (r *Report) planSection(w words) section {
 		s.blocks = append(s.blocks, bullets{items: items}, para{class: "note", text: horizon})
 	} else {
 		key := "report.plan.nothing.net"
-		if r.Basis == BasisBudget {
+		if r.hasBudget() {
 			key = "report.plan.nothing.budget"
 		}
 		s.blocks = append(s.blocks, para{lead: w.t("report.plan.lead"), text: w.t(key)})

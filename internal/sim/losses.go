@@ -14,14 +14,24 @@ import (
 // compare portfolios of controls on common random numbers without
 // simulating every portfolio in full.
 type ScenarioLosses struct {
-	Loss   []float32 // per trial
-	Mean   float64   // exact mean annual loss (accumulated in float64)
+	Loss   []float64 // per trial
+	Mean   float64   // mean annual loss, computed as Run computes a scenario's
 	Events int64     // loss events over all trials
 }
 
 // Losses simulates the annual losses of one scenario of m under opt (its
 // Controls and Fix apply). The result does not depend on opt.Workers.
 func Losses(ctx context.Context, m *model.Model, opt Options, scenario string) (*ScenarioLosses, error) {
+	return losses(ctx, m, opt, scenario, true)
+}
+
+// LossSummary is Losses without the per-trial losses (Loss is nil): the
+// mean and the loss events, in memory that does not grow with the trials.
+func LossSummary(ctx context.Context, m *model.Model, opt Options, scenario string) (*ScenarioLosses, error) {
+	return losses(ctx, m, opt, scenario, false)
+}
+
+func losses(ctx context.Context, m *model.Model, opt Options, scenario string, keep bool) (*ScenarioLosses, error) {
 	if opt.Trials < 1 {
 		return nil, model.Errorf(model.EINVALID, "the number of trials must be at least 1, got %d", opt.Trials)
 	}
@@ -40,10 +50,10 @@ func Losses(ctx context.Context, m *model.Model, opt Options, scenario string) (
 	if si < 0 {
 		return nil, model.Errorf(model.EINVALID, "unknown scenario %q", scenario)
 	}
-	return e.losses(ctx, opt, si)
+	return e.losses(ctx, opt, si, keep)
 }
 
-func (e *engine) losses(ctx context.Context, opt Options, si int) (*ScenarioLosses, error) {
+func (e *engine) losses(ctx context.Context, opt Options, si int, keep bool) (*ScenarioLosses, error) {
 	s := &e.scenarios[si]
 	blocks := (opt.Trials + BlockSize - 1) / BlockSize
 	workers := opt.Workers
@@ -51,7 +61,10 @@ func (e *engine) losses(ctx context.Context, opt Options, si int) (*ScenarioLoss
 		workers = defaultWorkers()
 	}
 	workers = int(min(int64(workers), blocks))
-	out := &ScenarioLosses{Loss: make([]float32, opt.Trials)}
+	out := &ScenarioLosses{}
+	if keep {
+		out.Loss = make([]float64, opt.Trials)
+	}
 	sums := make([]float64, blocks)
 	events := make([]int64, blocks)
 	var next atomic.Int64
@@ -96,7 +109,9 @@ func (e *engine) losses(ctx context.Context, opt Options, si int) (*ScenarioLoss
 						tooMany.Store(true)
 						return
 					}
-					out.Loss[first+t] = float32(loss)
+					if keep {
+						out.Loss[first+t] = loss
+					}
 					sum += loss
 					ev += k
 				}

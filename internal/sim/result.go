@@ -112,15 +112,9 @@ func summary(m moments, sk *ddsketch.DDSketch) (mean, sd, pNoLoss float64, q Qua
 		return
 	}
 	n := float64(m.N)
-	mean, sd = m.Mean, m.sd()
+	mean, sd = m.mean(), m.sd()
 	pNoLoss = float64(m.Zeros) / n
-	at := func(p float64) float64 {
-		v, err := sk.GetValueAtQuantile(p)
-		if err != nil || math.IsNaN(v) {
-			return 0
-		}
-		return math.Min(v, m.Max) // a bin's representative value may overshoot the largest loss
-	}
+	at := func(p float64) float64 { return quantileAt(sk, p, m.Max) }
 	q = Quantiles{at(0.10), at(0.50), at(0.75), at(0.90), at(0.95), at(0.99), at(0.999)}
 	pLoss := 1 - pNoLoss
 	lec = []Point{}

@@ -275,6 +275,14 @@ func (a *accumulator) result(m *model.Model, opt Options) *Result {
 	}
 	p := &res.Portfolio
 	p.Mean, p.SD, p.PNoLoss, p.Quantiles, p.Exceedance, p.Stats = summary(a.moments[ns], a.sketches[ns])
+	// The portfolio's mean is the sum of its scenarios' means, in model
+	// order: the same number, to rounding, as the mean of the per-trial
+	// totals, and what a plan adds up for any portfolio without
+	// simulating it in full.
+	p.Mean = 0
+	for _, r := range res.Scenarios {
+		p.Mean += r.Mean
+	}
 	if len(m.Tolerance) > 0 {
 		p.Tolerance = &Tolerance{Points: []TolerancePoint{}}
 		for i, t := range m.Tolerance {

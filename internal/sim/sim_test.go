@@ -506,10 +506,17 @@ scenarios:
 			if err != nil {
 				t.Fatal(err)
 			}
+			ls, err := LossSummary(context.Background(), m, Options{Trials: trials, Seed: 3, Controls: controls, Workers: 2}, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ls.Loss != nil || ls.Mean != l1.Mean || ls.Events != l1.Events {
+				t.Errorf("%s: LossSummary %v %v, Losses %v %v", id, ls.Mean, ls.Events, l1.Mean, l1.Events)
+			}
 			if l1.Mean != l3.Mean || fmt.Sprint(l1.Loss[:50]) != fmt.Sprint(l3.Loss[:50]) {
 				t.Errorf("%s: losses depend on the workers", id)
 			}
-			if math.Abs(l1.Mean-res.Scenarios[i].Mean) > 1e-9*res.Scenarios[i].Mean {
+			if l1.Mean != res.Scenarios[i].Mean {
 				t.Errorf("%s: mean %v, run says %v", id, l1.Mean, res.Scenarios[i].Mean)
 			}
 			if float64(l1.Events)/trials != res.Scenarios[i].LossEventsPerYear {
@@ -517,7 +524,7 @@ scenarios:
 			}
 			sum += l1.Mean
 		}
-		if math.Abs(sum-res.Portfolio.Mean) > 1e-9*res.Portfolio.Mean {
+		if sum != res.Portfolio.Mean {
 			t.Errorf("controls %v: scenario means add to %v, portfolio %v", controls, sum, res.Portfolio.Mean)
 		}
 	}

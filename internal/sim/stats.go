@@ -17,7 +17,8 @@ const RelativeAccuracy = 0.001
 // gives the same bits whatever the number of cores.
 type moments struct {
 	N      int64   // trials
-	Mean   float64 // mean annual loss
+	Sum    float64 // sum of the annual losses, block sums added in trial order
+	Mean   float64 // mean annual loss (for the pairwise update of M2)
 	M2     float64 // sum of squared deviations from the mean
 	Zeros  int64   // trials without loss
 	Events int64   // loss events
@@ -52,6 +53,7 @@ func summarize(xs []float64, events int64, tolerance []float64, sk *ddsketch.DDS
 	if m.Zeros > 0 {
 		sk.AddWithCount(0, float64(m.Zeros))
 	}
+	m.Sum = sum
 	m.Mean = sum / float64(len(xs))
 	for _, x := range xs {
 		d := x - m.Mean
@@ -76,6 +78,7 @@ func (a *moments) merge(b moments) {
 	a.Mean += delta * float64(b.N) / float64(n)
 	a.M2 += b.M2 + delta*delta*float64(a.N)*float64(b.N)/float64(n)
 	a.N = n
+	a.Sum += b.Sum
 	a.Zeros += b.Zeros
 	a.Events += b.Events
 	a.Max = math.Max(a.Max, b.Max)
@@ -87,7 +90,18 @@ func (a *moments) merge(b moments) {
 // finite reports whether the moments are finite numbers. Their square
 // sums overflow first, so a finite M2 vouches for the rest.
 func (a moments) finite() bool {
-	return !math.IsInf(a.M2, 0) && !math.IsNaN(a.M2) && !math.IsInf(a.Mean, 0) && !math.IsNaN(a.Mean)
+	return !math.IsInf(a.M2, 0) && !math.IsNaN(a.M2) && !math.IsInf(a.Mean, 0) && !math.IsNaN(a.Mean) &&
+		!math.IsInf(a.Sum, 0) && !math.IsNaN(a.Sum)
+}
+
+// mean is the mean annual loss: the sum of the losses (block sums added
+// in trial order) over the number of trials. Losses computes a scenario's
+// mean the same way, so that a plan's means are a run's, bit for bit.
+func (a moments) mean() float64 {
+	if a.N == 0 {
+		return 0
+	}
+	return a.Sum / float64(a.N)
 }
 
 // sd is the sample standard deviation.

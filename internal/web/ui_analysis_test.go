@@ -399,16 +399,16 @@ func TestReportCacheCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	built := false
-	if _, err := c.get(ctx, reportKey{"o", 1}, func(context.Context) (*report.Report, error) { built = true; return nil, nil }); !errors.Is(err, context.Canceled) || built {
+	if _, err := c.get(ctx, reportKey{"o", 1, 0}, func(context.Context) (*report.Report, error) { built = true; return nil, nil }); !errors.Is(err, context.Canceled) || built {
 		t.Errorf("waiting: %v, built %v", err, built)
 	}
 	for range maxReportBuilds {
 		<-c.builds
 	}
-	if _, err := c.get(ctx, reportKey{"o", 1}, func(ctx context.Context) (*report.Report, error) { return nil, ctx.Err() }); !errors.Is(err, context.Canceled) {
+	if _, err := c.get(ctx, reportKey{"o", 1, 0}, func(ctx context.Context) (*report.Report, error) { return nil, ctx.Err() }); !errors.Is(err, context.Canceled) {
 		t.Errorf("building: %v", err)
 	}
-	if c.lookup(reportKey{"o", 1}) != nil || len(c.builds) != 0 {
+	if c.lookup(reportKey{"o", 1, 0}) != nil || len(c.builds) != 0 {
 		t.Errorf("a canceled build is kept, or keeps its turn")
 	}
 }

@@ -18,10 +18,11 @@ import (
 // The report of a run, to download: the very report `scrutin report --run
 // ID` writes (runreport.Load, report.Build, Render), in the page's language,
 // as self-contained HTML, Markdown or PDF (printed by headless Chromium
-// when the machine has one). The report recommends a plan, which is
-// computed in the request on the run's own simulated years: bounded by the
-// run's trials, stopped when the request is canceled, a few at a time,
-// and kept for the next downloads of the same run.
+// when the machine has one). The report recommends the latest plan stored
+// for the run (runreport.LatestPlan); without one, a plan computed in the
+// request on the run's own simulated years: bounded by the run's trials,
+// stopped when the request is canceled, a few at a time, and kept for the
+// next downloads of the same run (until a plan of it is stored).
 
 // reportFile is a format's media type and file name extension.
 var reportFile = map[string]struct{ Type, Ext string }{
@@ -48,8 +49,9 @@ type reportCache struct {
 }
 
 type reportKey struct {
-	org string
-	run int64
+	org  string
+	run  int64
+	plan int64 // the stored plan it recommends, 0 for one it computes
 }
 
 func newReportCache() *reportCache {
@@ -100,16 +102,17 @@ func (c *reportCache) get(ctx context.Context, k reportKey, build func(context.C
 }
 
 // runReport builds the report of the organisation's run as `scrutin report
-// --run` does, with the CLI's defaults (the plan with the largest net
-// benefit, objective mean, 3-year horizon).
+// --run` does, with the CLI's defaults (the latest plan stored for the
+// run, else the plan with the largest net benefit, objective mean, 3-year
+// horizon).
 func (s *Server) runReport(ctx context.Context, org string, id int64) (*report.Report, error) {
-	return s.reports.get(ctx, reportKey{org, id}, func(ctx context.Context) (*report.Report, error) {
-		opt := report.Options{Objective: plan.ObjectiveMean, Horizon: plan.DefaultHorizon, Workers: s.cfg.SimWorkers,
-			Generated: s.cfg.Now().UTC()}
-		m, err := runreport.Load(ctx, s.db, org, id, &opt)
-		if err != nil {
-			return nil, err
-		}
+	opt := report.Options{Objective: plan.ObjectiveMean, Horizon: plan.DefaultHorizon, Workers: s.cfg.SimWorkers,
+		Generated: s.cfg.Now().UTC()}
+	m, err := runreport.Load(ctx, s.db, org, id, &opt)
+	if err != nil {
+		return nil, err
+	}
+	return s.reports.get(ctx, reportKey{org, id, opt.Origin.Plan}, func(ctx context.Context) (*report.Report, error) {
 		return report.Build(ctx, m, opt)
 	})
 }

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scrutin/scrutin/internal/i18n"
+	"github.com/scrutin/scrutin/internal/report"
+)
+
+// runFigures are the portfolio's figures of a run, from its JSON.
+type runFigures struct {
+	Mean      float64            `json:"mean"`
+	PNoLoss   float64            `json:"p_no_loss"`
+	Quantiles map[string]float64 `json:"quantiles"`
+}
+
+// planRisk is a plan's baseline or residual, from its JSON.
+type planRisk struct {
+	Mean float64 `json:"mean"`
+	P90  float64 `json:"p90"`
+	P95  float64 `json:"p95"`
+	P99  float64 `json:"p99"`
+}
+
+// TestOneTruthPerRun: one model revision, seed, trial count and set of
+// controls show the same figures everywhere — `scrutin run` (JSON, CSV,
+// text), the server's run, its page, the dashboard, the plan's
+// implemented-only baseline (`scrutin plan`, the server's plan and its
+// page), `scrutin report` (of the model and of the stored run) and the
+// report downloaded from the server — and the stored run's reports
+// recommend the plan stored for it, with its budget and objective.
+func TestOneTruthPerRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and plans the built-in example")
+	}
+	const example = "../../examples/election.yaml"
+	const trials, seed, budget = "20000", "1", "100000"
+	t.Setenv("SCRUTIN_ADMIN_PASSWORD", "one-truth-password")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	s := startServe(t, "--db", db, "--data", filepath.Join(dir, "data"), "--no-demo", "--workers", "2")
+	tok := serveToken(t, s.url, "one-truth-password")
+	api := s.url + "/api/v1/orgs/p"
+	serveCall(t, "POST", s.url+"/api/v1/orgs", tok, map[string]string{"id": "p", "name": "P", "kind": "party"}, http.StatusCreated, nil)
+	yaml, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved struct{ ID int64 }
+	serveCall(t, "POST", api+"/models", tok, map[string]string{"name": "election", "yaml": string(yaml)}, http.StatusCreated, &saved)
+
+	// The server's run and plan, on the same simulated years.
+	type job struct {
+		ID     int64
+		Status string
+		Result json.RawMessage
+	}
+	wait := func(kind string, j *job) {
+		t.Helper()
+		deadline := time.Now().Add(2 * time.Minute)
+		for j.Status != "succeeded" {
+			if j.Status == "failed" || j.Status == "canceled" || time.Now().After(deadline) {
+				t.Fatalf("%s: %+v", kind, j)
+			}
+			time.Sleep(20 * time.Millisecond)
+			serveCall(t, "GET", fmt.Sprintf("%s/%s/%d", api, kind, j.ID), tok, nil, http.StatusOK, j)
+		}
+	}
+	var run, pl job
+	serveCall(t, "POST", fmt.Sprintf("%s/models/%d/runs", api, saved.ID), tok, map[string]any{"trials": 20000, "seed": 1}, http.StatusAccepted, &run)
+	wait("runs", &run)
+	serveCall(t, "POST", fmt.Sprintf("%s/models/%d/plans", api, saved.ID), tok,
+		map[string]any{"budget": 100000, "trials": 20000, "seed": 1}, http.StatusAccepted, &pl)
+	wait("plans", &pl)
+
+	cli := func(args ...string) string {
+		t.Helper()
+		code, out, stderr := scrutin(t, "", args...)
+		if code != exitOK {
+			t.Fatalf("scrutin %v: exit %d: %s", args, code, stderr)
+		}
+		return out
+	}
+	jsonOut := cli("run", example, "--trials", trials, "--seed", seed, "--format", "json")
+	var res struct{ Portfolio runFigures }
+	if err := json.Unmarshal([]byte(jsonOut), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := res.Portfolio
+	q := want.Quantiles
+	t.Logf("mean %.0f, P50 %.0f, P90 %.0f, P95 %.0f, P99 %.0f", want.Mean, q["p50"], q["p90"], q["p95"], q["p99"])
+
+	// The server's run is the command line's, bit for bit.
+	var got, wantAll any
+	json.Unmarshal(run.Result, &got)
+	json.Unmarshal([]byte(jsonOut), &wantAll)
+	if !reflect.DeepEqual(got, wantAll) {
+		t.Errorf("the server's run differs from scrutin run's")
+	}
+
+	// CSV: the portfolio's row holds the same numbers.
+	rows, err := csv.NewReader(strings.NewReader(cli("run", example, "--trials", trials, "--seed", seed, "--format", "csv"))).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("csv: %v %v", rows, err)
+	}
+	for i, col := range rows[0] {
+		w, ok := q[col]
+		if col == "mean" {
+			w, ok = want.Mean, true
+		}
+		if !ok {
+			continue
+		}
+		if x, err := strconv.ParseFloat(rows[1][i], 64); err != nil || x != w {
+			t.Errorf("csv %s: %s, JSON %v", col, rows[1][i], w)
+		}
+	}
+
+	// The plan's baseline: the command line's and the server's.
+	baseline := planRisk{Mean: want.Mean, P90: q["p90"], P95: q["p95"], P99: q["p99"]}
+	var cliPlan, srvPlan struct{ Baseline planRisk }
+	if err := json.Unmarshal([]byte(cli("plan", example, "--budget", budget, "--trials", trials, "--seed", seed, "--format", "json")), &cliPlan); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(pl.Result, &srvPlan); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string]planRisk{"scrutin plan": cliPlan.Baseline, "the server's plan": srvPlan.Baseline} {
+		if b != baseline {
+			t.Errorf("%s: implemented-only baseline %+v, the run's %+v", name, b, baseline)
+		}
+	}
+
+	// Text and pages: the same figures as written for people.
+	en := i18n.New(i18n.English)
+	money := func(x float64) string { return en.Money(x, "EUR") }
+	text := cli("run", example, "--trials", trials, "--seed", seed)
+	for _, x := range []float64{want.Mean, q["p50"], q["p90"], q["p99"]} {
+		if !strings.Contains(text, report.Money(x)+"  EUR") && !strings.Contains(text, report.Money(x)+" EUR") {
+			t.Errorf("scrutin run's text lacks %s", report.Money(x))
+		}
+	}
+	page := func(path string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", s.url+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Accept-Language", "en")
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d: %.300s", path, r.StatusCode, b)
+		}
+		return string(b)
+	}
+	runPage := page(fmt.Sprintf("/orgs/p/runs/%d", run.ID))
+	for _, x := range []float64{want.Mean, q["p50"], q["p90"], q["p99"]} {
+		if !strings.Contains(runPage, "<dd>"+money(x)+"</dd>") {
+			t.Errorf("the run page lacks %s", money(x))
+		}
+	}
+	dash := page("/orgs/p")
+	for _, x := range []float64{want.Mean, q["p90"], q["p99"]} {
+		if !strings.Contains(dash, money(x)) {
+			t.Errorf("the dashboard lacks %s", money(x))
+		}
+	}
+	// The plan page's "before" column.
+	planPage := page(fmt.Sprintf("/orgs/p/plans/%d", pl.ID))
+	before := regexp.MustCompile(`<th scope="row">([^<]+)(?:<span[^>]*>[^<]*</span>)?\s*</th><td class="num">([^<]+)</td>`).FindAllStringSubmatch(planPage, -1)
+	if len(before) != 4 {
+		t.Fatalf("the plan page has %d rows of figures, want 4", len(before))
+	}
+	for i, x := range []float64{want.Mean, q["p90"], q["p95"], q["p99"]} {
+		if before[i][2] != money(x) {
+			t.Errorf("the plan page's %s before the plan is %s, the run's %s", strings.TrimSpace(before[i][1]), before[i][2], money(x))
+		}
+	}
+
+	// Reports: of the model (the plan computed for it), of the stored run
+	// by the command line and by the server (the stored plan).
+	fresh := cli("report", example, "--trials", trials, "--seed", seed, "--format", "md")
+	stored := cli("report", "--run", strconv.FormatInt(run.ID, 10), "--org", "p", "--db", db, "--format", "md")
+	served := page(fmt.Sprintf("/orgs/p/runs/%d/report?format=md", run.ID))
+	for name, rep := range map[string]string{"scrutin report": fresh, "scrutin report --run": stored, "the server's report": served} {
+		for _, x := range []float64{want.Mean, q["p50"], q["p90"], q["p95"], q["p99"]} {
+			if !strings.Contains(rep, report.Money(x)) {
+				t.Errorf("%s lacks %s", name, report.Money(x))
+			}
+		}
+	}
+	if !strings.Contains(fresh, "(Computed for this report: budget ") {
+		t.Errorf("scrutin report does not say which plan it computed:\n%.2000s", fresh)
+	}
+	basis := fmt.Sprintf("(Plan %d, stored for this run: budget 100,000\u00a0EUR a year, minimising the mean annual loss.)", pl.ID)
+	for name, rep := range map[string]string{"scrutin report --run": stored, "the server's report": served} {
+		if !strings.Contains(rep, basis) {
+			t.Errorf("%s does not recommend the stored plan %d with its budget and objective:\n%.2000s", name, pl.ID, rep)
+		}
+	}
+}
