@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
@@ -199,11 +200,14 @@ func runTreeEval(e *env, o treeOptions, format string, cheapest int) error {
 	return err
 }
 
+// fig writes a figure: — when absent, ∞ when infinite.
 func fig(p *float64, money bool) string {
-	if p == nil {
+	switch {
+	case p == nil:
 		return "—"
-	}
-	if money {
+	case math.IsInf(*p, 1):
+		return "∞"
+	case money:
 		return report.Money(*p)
 	}
 	return fmt.Sprintf("%g", *p)

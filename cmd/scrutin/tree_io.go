@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 
-	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"github.com/scrutin/scrutin/internal/adtree"
@@ -61,13 +59,7 @@ your model's controls by adding control: to them.`,
 
 // treesYAML renders trees as a model's trees: section.
 func treesYAML(trees []model.Tree) ([]byte, error) {
-	j, err := json.Marshal(struct {
-		Trees []model.Tree `json:"trees"`
-	}{trees})
-	if err != nil {
-		return nil, err
-	}
-	y, err := yaml.JSONToYAML(j)
+	y, err := model.MarshalTrees(trees)
 	if err != nil {
 		return nil, err
 	}
@@ -76,32 +68,54 @@ func treesYAML(trees []model.Tree) ([]byte, error) {
 
 func newTreeExportCmd(e *env) *cobra.Command {
 	var o treeOptions
-	var out string
+	var out, as string
 	cmd := &cobra.Command{
 		Use:   "export [MODEL]",
 		Short: "Write a model's attack-defence tree as ADTool XML",
 		Long: `Write one tree of a model (the built-in example when MODEL is omitted) in
-ADTool's XML format: <adtree>, or <sandtree> for a tree with sequential gates
-and no defences. Shared nodes are written at each place they appear, with the
-same label, as ADTool expects. Controls are not part of ADTool's format.`,
-		Example: `  scrutin tree export examples/election.yaml --tree leak-mailboxes --out leak.xml`,
-		Args:    maxArgs(1),
+ADTool's XML format. ADTool's <adtree> has defences but no sequential
+refinement; its <sandtree> has sequential refinement but no defences. By
+default a tree with sequential steps and no defences is written as a
+<sandtree>, any other as an <adtree>, where sequential steps are written as
+conjunctive with the comment "scrutin-gate: sand" (scrutin reads them back as
+sequential; ADTool takes them as and). --as sandtree leaves the defences out
+instead. Ids, descriptions and controls ride in each node's comment, so that
+tree import gives the same tree back. A warning on standard error says what
+ADTool will not see as scrutin does.`,
+		Example: `  scrutin tree export examples/election.yaml --tree leak-mailboxes --out leak.xml
+  scrutin tree export --tree change-result --as sandtree --out change-result.xml`,
+		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.file = args[0]
+			}
+			opt := adtree.ADToolOptions{}
+			switch as {
+			case "":
+			case "adtree":
+				opt.Format = adtree.ADToolADTree
+			case "sandtree":
+				opt.Format = adtree.ADToolSandTree
+			default:
+				return usageError{fmt.Errorf("--as must be adtree or sandtree, got %q", as)}
 			}
 			t, _, err := oneTree(e, o)
 			if err != nil {
 				return err
 			}
 			var b bytes.Buffer
-			if err := adtree.WriteADTool(&b, t); err != nil {
+			warnings, err := adtree.WriteADToolAs(&b, t, opt)
+			if err != nil {
 				return model.Errorf(model.EINVALID, "tree %q: %v", t.ID, err)
+			}
+			for _, w := range warnings {
+				fmt.Fprintf(e.stderr, "scrutin: warning: %s\n", w)
 			}
 			return output(e, out, b.Bytes())
 		},
 	}
 	addTreeFlags(cmd, &o, false)
+	cmd.Flags().StringVar(&as, "as", "", "adtree or sandtree (default: sandtree for a tree with sequential steps and no defences, else adtree)")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
 	return cmd
 }

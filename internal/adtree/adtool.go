@@ -44,11 +44,21 @@ package adtree
 //     MinTimePar, MinTimeSeq and the sandtree's MinTime the time (MinTimeSeq
 //     also sets Tree.SequentialAnd); on defence leaves ProbSucc is the chance
 //     the defence stops the attack and MinCost the attacker's cost to get
-//     round it ("Infinity": it cannot be got round). "Infinity" is +Inf;
-//     on an attack leaf a cost, time or skill of +Inf is a step that cannot
-//     be done. Derived and default parameters are ADTool's own results and
-//     are not read; other domains (DiffLMH, SatProp, custom ones …) are
+//     round it. A sandtree's custom real domains (ClassSandReal) are read
+//     when their operations are those of a cost (min, +, +), a probability
+//     (x+y−x·y, ·, ·), a skill (min, max, max) or a time (min, max, +).
+//     Derived and default parameters are ADTool's own results and are not
+//     read; other domains (DiffLMH, SatProp, other custom ones …) are
 //     reported in ADToolTree.Warnings and not read.
+//   - Infinity. Values are read as Java writes them; "Infinity" is +Inf,
+//     ADTool's "cannot be done" (its cost, time and skill domains range over
+//     the non-negative reals, or integers, and ∞). On an attack leaf a cost,
+//     time or skill of +Inf makes a step that cannot be done: the
+//     evaluation treats it as out of reach. On a defence leaf a bypass cost
+//     of +Inf means it cannot be got round, the same as no bypass cost, and
+//     is read as none. A probability lies within [0, 1] and has no
+//     infinity: "Infinity" there is an error, as are NaN and negative
+//     values anywhere.
 //   - Node.Name is the label; Node.ID is derived from it: the label itself
 //     when it is already an id of the risk model's form in lower case (such
 //     as "phish-ceo"), otherwise its lower-case ASCII form with accents
@@ -56,19 +66,35 @@ package adtree
 //     "phish-the-ceo"), cut to 60 bytes, "node" when nothing is left, and
 //     a suffix "-2", "-3" … where two labels would give the same id.
 //
-// Two comments of scrutin's own carry what ADTool has no place for, so that
-// a tree written by WriteADTool reads back the same: <comment>scrutin-control:
-// ID</comment> on a defence leaf is its Control, and <comment>scrutin-
-// countermeasures</comment> marks the node WriteADTool adds to group several
-// countermeasures of one node (ADTool allows one): it is read back as those
-// countermeasures.
+// A node's <comment>s are its Description, but for the lines of the form
+// "scrutin-KEY: VALUE", scrutin's own directives, which carry what ADTool
+// has no place for, so that a tree written by WriteADToolAs reads back the
+// same (ADTool keeps them as the node's comment):
+//   - scrutin-id: ID gives the node its id (which then wins over ids derived
+//     from labels); an id that is not of the model's form is a warning;
+//   - scrutin-name: "NAME" gives the node its name where the label differs
+//     (WriteADToolAs labels two nodes of one name "Name (ID)");
+//   - scrutin-tree: ID, scrutin-tree-name: "NAME" and
+//     scrutin-tree-description: "TEXT", on the root, give the tree's id,
+//     name and description (elsewhere they are a warning);
+//   - scrutin-gate: sand on a conjunctive attack node of an <adtree> makes
+//     it a sand gate (ADTool's adtree has no sequential refinement);
+//   - scrutin-control: ID on a defence leaf is its Control;
+//   - scrutin-countermeasures (no value) marks the node WriteADToolAs adds
+//     to group several countermeasures of one node (ADTool allows one): it
+//     is read back as those countermeasures.
+//
+// Quoted values are quoted as Go quotes strings; an unquoted one is taken as
+// it is. Other lines, "scrutin-" ones of other keys included, are text.
 
 import (
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/scrutin/scrutin/internal/model"
@@ -84,6 +110,7 @@ const (
 	MaxADToolDepth = 10_000     // nesting of elements
 	maxIDBytes     = 60         // length of an id derived from a label
 	adtoolCommentP = "scrutin-" // prefix of scrutin's own comments
+	maxOpBytes     = 1024       // an operation of a custom domain longer is not read
 )
 
 // Classes of the ADTool domains that scrutin reads.
@@ -94,6 +121,17 @@ const (
 	ClassMinTimePar  = "lu.uni.adtool.domains.adtpredefined.MinTimePar"
 	ClassMinTimeSeq  = "lu.uni.adtool.domains.adtpredefined.MinTimeSeq"
 	ClassSandMinTime = "lu.uni.adtool.domains.sandpredefined.MinTime"
+	// ClassSandReal is ADTool's custom real-valued sandtree domain, whose
+	// operations (or, and, sand) the file gives: scrutin reads it when they
+	// are those of a cost, a probability, a skill or a time.
+	ClassSandReal = "lu.uni.adtool.domains.custom.SandRealDomain"
+)
+
+// The operations of a custom domain.
+const (
+	domOr = iota
+	domAnd
+	domSand
 )
 
 // ADToolTree is a tree read from ADTool XML, with what the file said about
@@ -125,6 +163,8 @@ type ADToolDomain struct {
 	// domain for an attribute already given by an earlier one).
 	Attr         Attr
 	Line, Column int
+
+	ops [3]string // a custom domain's or, and and sand
 }
 
 // ADToolError is a problem in an ADTool file, with where it is: line and
@@ -177,6 +217,10 @@ func (p *adtParser) finish() (*ADToolTree, error) {
 	for i := range p.domains {
 		d := &p.domains[i]
 		a, known := domainKinds[d.Class]
+		if d.Class == ClassSandReal {
+			a = customAttr(d.ops)
+			known = a != 0
+		}
 		switch {
 		case !known:
 			p.warnAt(int32(d.Line), int32(d.Column), "domain %q of class %s is not one scrutin reads; its values are ignored", d.ID, d.Class)
@@ -216,9 +260,24 @@ func (p *adtParser) finish() (*ADToolTree, error) {
 	if p.rootSwitch {
 		p.warnAt(p.rootNodeLine, p.rootNC, "the root has switchRole=\"yes\": the file's proponent is the defender; scrutin reads the root as the attacker's goal, with every role relative to it")
 	}
-	p.assignIDs()
+	p.noInfiniteBypass()
+	p.assignIDs() // from the labels, as WriteADTool has them
+	for n, name := range p.names {
+		n.Name = name // a node sharing its label's node is no longer in the tree
+	}
 	p.flushCounts()
 	out.Tree = &Tree{ID: p.root.ID, Name: p.root.Name, Root: p.root, SequentialAnd: seq}
+	if td := p.tree; td.hasID {
+		if isID(td.id) {
+			out.Tree.ID = td.id
+		} else {
+			p.warnAt(td.line, td.col, "scrutin-tree %q is not a valid id; the tree's id is the root's", clipS(td.id))
+		}
+	}
+	if td := p.tree; td.hasName && td.name != "" {
+		out.Tree.Name = td.name
+	}
+	out.Tree.Description = p.tree.description
 	out.Domains = p.domains
 	out.Warnings = p.warns
 	return out, nil
@@ -267,6 +326,64 @@ func (p *adtParser) apply(prm *adtParam, a Attr) error {
 	return nil
 }
 
+// noInfiniteBypass drops the bypass cost of defences that cannot be got
+// round ("Infinity", as WriteADTool writes for a defence without one): the
+// same meaning as no bypass cost.
+func (p *adtParser) noInfiniteBypass() {
+	for i := range int32(p.entries.n) {
+		if n := p.live(i); n != nil && n.Role == Defence && n.Has&AttrCost != 0 && math.IsInf(n.Cost, 1) {
+			n.Has &^= AttrCost
+			n.Cost = 0
+		}
+	}
+}
+
+// customAttr says which attribute a custom domain's operations compute:
+// min, + and + a cost; x+y−x·y, · and · a probability; min, max and max a
+// skill; min, max and + a time; 0 for others. The operations are compared
+// without spaces, as ADTool writes them back ("min(x, y)") or as a person
+// may ("min(y,x)").
+func customAttr(ops [3]string) Attr {
+	var norm [3]string
+	for i, op := range ops {
+		norm[i] = strings.ToLower(strings.Join(strings.Fields(op), ""))
+	}
+	in := func(s string, forms ...string) bool { return slices.Contains(forms, s) }
+	least := in(norm[domOr], "min(x,y)", "min(y,x)")
+	sum := func(s string) bool { return in(s, "x+y", "y+x") }
+	most := func(s string) bool { return in(s, "max(x,y)", "max(y,x)") }
+	product := func(s string) bool { return in(s, "x*y", "y*x") }
+	switch {
+	case least && sum(norm[domAnd]) && sum(norm[domSand]):
+		return AttrCost
+	case least && most(norm[domAnd]) && most(norm[domSand]):
+		return AttrSkill
+	case least && most(norm[domAnd]) && sum(norm[domSand]):
+		return AttrTime
+	case in(norm[domOr], "x+y-x*y", "y+x-x*y", "x+y-y*x", "y+x-y*x", "1-(1-x)*(1-y)", "1-(1-y)*(1-x)") &&
+		product(norm[domAnd]) && product(norm[domSand]):
+		return AttrProbability
+	}
+	return 0
+}
+
+// isID reports whether s is an id of the model's form.
+func isID(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case (c == '.' || c == '_' || c == '-') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // clipS shortens s for a message, at a character boundary.
 func clipS(s string) string {
 	if len(s) <= 40 {
@@ -288,6 +405,10 @@ func (p *adtParser) flushCounts() {
 		wNodeAttr:    "attribute %s of <node> is not part of ADTool's format; it is ignored",
 		wElement:     "element <%s> is not part of ADTool's format; it is skipped",
 		wMarker:      "the scrutin-countermeasures comment on %q does not mark a group of two or more countermeasures; the node is read as it is",
+		wTreeMark:    "scrutin-tree comments on %q, which is not the root, are ignored",
+		wGateMark:    "the scrutin-gate comment on %q is ignored: only a conjunctive attack node of an <adtree> is marked sequential (scrutin-gate: sand)",
+		wBadID:       "scrutin-id %q is not a valid id (letters, digits, '.', '_' and '-', starting with a letter or digit); the node's id is made from its label",
+		wDupID:       "scrutin-id %q is given to more than one node; the later ones get it with a suffix (-2, -3 …)",
 	}
 	for k, c := range p.counts {
 		if c.n == 0 {

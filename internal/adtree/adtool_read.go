@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/orisano/gosax"
 )
@@ -23,6 +22,7 @@ const (
 	elDomain
 	elClass
 	elTool
+	elOp   // <or>, <and> or <sand> of a custom domain
 	elSkip // content not read (ranking, unknown elements outside nodes)
 )
 
@@ -41,7 +41,14 @@ type adtFrame struct {
 	label      []byte
 	hasLabel   bool
 	control    string
-	wrapper    bool // has the scrutin-countermeasures marker
+	wrapper    bool   // has the scrutin-countermeasures marker
+	desc       []byte // the comments' text, directives left out
+	hasDesc    bool
+	id         string // from scrutin-id
+	realName   string // from scrutin-name
+	hasName    bool
+	gateMark   string // from scrutin-gate
+	tree       treeDirectives
 	params     []adtParam
 	kidStart   int
 	ctrStart   int
@@ -52,6 +59,9 @@ type adtFrame struct {
 
 	// <domain>
 	domain int // index in p.domains
+
+	// <or>, <and>, <sand>
+	op int
 }
 
 // adtParam is a basic parameter of a node, kept until the domains (which
@@ -111,6 +121,8 @@ type adtParser struct {
 	domUses  []domUse
 	domains  []ADToolDomain
 	domainAt map[string]int
+	tree     treeDirectives   // the root's
+	names    map[*Node]string // names given by scrutin-name, set once ids are
 
 	nodeSlab  []Node
 	ptrSlab   []*Node
@@ -130,6 +142,10 @@ const (
 	wMarker
 	wNodeAttr
 	wElement
+	wTreeMark
+	wGateMark
+	wBadID
+	wDupID
 	nWarn
 )
 
@@ -294,7 +310,7 @@ func (p *adtParser) push(kind elem, name []byte, line, col int32) (*adtFrame, er
 	f := &p.stack[p.depth]
 	p.depth++
 	*f = adtFrame{kind: kind, name: append(f.name[:0], name...), line: line, col: col,
-		text: f.text[:0], label: f.label[:0], params: f.params[:0]}
+		text: f.text[:0], label: f.label[:0], params: f.params[:0], desc: f.desc[:0]}
 	return f, nil
 }
 
@@ -346,7 +362,12 @@ func (p *adtParser) start(b []byte, line, col int32) error {
 			_, err = p.push(elClass, name, line, col)
 		case "tool":
 			_, err = p.push(elTool, name, line, col)
-		default: // the definition of a custom domain
+		case "or", "and", "sand":
+			var f *adtFrame
+			if f, err = p.push(elOp, name, line, col); err == nil {
+				f.op = map[string]int{"or": domOr, "and": domAnd, "sand": domSand}[string(name)]
+			}
+		default: // the rest of the definition of a custom domain
 			_, err = p.push(elSkip, name, line, col)
 		}
 	default:
@@ -627,7 +648,7 @@ func blank(b []byte) bool {
 }
 
 func textual(k elem) bool {
-	return k == elLabel || k == elComment || k == elParam || k == elClass || k == elTool
+	return k == elLabel || k == elComment || k == elParam || k == elClass || k == elTool || k == elOp
 }
 
 func (p *adtParser) end(name []byte, line, col int32) error {
@@ -645,7 +666,7 @@ func (p *adtParser) end(name []byte, line, col int32) error {
 	case elLabel:
 		err = p.endLabel(f)
 	case elComment:
-		p.endComment(f)
+		err = p.endComment(f)
 	case elParam:
 		err = p.endParam(f)
 	case elClass:
@@ -661,6 +682,11 @@ func (p *adtParser) end(name []byte, line, col int32) error {
 		if d := p.domains[f.domain]; d.Class == "" {
 			return p.errAt(f.line, f.col, "domain %q has no <class>", d.ID)
 		}
+	case elOp:
+		d := &p.domains[p.stack[p.depth-2].domain]
+		if len(f.text) <= maxOpBytes {
+			d.ops[f.op] = string(f.text)
+		}
 	}
 	if err != nil {
 		return err
@@ -675,28 +701,12 @@ func (p *adtParser) endLabel(f *adtFrame) error {
 	if len(t) == 0 {
 		return p.errAt(f.line, f.col, "empty <label>: every node needs a name")
 	}
-	if !utf8.Valid(t) {
-		return p.errAt(f.line, f.col, "the label is not valid UTF-8")
-	}
-	for _, c := range t {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return p.errAt(f.line, f.col, "the label holds the control character %#02x", c)
-		}
+	if msg := textProblem(t); msg != "" {
+		return p.errAt(f.line, f.col, "the label %s", msg)
 	}
 	node.label = append(node.label[:0], t...)
 	node.hasLabel = true
 	return nil
-}
-
-func (p *adtParser) endComment(f *adtFrame) {
-	node := &p.stack[p.depth-2]
-	t := bytes.TrimSpace(f.text)
-	switch {
-	case bytes.Equal(t, []byte(adtoolCommentP+"countermeasures")):
-		node.wrapper = true
-	case bytes.HasPrefix(t, []byte(adtoolCommentP+"control:")):
-		node.control = string(bytes.TrimSpace(t[len(adtoolCommentP+"control:"):]))
-	}
 }
 
 func (p *adtParser) endParam(f *adtFrame) error {
@@ -738,11 +748,33 @@ func (p *adtParser) endNode(f *adtFrame) error {
 		p.count(wControl, f.line, f.col, string(f.label))
 		control = ""
 	}
+	switch {
+	case f.gateMark == "":
+	case f.gateMark == "sand" && gate == And && f.role == Attack && !p.sand:
+		gate = Sand // written conjunctive, as an adtree must
+	default:
+		p.count(wGateMark, f.line, f.col, string(f.label))
+	}
+	id := f.id
+	if id != "" && !isID(id) {
+		p.count(wBadID, f.line, f.col, id)
+		id = ""
+	}
 	// Every occurrence is a node for now; share makes the occurrences of a
-	// label one node once the whole file is read.
+	// label one node once the whole file is read. The id is set where a
+	// scrutin-id gives it; assignIDs gives the others theirs.
 	n := p.newNode()
-	*n = Node{Name: p.strs.make(f.label), Role: f.role, Gate: gate, Control: control,
+	*n = Node{ID: id, Name: p.strs.make(f.label), Role: f.role, Gate: gate, Control: control,
 		Children: p.ptrs(kids), Counters: p.ptrs(ctrs)}
+	if f.hasDesc {
+		n.Description = p.strs.make(f.desc)
+	}
+	if f.hasName && f.realName != "" {
+		if p.names == nil {
+			p.names = map[*Node]string{}
+		}
+		p.names[n] = f.realName
+	}
 	idx := int32(p.entries.n)
 	e := adtEntry{node: n, line: f.line, col: f.col, pstart: int32(p.params.n)}
 	for _, prm := range f.params {
@@ -766,8 +798,12 @@ func (p *adtParser) endNode(f *adtFrame) error {
 	parent := &p.stack[p.depth-2]
 	if parent.kind != elNode {
 		p.root, p.rootSwitch = n, f.switchRole
+		p.tree = f.tree
 		p.markUsed(n)
 		return nil
+	}
+	if f.tree.line != 0 {
+		p.count(wTreeMark, f.tree.line, f.tree.col, string(f.label))
 	}
 	if f.switchRole {
 		p.ctrs = append(p.ctrs, n)

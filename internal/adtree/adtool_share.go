@@ -144,6 +144,8 @@ func (p *adtParser) differs(first, later *adtEntry) string {
 		return fmt.Sprintf("its countermeasures differ (%s there, %s here)", labelList(a.Counters), labelList(b.Counters))
 	case a.Control != b.Control:
 		return fmt.Sprintf("its control differs (%q there, %q here)", a.Control, b.Control)
+	case a.ID != b.ID: // the ids their scrutin-id comments give
+		return fmt.Sprintf("its id differs (%q there, %q here)", a.ID, b.ID)
 	}
 	if na, nb := first.pend-first.pstart, later.pend-later.pstart; na != nb {
 		return fmt.Sprintf("it has %d basic parameters there and %d here", na, nb)
@@ -211,27 +213,44 @@ func (p *adtParser) live(i int32) *Node {
 	return n
 }
 
-// assignIDs gives every node an id derived from its label (see the
-// documentation at the top of adtool.go). An id wanted by several nodes
-// goes to the one whose label it is, if any, or else to the first (in the
-// order nodes close); the others get the first free suffix -2, -3 …, in
-// that order.
+// assignIDs gives every node its id: the one its scrutin-id comment gives
+// (already set), or else one derived from its label (see the documentation
+// at the top of adtool.go). An id wanted by several nodes goes to the one
+// that has it from a comment, else to the one whose label it is, else to
+// the first (in the order nodes close); the others get the first free
+// suffix -2, -3 …, in that order.
 func (p *adtParser) assignIDs() {
 	seed := maphash.MakeSeed()
 	keys := make([]uint64, 0, p.entries.n)
+	var explicit map[*Node]bool
 	var buf []byte
 	for i := range int32(p.entries.n) {
 		n := p.live(i)
 		if n == nil {
 			continue
 		}
-		if isLowerID(n.Name) {
+		switch {
+		case n.ID != "":
+			if explicit == nil {
+				explicit = map[*Node]bool{}
+			}
+			explicit[n] = true
+		case isLowerID(n.Name):
 			n.ID = n.Name
-		} else {
+		default:
 			buf = appendSlug(buf[:0], n.Name)
 			n.ID = p.strs.make(buf)
 		}
 		keys = append(keys, uint64(uint32(maphash.String(seed, n.ID)))<<32|uint64(i))
+	}
+	rank := func(n *Node) int {
+		switch {
+		case explicit[n]:
+			return 2
+		case n.ID == n.Name:
+			return 1
+		}
+		return 0
 	}
 	sortHigh32(keys)
 	var losers []int32
@@ -248,7 +267,7 @@ func (p *adtParser) assignIDs() {
 			switch {
 			case !taken:
 				owner[n.ID] = i
-			case n.ID == n.Name: // its own label: it takes the id over
+			case rank(n) > rank(p.entries.at(o).node): // it takes the id over
 				losers = append(losers, o)
 				owner[n.ID] = i
 			default:
@@ -277,7 +296,11 @@ func (p *adtParser) assignIDs() {
 		return false
 	}
 	for _, i := range losers {
-		n := p.entries.at(i).node
+		e := p.entries.at(i)
+		n := e.node
+		if explicit[n] {
+			p.count(wDupID, e.line, e.col, n.ID)
+		}
 		base := n.ID
 		for k := 2; ; k++ {
 			id := base + "-" + strconv.Itoa(k)

@@ -9,21 +9,74 @@ import (
 	"unicode/utf8"
 )
 
-// WriteADTool writes t as ADTool 2 XML:
-//   - a <sandtree> when t has a sand gate (it cannot then have defences:
-//     ADTool has no format for both), an <adtree> otherwise;
-//   - one <domain> per leaf attribute present: MinCost1, ProbSucc1,
-//     MinTimePar1 (MinTimeSeq1 with SequentialAnd; MinTime1, of the
-//     sandtree domain, in a sandtree) and MinSkill1. ADTool 2 has no cost,
-//     probability or skill domain for sandtrees: in a sandtree they are
-//     written with the adtree domains' classes, which ParseADTool reads back
-//     but ADTool itself may refuse. In a sandtree, whose conjunctive
-//     refinement takes the longest time, and gates of a tree with
-//     SequentialAnd and times are written sequential, which means the same;
+// ADToolFormat is the root element a tree is written as.
+type ADToolFormat uint8
+
+// Formats. ADTool's <adtree> has defences and no sequential refinement;
+// its <sandtree> has sequential refinement and no defences.
+const (
+	// ADToolAuto writes a <sandtree> for a tree with sand gates and no
+	// defences, an <adtree> otherwise.
+	ADToolAuto ADToolFormat = iota
+	// ADToolADTree writes an <adtree>: sand gates are written conjunctive,
+	// with the comment "scrutin-gate: sand" by which ParseADTool reads them
+	// back as sand gates (ADTool reads them as and gates).
+	ADToolADTree
+	// ADToolSandTree writes a <sandtree>: countermeasures, which it cannot
+	// hold, are left out with everything only they lead to.
+	ADToolSandTree
+)
+
+// ADToolOptions say how WriteADToolAs writes a tree.
+type ADToolOptions struct {
+	Format ADToolFormat
+	// RootSwitchRole writes switchRole="yes" on the root of an <adtree>
+	// (the file's proponent is then the defender, as ADTool has it).
+	RootSwitchRole bool
+}
+
+// WriteADTool writes t as ADTool 2 XML in the format ADToolAuto chooses
+// (see WriteADToolAs).
+func WriteADTool(w io.Writer, t *Tree) error {
+	_, err := WriteADToolAs(w, t, ADToolOptions{})
+	return err
+}
+
+// Write writes the tree back as ADTool XML (see WriteADToolAs), in the
+// file's format and with the root's switchRole as the file had it.
+func (x *ADToolTree) Write(w io.Writer) error {
+	opt := ADToolOptions{Format: ADToolADTree, RootSwitchRole: x.RootSwitchRole}
+	if x.Sand {
+		opt.Format = ADToolSandTree
+	}
+	_, err := WriteADToolAs(w, x.Tree, opt)
+	return err
+}
+
+// WriteADToolAs writes t as ADTool 2 XML, a file ADTool opens and
+// ParseADTool reads back as the same tree (ids, names, descriptions,
+// gates, controls, values), but for what the format cannot hold. The
+// warnings say exactly that: the countermeasures a <sandtree> leaves out
+// (and how scrutin's figures change without them), the sequential nodes
+// an <adtree> holds as conjunctive only for ADTool, the skills ADTool's
+// MinSkill domain does not read (it takes whole numbers).
+//
+// How the tree is written:
+//   - one <domain> per leaf attribute present. In an <adtree>: MinCost1,
+//     ProbSucc1, MinTimePar1 (MinTimeSeq1 with SequentialAnd) and
+//     MinSkill1 (with the <range> ADTool requires). A <sandtree> takes
+//     sandtree domains only: the time is sandpredefined MinTime, the cost,
+//     probability and skill custom real domains whose operations say what
+//     they compute (min, + and + for a cost; x + y − x·y, x·y and x·y for a
+//     probability; min, max and max for a skill), which ParseADTool reads
+//     back. In a sandtree, whose conjunctive refinement takes the longest
+//     time, and gates of a tree with SequentialAnd and times are written
+//     sequential, which means the same;
 //   - basic parameters on leaves only: an attack leaf's attributes where it
 //     has them, and on every defence leaf its probability (1 when absent) and
 //     its bypass cost (Infinity when absent: only counter-attacks get round
-//     it), so that ADTool's defaults do not change the meaning;
+//     it), so that ADTool's defaults do not change the meaning; an infinite
+//     value is written "Infinity", as ADTool does;
 //   - labels are the nodes' names (their ids when they have none); distinct
 //     nodes with the same name get "Name (ID)", since ADTool takes equal
 //     labels for one node;
@@ -37,19 +90,94 @@ import (
 //     counter-attacks succeeds, that is when their disjunction does. The
 //     group carries the comment scrutin-countermeasures, by which
 //     ParseADTool reads it back as the countermeasures it groups;
-//   - a defence leaf's control is written as the comment
-//     "scrutin-control: ID";
-//   - Tree.ID and Tree.Name have no place in the format and are not written.
+//   - a node's one <comment> (ADTool keeps the first only) holds its
+//     description, then scrutin's directives, a line each, for what ADTool
+//     has no place for: "scrutin-id: ID" where the label would give another
+//     id, "scrutin-name: "…"" where the label is not the name (two nodes
+//     of one name), on the root "scrutin-tree: ID", "scrutin-tree-name: "…"" and
+//     "scrutin-tree-description: "…"" (quoted as Go quotes strings) where
+//     the tree's differ from the root's, "scrutin-gate: sand" on a
+//     sequential node of an <adtree>, "scrutin-control: ID" on a defence
+//     leaf linked to a control.
 //
 // Nothing is written when t cannot be: the error comes first.
-func WriteADTool(w io.Writer, t *Tree) error {
-	return writeADTool(w, t, false)
-}
+func WriteADToolAs(w io.Writer, t *Tree, opt ADToolOptions) (warnings []string, err error) {
+	if t == nil || t.Root == nil {
+		return nil, fmt.Errorf("adtool: no tree to write")
+	}
+	if err := t.Check(); err != nil {
+		return nil, fmt.Errorf("adtool: %w", err)
+	}
+	var hasSand, hasDefence bool
+	for _, n := range t.Nodes() {
+		hasSand = hasSand || n.Gate == Sand
+		hasDefence = hasDefence || n.Role == Defence
+	}
+	sand := opt.Format == ADToolSandTree || opt.Format == ADToolAuto && hasSand && !hasDefence
+	if sand && hasDefence {
+		pruned := withoutDefences(t)
+		warnings = append(warnings, droppedDefences(t, pruned))
+		t = pruned
+	}
+	x := &adtWriter{t: t, sand: sand, label: map[*Node]string{}, group: map[*Node]string{}}
+	nodes := t.Nodes()
+	var attrs Attr
+	var seqNodes, oddSkills []string
+	for _, n := range nodes {
+		if n.Gate == Sand && !sand {
+			seqNodes = append(seqNodes, strconv.Quote(n.ID))
+		}
+		if n.Gate != Leaf {
+			continue
+		}
+		if err := checkValues(n); err != nil {
+			return nil, err
+		}
+		if n.Role == Defence {
+			attrs |= n.Has & (AttrCost | AttrProbability)
+		} else {
+			attrs |= n.Has
+		}
+		if !sand && n.Role == Attack && n.Has&AttrSkill != 0 && !(n.Skill == math.Trunc(n.Skill) && n.Skill <= math.MaxInt32) {
+			oddSkills = append(oddSkills, fmt.Sprintf("%q (%s)", n.ID, formatNumber(n.Skill)))
+		}
+	}
+	if len(seqNodes) > 0 {
+		timing := ""
+		if attrs&AttrTime != 0 && !t.SequentialAnd {
+			timing = ", and its time domain takes their longest child rather than the sum"
+		}
+		warnings = append(warnings, fmt.Sprintf("tree %q: an <adtree> has no sequential refinement: %d sequential nodes are written as conjunctive, with the comment \"scrutin-gate: sand\" by which scrutin reads them back as sequential; ADTool reads them as conjunctive (the order of the steps is lost to it%s): %s",
+			t.ID, len(seqNodes), timing, listSome(seqNodes)))
+	}
+	if len(oddSkills) > 0 {
+		warnings = append(warnings, fmt.Sprintf("tree %q: ADTool's MinSkill domain reads whole numbers only; it will take its default for these skills (scrutin reads them back as written): %s",
+			t.ID, listSome(oddSkills)))
+	}
+	x.seqAnd = x.sand && t.SequentialAnd && attrs&AttrTime != 0
+	if total := occurrences(t.Root); total > MaxADToolNodes {
+		return nil, fmt.Errorf("adtool: tree %q written in full (ADTool repeats a shared node at each occurrence) would have more than %d nodes", t.ID, MaxADToolNodes)
+	}
+	if err := x.labels(nodes); err != nil {
+		return nil, err
+	}
+	x.pickDomains(attrs)
 
-// Write writes the tree back as ADTool XML (see WriteADTool), with the
-// root's switchRole as the file had it.
-func (x *ADToolTree) Write(w io.Writer) error {
-	return writeADTool(w, x.Tree, x.RootSwitchRole)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	root := "adtree"
+	rootSwitch := opt.RootSwitchRole
+	if x.sand {
+		root = "sandtree"
+		rootSwitch = false
+	}
+	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<" + root + ">\n")
+	x.nodes(bw, rootSwitch)
+	for _, d := range x.domains {
+		x.buf = x.domain(x.buf[:0], d)
+		bw.Write(x.buf)
+	}
+	bw.WriteString("</" + root + ">\n")
+	return warnings, bw.Flush()
 }
 
 // adtWriter holds what writing a tree needs.
@@ -63,63 +191,14 @@ type adtWriter struct {
 	buf     []byte
 }
 
+// wDomain is a domain written: its id, class and attribute, and for a
+// custom domain its name, operations and default value.
 type wDomain struct {
 	id, class string
 	attr      Attr
-}
-
-func writeADTool(w io.Writer, t *Tree, rootSwitch bool) error {
-	if t == nil || t.Root == nil {
-		return fmt.Errorf("adtool: no tree to write")
-	}
-	if err := t.Check(); err != nil {
-		return fmt.Errorf("adtool: %w", err)
-	}
-	x := &adtWriter{t: t, label: map[*Node]string{}, group: map[*Node]string{}}
-	nodes := t.Nodes()
-	var attrs Attr
-	var hasSand, hasDefence bool
-	for _, n := range nodes {
-		hasSand = hasSand || n.Gate == Sand
-		hasDefence = hasDefence || n.Role == Defence
-		if n.Gate != Leaf {
-			continue
-		}
-		if err := checkValues(n); err != nil {
-			return err
-		}
-		if n.Role == Defence {
-			attrs |= n.Has & (AttrCost | AttrProbability)
-		} else {
-			attrs |= n.Has
-		}
-	}
-	if hasSand && hasDefence {
-		return fmt.Errorf("adtool: tree %q has sequential steps and defences; ADTool writes the first as a sandtree and the second as an adtree, and has no format for both", t.ID)
-	}
-	x.sand = hasSand
-	x.seqAnd = x.sand && t.SequentialAnd && attrs&AttrTime != 0
-	if total := occurrences(t.Root); total > MaxADToolNodes {
-		return fmt.Errorf("adtool: tree %q written in full (ADTool repeats a shared node at each occurrence) would have more than %d nodes", t.ID, MaxADToolNodes)
-	}
-	if err := x.labels(nodes); err != nil {
-		return err
-	}
-	x.pickDomains(attrs)
-
-	bw := bufio.NewWriterSize(w, 64<<10)
-	root := "adtree"
-	if x.sand {
-		root = "sandtree"
-		rootSwitch = false
-	}
-	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<" + root + ">\n")
-	x.nodes(bw, rootSwitch)
-	for _, d := range x.domains {
-		fmt.Fprintf(bw, "\t<domain id=\"%s\">\n\t\t<class>%s</class>\n\t\t<tool>ADTool2</tool>\n\t</domain>\n", d.id, d.class)
-	}
-	bw.WriteString("</" + root + ">\n")
-	return bw.Flush()
+	name      string
+	ops       [3]string
+	def       string
 }
 
 // checkValues refuses leaf values that ADTool, and ParseADTool, cannot read.
@@ -207,6 +286,9 @@ func (x *adtWriter) labels(nodes []*Node) error {
 		if err := xmlSafe(n.Control); err != nil {
 			return fmt.Errorf("adtool: node %q: its control %v", n.ID, err)
 		}
+		if err := xmlSafe(n.Description); err != nil {
+			return fmt.Errorf("adtool: node %q: its description %v", n.ID, err)
+		}
 		x.label[n] = name
 		names[name]++
 	}
@@ -252,26 +334,68 @@ func isRuneErrorAt(s string, i int) bool {
 	return r == utf8.RuneError && size == 3
 }
 
+// maxSkillRange is the <range> (upper bound) written for ADTool's MinSkill
+// domain: Java's largest int, ADTool's own default.
+const maxSkillRange = "2147483647"
+
 func (x *adtWriter) pickDomains(attrs Attr) {
+	custom := func(id string, a Attr, name, or, and, def string) wDomain {
+		return wDomain{id: id, class: ClassSandReal, attr: a, name: name, ops: [3]string{or, and, and}, def: def}
+	}
 	if attrs&AttrCost != 0 {
-		x.domains = append(x.domains, wDomain{"MinCost1", ClassMinCost, AttrCost})
+		if x.sand {
+			x.domains = append(x.domains, custom("MinCost1", AttrCost, "Minimal cost", "min(x, y)", "x + y", "Infinity"))
+		} else {
+			x.domains = append(x.domains, wDomain{id: "MinCost1", class: ClassMinCost, attr: AttrCost})
+		}
 	}
 	if attrs&AttrProbability != 0 {
-		x.domains = append(x.domains, wDomain{"ProbSucc1", ClassProbSucc, AttrProbability})
+		if x.sand {
+			x.domains = append(x.domains, custom("ProbSucc1", AttrProbability, "Probability of success", "x + y - x * y", "x * y", "0"))
+		} else {
+			x.domains = append(x.domains, wDomain{id: "ProbSucc1", class: ClassProbSucc, attr: AttrProbability})
+		}
 	}
 	if attrs&AttrTime != 0 {
 		switch {
 		case x.sand:
-			x.domains = append(x.domains, wDomain{"MinTime1", ClassSandMinTime, AttrTime})
+			x.domains = append(x.domains, wDomain{id: "MinTime1", class: ClassSandMinTime, attr: AttrTime})
 		case x.t.SequentialAnd:
-			x.domains = append(x.domains, wDomain{"MinTimeSeq1", ClassMinTimeSeq, AttrTime})
+			x.domains = append(x.domains, wDomain{id: "MinTimeSeq1", class: ClassMinTimeSeq, attr: AttrTime})
 		default:
-			x.domains = append(x.domains, wDomain{"MinTimePar1", ClassMinTimePar, AttrTime})
+			x.domains = append(x.domains, wDomain{id: "MinTimePar1", class: ClassMinTimePar, attr: AttrTime})
 		}
 	}
 	if attrs&AttrSkill != 0 {
-		x.domains = append(x.domains, wDomain{"MinSkill1", ClassMinSkill, AttrSkill})
+		if x.sand {
+			x.domains = append(x.domains, custom("MinSkill1", AttrSkill, "Minimal skill", "min(x, y)", "max(x, y)", "Infinity"))
+		} else {
+			x.domains = append(x.domains, wDomain{id: "MinSkill1", class: ClassMinSkill, attr: AttrSkill})
+		}
 	}
+}
+
+// domain writes a <domain>: a custom one with its name, description,
+// operations and default value, MinSkill with its range, as ADTool
+// requires.
+func (x *adtWriter) domain(b []byte, d wDomain) []byte {
+	b = append(b, "\t<domain id=\""...)
+	b = append(b, d.id...)
+	b = append(b, "\">\n"...)
+	b = x.element(b, 2, "class", d.class)
+	b = x.element(b, 2, "tool", "ADTool2")
+	switch {
+	case d.class == ClassSandReal:
+		b = x.element(b, 2, "name", d.name)
+		b = x.element(b, 2, "description", d.name+" (written by scrutin)")
+		for i, op := range []string{"or", "and", "sand"} {
+			b = x.element(b, 2, op, d.ops[i])
+		}
+		b = x.element(b, 2, "defaultValue", d.def)
+	case d.class == ClassMinSkill:
+		b = x.element(b, 2, "range", maxSkillRange)
+	}
+	return append(b, "\t</domain>\n"...)
 }
 
 // nodes writes the root node and everything below it, without recursion.
@@ -306,6 +430,9 @@ func (x *adtWriter) nodes(bw *bufio.Writer, rootSwitch bool) {
 				}
 			case Sand:
 				ref = "sequential"
+				if !x.sand {
+					ref = "conjunctive" // with scrutin-gate: sand
+				}
 			}
 		}
 		b = indent(b, it.depth)
@@ -331,10 +458,10 @@ func (x *adtWriter) nodes(bw *bufio.Writer, rootSwitch bool) {
 			}
 			continue
 		}
+		if c := x.comment(n); c != "" {
+			b = x.element(b, it.depth+1, "comment", c)
+		}
 		if n.Gate == Leaf {
-			if n.Role == Defence && n.Control != "" {
-				b = x.element(b, it.depth+1, "comment", adtoolCommentP+"control: "+n.Control)
-			}
 			b = x.params(b, n, it.depth+1)
 		}
 		bw.Write(b)

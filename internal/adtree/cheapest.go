@@ -47,12 +47,20 @@ func (e *evaluation) cheapest(res *Result) {
 	} else {
 		sets, costs = e.cheapestTree(w, k)
 	}
+	dropped := 0
 	for i, s := range sets {
 		a := AttackSet{Leaves: e.leafNames(s)}
 		if withCost {
+			if math.IsInf(costs[i], 1) {
+				dropped++ // no attacker mounts it, as on the Pareto front
+				continue
+			}
 			a.Cost = ptr(costs[i])
 		}
 		res.Cheapest = append(res.Cheapest, a)
+	}
+	if dropped > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("cheapest: %d attacks whose costs add up beyond the largest number are left out", dropped))
 	}
 }
 

@@ -30,6 +30,7 @@ func (e *evaluation) defences(res *Result) {
 			}
 			ctx.Force[d] = on
 			ev := newEvaluation(e.t, ctx)
+			ev.attrs, ev.attrsKnown = e.treeAttrs(), true
 			// Which leaves are in play, and so which figures can be given,
 			// depends on the defence: judge it on this evaluation, as
 			// Evaluate would with the defence so forced.
@@ -38,7 +39,7 @@ func (e *evaluation) defences(res *Result) {
 			var cost, prob *float64
 			if withCost {
 				if x, err := ev.minCost(); err == nil {
-					cost = finite(x)
+					cost = figureOf(x)
 				} else {
 					outOfReach = true
 				}

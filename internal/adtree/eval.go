@@ -9,7 +9,10 @@ import (
 
 // Result is what an evaluation finds; its JSON is the shape that
 // `scrutin tree eval --format json` prints for each tree. Absent or
-// uncomputable figures are nil.
+// uncomputable figures are nil; a figure that no attack achieves with a
+// finite value (no attack reaches the goal, every way needs a defence to
+// fail at random, or the values add up beyond the largest float64) is
+// +Inf, which the JSON writes as the string "Infinity".
 type Result struct {
 	ID          string   `json:"id"`
 	Goal        string   `json:"goal"`
@@ -102,6 +105,9 @@ type evaluation struct {
 	nAttack  int               // attack leaves in play
 	attack   []int32           // their literals
 	shared   bool
+
+	attrs      Attr // what every attack leaf of the tree has (treeAttrs)
+	attrsKnown bool
 }
 
 func newEvaluation(t *Tree, ctx Context) *evaluation {
@@ -143,9 +149,14 @@ func attrName(a Attr) string {
 }
 
 // has reports whether every attack leaf in play has attribute a; the
-// figure is left out (with a note) otherwise.
+// figure is left out (with a note) otherwise. With no attack leaf in play
+// (the goal is out of reach), the figure is given, infinite, when the
+// tree's attack leaves have the attribute.
 func (e *evaluation) has(a Attr, res *Result) bool {
 	n := e.nMissing[a]
+	if e.nAttack == 0 {
+		return !e.lacks(a)
+	}
 	if n == 0 {
 		return true
 	}
@@ -159,8 +170,33 @@ func (e *evaluation) has(a Attr, res *Result) bool {
 	return false
 }
 
-// lacks reports whether some attack leaf in play lacks attribute a.
-func (e *evaluation) lacks(a Attr) bool { return e.nMissing[a] > 0 }
+// treeAttrs returns the attributes every attack leaf of the tree has (none
+// when it has no attack leaf), computed once.
+func (e *evaluation) treeAttrs() Attr {
+	if !e.attrsKnown {
+		e.attrs, e.attrsKnown = AttrCost|AttrProbability|AttrTime|AttrSkill, true
+		found := false
+		for _, n := range e.t.Nodes() {
+			if n.Role == Attack && n.Gate == Leaf {
+				e.attrs &= n.Has
+				found = true
+			}
+		}
+		if !found {
+			e.attrs = 0
+		}
+	}
+	return e.attrs
+}
+
+// lacks reports whether some attack leaf in play lacks attribute a; with
+// none in play, whether some attack leaf of the tree does.
+func (e *evaluation) lacks(a Attr) bool {
+	if e.nAttack == 0 {
+		return e.treeAttrs()&a == 0
+	}
+	return e.nMissing[a] > 0
+}
 
 // weights returns, per literal, the value of attribute a in the
 // deterministic (attacker's choice) reading: defences in force work, and
@@ -219,14 +255,14 @@ func (e *evaluation) figures(res *Result) {
 		if v, err := e.minCost(); err != nil {
 			e.outOfReach(res, "min_cost", err)
 		} else {
-			res.MinCost = finite(v)
+			res.MinCost = figureOf(v)
 		}
 	}
 	if e.has(AttrSkill, res) {
 		if v, err := e.minSkill(); err != nil {
 			e.outOfReach(res, "min_skill", err)
 		} else {
-			res.MinSkill = finite(v)
+			res.MinSkill = figureOf(v)
 		}
 	}
 	if e.has(AttrTime, res) {
@@ -234,7 +270,21 @@ func (e *evaluation) figures(res *Result) {
 			res.Exact = false
 			res.Notes = append(res.Notes, "min_time: a node shared below a sequential step would have its time counted twice; the exact minimal time of such schedules is not computed")
 		} else {
-			res.MinTime = finite(v)
+			res.MinTime = figureOf(v)
+		}
+	}
+	if res.Reachable {
+		var unbounded []string
+		for _, f := range []struct {
+			name string
+			v    *float64
+		}{{"min_cost", res.MinCost}, {"min_time", res.MinTime}, {"min_skill", res.MinSkill}} {
+			if f.v != nil && math.IsInf(*f.v, 1) {
+				unbounded = append(unbounded, f.name)
+			}
+		}
+		if len(unbounded) > 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s infinite: the goal can be reached only if a defence in force fails at random (none can be got round), or the values add up beyond the largest number", strings.Join(unbounded, ", ")))
 		}
 	}
 	if e.has(AttrProbability, res) {
@@ -254,8 +304,10 @@ func (e *evaluation) outOfReach(res *Result, what string, err error) {
 	res.Notes = append(res.Notes, fmt.Sprintf("%s: no exact answer within limits (%v)", what, err))
 }
 
-func finite(v float64) *float64 {
-	if math.IsInf(v, 0) || math.IsNaN(v) {
+// figureOf is v as a figure of a Result: nil for NaN (no answer), +Inf kept
+// (no finite answer).
+func figureOf(v float64) *float64 {
+	if math.IsNaN(v) {
 		return nil
 	}
 	return ptr(v)

@@ -126,7 +126,7 @@ func TestDefences(t *testing.T) {
 func TestUnreachable(t *testing.T) {
 	root := counter(leaf("a", 1, 0.5), defence("wall", "", 1))
 	r := Evaluate(&Tree{ID: "t", Root: root}, Context{})
-	if r.Reachable || r.MinCost != nil || val(r.Probability) != 0 || !r.Exact || len(r.Cheapest) != 0 {
+	if r.Reachable || !math.IsInf(val(r.MinCost), 1) || r.MinTime != nil || val(r.Probability) != 0 || !r.Exact || len(r.Cheapest) != 0 {
 		t.Errorf("unreachable: %+v", r)
 	}
 }

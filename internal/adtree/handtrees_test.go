@@ -48,11 +48,15 @@ func handTime(n *Node, time, skill float64) *Node {
 	return n
 }
 
-// none marks a figure that must be absent.
-var none = math.Inf(1)
+// none marks a figure that must be absent, inf one that must be infinite
+// (no attack achieves a finite value).
+var none, inf = math.NaN(), math.Inf(1)
+
+// noCost marks an attack listed without a cost.
+const noCost = -1
 
 type handAttack struct {
-	cost   float64 // none: listed without a cost
+	cost   float64 // noCost: listed without a cost
 	leaves string  // comma-separated, sorted
 }
 
@@ -242,7 +246,7 @@ func handCases() []handCase {
 
 	// The same shared defence without a bypass: no attack gets round it for
 	// sure, but it fails at random. AND(a !{D}, b !{D}), D stops with 0.5:
-	// min cost none, no cheapest attack, P = 0.5·0.4·0.5 = 0.1, the front
+	// min cost infinite (with a note), no cheapest attack, P = 0.5·0.4·0.5 = 0.1, the front
 	// {a, b} 30 → 0.1. (The A* search of the cheapest attacks used to
 	// index past its diagram here.)
 	cs = append(cs, handCase{
@@ -251,9 +255,10 @@ func handCases() []handCase {
 			d := handDef("D", "", 0.5)
 			return &Tree{ID: "fails", Root: handGate(And, "goal", handCounter(handLeaf("a", 10, 0.5), d), handCounter(handLeaf("b", 20, 0.4), d))}
 		}(),
-		cost: none, skill: none, time: none, prob: 0.1, reachable: true, shared: true,
+		cost: inf, skill: none, time: none, prob: 0.1, reachable: true, shared: true,
 		pareto:   []ParetoPoint{{30, 0.1}},
-		defences: map[string]handDefence{"D": {30, none, 0.2, 0.1, true}},
+		defences: map[string]handDefence{"D": {30, inf, 0.2, 0.1, true}},
+		notes:    []string{"min_cost infinite: the goal can be reached only if a defence in force fails at random"},
 	})
 
 	// Skill: OR(AND(a, b), c) with a 10/0.5 time 5 skill 2, b 10/0.5 time 7
@@ -281,7 +286,7 @@ func handCases() []handCase {
 		cheapest: []handAttack{{50, "c"}},
 	}, handCase{
 		name: "skill 2", tree: skill(), ctx: Context{MaxSkill: 2},
-		cost: none, skill: none, time: none, prob: 0,
+		cost: inf, skill: inf, time: inf, prob: 0,
 		notes: []string{"no attack reaches the goal"},
 	})
 
@@ -295,8 +300,8 @@ func handCases() []handCase {
 		cs = append(cs, handCase{
 			name: fmt.Sprintf("unreachable behind a wall of stop %v", stop),
 			tree: &Tree{ID: "wall", Root: handCounter(handGate(Or, "goal", handLeaf("a", 10, 0.5), handLeaf("b", 20, 0.5)), handDef("wall", "", stop))},
-			cost: none, skill: none, time: none, prob: 0,
-			defences: map[string]handDefence{"wall": {10, none, 0.75, 0, true}},
+			cost: inf, skill: none, time: none, prob: 0,
+			defences: map[string]handDefence{"wall": {10, inf, 0.75, 0, true}},
 			notes:    []string{"no attack reaches the goal"},
 		})
 	}
@@ -316,7 +321,7 @@ func handCases() []handCase {
 			return &Tree{ID: "missing", Root: handGate(Or, "goal", handGate(And, "ab", a, b), handLeaf("c", 40, 0.1))}
 		}(),
 		cost: none, skill: none, time: none, prob: 0.325, reachable: true,
-		cheapest: []handAttack{{none, "c"}, {none, "a,b"}},
+		cheapest: []handAttack{{noCost, "c"}, {noCost, "a,b"}},
 		notes:    []string{"no cost: attack leaves without one: b", "no time: attack leaves without one: c"},
 	})
 
@@ -350,13 +355,13 @@ func handCases() []handCase {
 	}, handCase{
 		name: "infinite cost under and",
 		tree: &Tree{ID: "inf-and", Root: handGate(And, "goal", handLeaf("a", math.Inf(1), 0.9), handLeaf("b", 30, 0.1))},
-		cost: none, skill: none, time: none, prob: 0, reachable: false,
+		cost: inf, skill: none, time: none, prob: 0, reachable: false,
 		notes: []string{"no attack reaches the goal"},
 	}, handCase{
 		name: "infinite bypass cost",
 		tree: &Tree{ID: "inf-bypass", Root: handCounter(handLeaf("a", 10, 0.5), handBypass(handDef("wall", "", 1), math.Inf(1)))},
-		cost: none, skill: none, time: none, prob: 0,
-		defences: map[string]handDefence{"wall": {10, none, 0.5, 0, true}},
+		cost: inf, skill: none, time: none, prob: 0,
+		defences: map[string]handDefence{"wall": {10, inf, 0.5, 0, true}},
 		notes:    []string{"no attack reaches the goal"},
 	})
 
@@ -457,7 +462,11 @@ func handCheck(t *testing.T, label string, c handCase, r *Result) {
 	}
 	var got []handAttack
 	for _, a := range r.Cheapest {
-		got = append(got, handAttack{val0(a.Cost), strings.Join(a.Leaves, ",")})
+		cost := float64(noCost)
+		if a.Cost != nil {
+			cost = *a.Cost
+		}
+		got = append(got, handAttack{cost, strings.Join(a.Leaves, ",")})
 	}
 	if !slices.Equal(got, c.cheapest) {
 		t.Errorf("%s: cheapest %v, want %v", label, got, c.cheapest)

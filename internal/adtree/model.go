@@ -30,7 +30,7 @@ func FromModel(mt *model.Tree) *Tree {
 			return n
 		}
 		d := defs[id]
-		n := &Node{ID: d.ID, Name: d.Name, Role: role, Control: d.Control}
+		n := &Node{ID: d.ID, Name: d.Name, Role: role, Control: d.Control, Description: d.Description}
 		built[id] = n // before the children: a validated tree has no cycle
 		switch d.Gate {
 		case model.GateAnd:
@@ -58,13 +58,13 @@ func FromModel(mt *model.Tree) *Tree {
 		}
 		return n
 	}
-	return &Tree{ID: mt.ID, Name: mt.Name, Root: build(mt.Root.ID, Attack), SequentialAnd: mt.Time == "sequential"}
+	return &Tree{ID: mt.ID, Name: mt.Name, Description: mt.Description, Root: build(mt.Root.ID, Attack), SequentialAnd: mt.Time == "sequential"}
 }
 
 // ToModel writes t as a model tree: each node is defined where a
 // depth-first walk first meets it and referred to by its id afterwards.
 func ToModel(t *Tree) model.Tree {
-	mt := model.Tree{ID: t.ID, Name: t.Name}
+	mt := model.Tree{ID: t.ID, Name: t.Name, Description: t.Description}
 	if t.SequentialAnd {
 		mt.Time = "sequential"
 	}
@@ -75,7 +75,7 @@ func ToModel(t *Tree) model.Tree {
 			return model.TreeNode{ID: n.ID}
 		}
 		written[n] = true
-		out := model.TreeNode{ID: n.ID, Name: n.Name, Control: n.Control}
+		out := model.TreeNode{ID: n.ID, Name: n.Name, Control: n.Control, Description: n.Description}
 		if out.Name == "" {
 			out.Name = n.ID
 		}

@@ -255,7 +255,7 @@ type refAttack struct {
 type refResult struct {
 	reachable   bool
 	minCost     float64 // +Inf when no attack of finite cost reaches the goal
-	minSkill    float64 // +Inf when none reaches it without bypasses
+	minSkill    float64 // +Inf when none reaches it without bypasses, NaN when leaves have no skill
 	probability float64
 	pareto      []ParetoPoint
 	attacks     []refAttack // minimal attacks of finite cost, by cost
@@ -322,7 +322,7 @@ func (r *refModel) solve(pareto bool) *refResult {
 	}
 	for _, n := range r.attack {
 		if n.Has&AttrSkill == 0 {
-			res.minSkill = math.Inf(1)
+			res.minSkill = math.NaN()
 		}
 	}
 

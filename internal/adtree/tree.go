@@ -98,6 +98,9 @@ type Node struct {
 
 	// Control links a defence to the model control that puts it in force.
 	Control string
+
+	// Description is free text about the node (ADTool's comment).
+	Description string
 }
 
 // Tree is a rooted attack-defence tree (a DAG when nodes are shared).
@@ -108,6 +111,8 @@ type Tree struct {
 	// SequentialAnd makes and gates add times rather than take their
 	// maximum (the attacker does the steps one after another).
 	SequentialAnd bool
+	// Description is free text about the tree.
+	Description string
 }
 
 // Goal is the name of the tree's goal.

@@ -391,7 +391,11 @@ func (d *decoder) value(n ast.Node, v reflect.Value, path string, rules fieldRul
 			v.SetUint(x)
 		}
 	case reflect.Float64:
-		if x, ok := d.number(n, path); ok && rules.checkNumber(d, n, path, x) {
+		number := d.number
+		if rules.infinity {
+			number = d.numberOrInfinity
+		}
+		if x, ok := number(n, path); ok && rules.checkNumber(d, n, path, x) {
 			v.SetFloat(x)
 		}
 	default:
@@ -462,6 +466,26 @@ func (d *decoder) number(n ast.Node, path string) (float64, bool) {
 	}
 	d.problem(n, path, "expected a number, got %s", describe(n))
 	return 0, false
+}
+
+// numberOrInfinity is number, where an infinity is a value too: YAML's
+// .inf (and +.inf, which the YAML library reads as text), or Infinity as
+// ADTool and the model's JSON write it, quoted or not.
+func (d *decoder) numberOrInfinity(n ast.Node, path string) (float64, bool) {
+	switch x := n.(type) {
+	case *ast.InfinityNode:
+		return x.Value, true
+	case *ast.StringNode:
+		switch strings.TrimPrefix(x.Value, "+") {
+		case "Infinity", ".inf", ".Inf", ".INF":
+			return math.Inf(1), true
+		case "-Infinity":
+			if !strings.HasPrefix(x.Value, "+") {
+				return math.Inf(-1), true
+			}
+		}
+	}
+	return d.number(n, path)
 }
 
 func (d *decoder) integer(n ast.Node, path string) (int64, bool) {
@@ -735,6 +759,7 @@ type fieldRules struct {
 	minItems  int
 	minimum   *float64
 	maximum   *float64
+	infinity  bool // +Inf is a value (struct tag scrutin:"infinity")
 }
 
 func (r fieldRules) check(d *decoder, n ast.Node, path, s string) bool {
@@ -812,7 +837,9 @@ func fieldsOf(t reflect.Type) *structFields {
 		if name == "" || name == "-" || !sf.IsExported() {
 			continue
 		}
-		fs.byName[name] = field{index: i, rules: parseRules(sf.Tag.Get("jsonschema"))}
+		rules := parseRules(sf.Tag.Get("jsonschema"))
+		rules.infinity = sf.Tag.Get("scrutin") == "infinity"
+		fs.byName[name] = field{index: i, rules: rules}
 		fs.names = append(fs.names, name)
 	}
 	fieldCache.Store(t, fs)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -510,6 +511,34 @@ scenarios:
    "frequency": {"pert": [0.5, 2, 10]}, "vulnerability": 0.3, "magnitude": {"lognormal": {"mu": 9, "sigma": 1.5}}}]}`,
 		check: func(t *testing.T, m *Model) {
 			checkDist(t, "magnitude", m.Scenarios[0].Magnitude, Dist{Kind: Lognormal, Params: []float64{9, 1.5}})
+		},
+	},
+	{
+		name: "a tree step that cannot be done",
+		src: `scrutin: 1
+name: Infinity
+currency: EUR
+organizations: [{id: campaign, name: Campaign, kind: campaign}]
+assets: [{id: mail, org: campaign, name: Mail, kind: email}]
+actors: [{id: apt28, name: APT28}]
+scenarios:
+  - {id: a, name: A, actor: apt28, assets: [mail], effect: integrity, frequency: 1, vulnerability: {tree: t}, magnitude: 1000}
+trees:
+  - id: t
+    name: T
+    root:
+      id: g
+      name: G
+      gate: or
+      children:
+        - {id: x, name: X, cost: Infinity, probability: 0.5}
+        - {id: y, name: Y, cost: 10, probability: 0.2, countermeasures: [{id: d, name: D, cost: Infinity}]}
+`,
+		check: func(t *testing.T, m *Model) {
+			kids := m.Trees[0].Root.Children
+			if !math.IsInf(*kids[0].Cost, 1) || !math.IsInf(*kids[1].Countermeasures[0].Cost, 1) {
+				t.Errorf("costs %v %v", *kids[0].Cost, *kids[1].Countermeasures[0].Cost)
+			}
 		},
 	},
 }

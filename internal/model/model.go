@@ -200,10 +200,14 @@ type TreeNode struct {
 	// time and required skill; of a defence, the probability it stops the
 	// attack when in force (default 1) and what getting round it costs the
 	// attacker (absent: only counter-attacks get round it).
-	Cost        *float64 `json:"cost,omitempty" jsonschema:"minimum=0" jsonschema_description:"Attack leaf: cost of the step. Defence leaf: the attacker's cost to get round it"`
+	//
+	// Cost, time and skill may be infinite (YAML's .inf, or "Infinity" as
+	// ADTool and this package's JSON write it): an attack step that cannot
+	// be done, a defence that cannot be got round for any price.
+	Cost        *float64 `json:"cost,omitempty" jsonschema:"minimum=0" scrutin:"infinity" jsonschema_description:"Attack leaf: cost of the step. Defence leaf: the attacker's cost to get round it. .inf (or Infinity): cannot be done"`
 	Probability *float64 `json:"probability,omitempty" jsonschema:"minimum=0,maximum=1" jsonschema_description:"Attack leaf: probability of success. Defence leaf: probability it stops the attack when in force (default 1)"`
-	Time        *float64 `json:"time,omitempty" jsonschema:"minimum=0" jsonschema_description:"Attack leaf: time the step takes"`
-	Skill       *float64 `json:"skill,omitempty" jsonschema:"minimum=0" jsonschema_description:"Attack leaf: skill the step needs"`
+	Time        *float64 `json:"time,omitempty" jsonschema:"minimum=0" scrutin:"infinity" jsonschema_description:"Attack leaf: time the step takes. .inf (or Infinity): cannot be done"`
+	Skill       *float64 `json:"skill,omitempty" jsonschema:"minimum=0" scrutin:"infinity" jsonschema_description:"Attack leaf: skill the step needs. .inf (or Infinity): nobody has it"`
 	// Control links a defence to the model control that puts it in force;
 	// a defence without one is always in force.
 	Control         string     `json:"control,omitempty" jsonschema_description:"Defence: id of the control that puts it in force (none: always in force)"`

@@ -93,3 +93,17 @@ func (Vulnerability) JSONSchema() *jsonschema.Schema {
 		AnyOf:       []*jsonschema.Schema{{Ref: "#/$defs/Dist"}, fair, tree},
 	}
 }
+
+// JSONSchemaExtend lets a tree node's cost, time and skill be "Infinity"
+// (a step that cannot be done), as the decoder does; the minimum applies
+// to numbers only.
+func (TreeNode) JSONSchemaExtend(s *jsonschema.Schema) {
+	for _, name := range []string{"cost", "time", "skill"} {
+		p, ok := s.Properties.Get(name)
+		if !ok {
+			continue
+		}
+		p.Type = ""
+		p.AnyOf = []*jsonschema.Schema{{Type: "number"}, {Const: "Infinity"}}
+	}
+}

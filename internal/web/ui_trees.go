@@ -216,20 +216,42 @@ func (s *Server) treePageOf(w http.ResponseWriter, r *http.Request, v *view) err
 }
 
 // Fig is a figure of an evaluation (time, skill) in the reader's
-// language: whole numbers without decimals, "—" when there is none.
+// language: whole numbers without decimals, "—" when there is none, "∞"
+// when no attack achieves a finite one.
 func (p *treePage) Fig(pr *i18n.Printer, x *float64) string { return treeFig(pr, x) }
 
 // Fig is treePage's Fig, for the list.
 func (p *treesPage) Fig(pr *i18n.Printer, x *float64) string { return treeFig(pr, x) }
 
+// Cost is a cost of an evaluation in the currency: "—" when there is none,
+// "∞" when no attack has a finite one.
+func (p *treePage) Cost(pr *i18n.Printer, x *float64, cur string) string { return treeCost(pr, x, cur) }
+
+// Cost is treePage's Cost, for the list.
+func (p *treesPage) Cost(pr *i18n.Printer, x *float64, cur string) string {
+	return treeCost(pr, x, cur)
+}
+
 func treeFig(pr *i18n.Printer, x *float64) string {
 	switch {
 	case x == nil:
 		return "—"
+	case math.IsInf(*x, 1):
+		return "∞"
 	case *x == math.Trunc(*x):
 		return pr.Number(*x, 0)
 	}
 	return pr.Number(*x, 2)
+}
+
+func treeCost(pr *i18n.Printer, x *float64, cur string) string {
+	switch {
+	case x == nil:
+		return "—"
+	case math.IsInf(*x, 1):
+		return "∞"
+	}
+	return pr.Money(*x, cur)
 }
 
 // inlineSVG makes an SVG document of adtree's into an element for the
