@@ -195,13 +195,14 @@ func admin(ctx context.Context) (*store.User, error) {
 
 // Sign-in rate limits
 
-// loginLimiter keeps a token bucket per client address and per email.
+// loginLimiter keeps a token bucket per client address and per (client
+// address, email).
 type loginLimiter struct {
 	cfg    LoginLimit
 	now    func() time.Time
 	mu     sync.Mutex
 	byAddr map[string]*rate.Limiter
-	byMail map[string]*rate.Limiter
+	byPair map[string]*rate.Limiter // key: address, NUL, lower-cased email
 }
 
 // maxBuckets is how many buckets a map holds before full ones (which say
@@ -209,7 +210,7 @@ type loginLimiter struct {
 const maxBuckets = 10_000
 
 func newLoginLimiter(cfg LoginLimit, now func() time.Time) *loginLimiter {
-	return &loginLimiter{cfg: cfg, now: now, byAddr: map[string]*rate.Limiter{}, byMail: map[string]*rate.Limiter{}}
+	return &loginLimiter{cfg: cfg, now: now, byAddr: map[string]*rate.Limiter{}, byPair: map[string]*rate.Limiter{}}
 }
 
 // allow takes an attempt from both buckets, or says how long to wait.
@@ -219,7 +220,7 @@ func (l *loginLimiter) allow(addr, email string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a := l.bucket(l.byAddr, addr, l.cfg.PerAddress, l.cfg.AddressBurst, now)
-	m := l.bucket(l.byMail, email, l.cfg.PerEmail, l.cfg.EmailBurst, now)
+	m := l.bucket(l.byPair, addr+"\x00"+email, l.cfg.PerAccount, l.cfg.AccountBurst, now)
 	ra, rm := a.ReserveN(now, 1), m.ReserveN(now, 1)
 	wait := max(ra.DelayFrom(now), rm.DelayFrom(now))
 	if !ra.OK() || !rm.OK() || wait > 0 {

@@ -77,20 +77,24 @@ type Config struct {
 	Now func() time.Time
 }
 
-// LoginLimit bounds sign-in attempts (POST /auth/token and /auth/login),
-// per client address and per email address, as token buckets: Burst
-// attempts at once, then one per 1/Rate seconds.
+// LoginLimit bounds sign-in attempts (POST /auth/token, /auth/login and
+// the sign-in page) as token buckets: Burst attempts at once, then one
+// per 1/Rate seconds. PerAddress counts every attempt from a client
+// address; PerAccount the attempts from one address for one email. No
+// bucket counts an email's attempts from every address: failures from
+// one address never stop the account's owner signing in from another.
 type LoginLimit struct {
 	PerAddress   rate.Limit
 	AddressBurst int
-	PerEmail     rate.Limit
-	EmailBurst   int
+	PerAccount   rate.Limit
+	AccountBurst int
 }
 
 // DefaultLoginLimit allows 30 attempts from an address, then one every 2
-// seconds, and 10 for an email, then one every 10 seconds.
+// seconds, and 10 for one email from one address, then one every 10
+// seconds.
 func DefaultLoginLimit() LoginLimit {
-	return LoginLimit{PerAddress: 0.5, AddressBurst: 30, PerEmail: 0.1, EmailBurst: 10}
+	return LoginLimit{PerAddress: 0.5, AddressBurst: 30, PerAccount: 0.1, AccountBurst: 10}
 }
 
 // DefaultPasswordParams are RFC 9106's second recommended argon2id
