@@ -171,7 +171,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *DB) error) error {
 	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return txError(fmt.Errorf("store: begin: %w", err))
 	}
 	t := *db
 	t.q, t.tx = tx, tx
@@ -185,10 +185,10 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *DB) error) error {
 	}()
 	if err := fn(&t); err != nil {
 		tx.Rollback()
-		return err
+		return txError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return txError(fmt.Errorf("store: commit: %w", err))
 	}
 	return nil
 }

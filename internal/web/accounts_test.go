@@ -1,11 +1,17 @@
 package web
 
 import (
+	"database/sql"
+	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/scrutin/scrutin/internal/model"
 )
 
 // TestSignInLimitPerAddress: failures from one address for the
@@ -57,4 +63,35 @@ func TestSignInLimitPerAddress(t *testing.T) {
 	attacker.want(http.StatusUnauthorized, "POST", "/api/v1/auth/token", map[string]string{"email": "other@example.org", "password": "guess-password"})
 	c.advance(11 * time.Second)
 	attacker.want(http.StatusUnauthorized, "POST", "/api/v1/auth/token", wrong)
+}
+
+// TestDiskFull: when the database cannot grow (SQLite's max_page_count
+// gives the very SQLITE_FULL of a full disk), a change answers 507 with a
+// message that says so, on the API and on the pages (in their language),
+// and the server goes on reading.
+func TestDiskFull(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scrutin.db")
+	c := &clock{}
+	ts := startServer(t, path, testConfig(c), c)
+	ts.stop(t)
+	ts.db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	if err := raw.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	ts = startServer(t, fmt.Sprintf("file:%s?_pragma=max_page_count(%d)", path, pages+2), testConfig(c), c)
+	admin := ts.signIn(t, DefaultAdminEmail, adminPassword)
+	b := ts.signedIn(t, DefaultAdminEmail, adminPassword, "fr")
+	big := exampleModel(t, "minimal.yaml") + strings.Repeat("# a comment line to fill the database up with some bytes\n", 2000)
+	r := admin.want(http.StatusInsufficientStorage, "POST", "/api/v1/orgs/demo/models", map[string]string{"name": "big", "yaml": big})
+	if e := r.errorOf(); e.Code != model.ENOSPACE || !strings.Contains(e.Message, "full") {
+		t.Errorf("507: %+v", e)
+	}
+	admin.want(http.StatusOK, "GET", "/api/v1/orgs/demo/models", nil)
+	b.post("/orgs/demo/models", url.Values{"name": {"big"}, "yaml": {big}, "message": {"x"}}).want(http.StatusInsufficientStorage).contains("plein")
 }

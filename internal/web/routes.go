@@ -165,7 +165,7 @@ func op(method, path, id, summary, tag string, status int, maxBody int64, secure
 	}
 	switch method {
 	case http.MethodPost, http.MethodPut:
-		o.Errors = append(o.Errors, http.StatusBadRequest, http.StatusUnprocessableEntity)
+		o.Errors = append(o.Errors, http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusInsufficientStorage)
 	}
 	return o
 }
