@@ -15,7 +15,7 @@ import (
 
 // SQLite result codes (sqlite3.h).
 const (
-	sqliteFull                 = 13 // SQLITE_FULL: "database or disk is full"
+	sqliteFull = 13 // SQLITE_FULL: "database or disk is full"
 
 	sqliteConstraintCheck      = 275
 	sqliteConstraintForeignKey = 787
