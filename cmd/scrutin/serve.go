@@ -93,6 +93,7 @@ func runServe(ctx context.Context, o serveOptions, e *env) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	warnLooseDir(log, dsn)
 	db, err := store.Open(ctx, dsn, nil)
 	if err != nil {
 		return err
@@ -161,6 +162,21 @@ Get a token with:
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where)
 	return srv.Serve(ctx, ln)
+}
+
+// warnLooseDir warns when the directory of an SQLite database file may be
+// read by others than its owner. The database files themselves are made
+// 0600 by the store; the directory is left as it is (an operator may have
+// chosen it so, for a backup group), but its other files may be exposed.
+func warnLooseDir(log *slog.Logger, dsn string) {
+	if strings.Contains(dsn, "://") || strings.HasPrefix(dsn, "file:") || dsn == ":memory:" {
+		return
+	}
+	dir := filepath.Dir(dsn)
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("the database's directory is readable by others: chmod 700 it unless that is meant",
+			"dir", dir, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()))
+	}
 }
 
 // serveDatabase is the database to open: --db, else scrutin.db in the
