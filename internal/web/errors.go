@@ -20,6 +20,7 @@ import (
 const (
 	codeTooMany   = "too_many_requests"
 	codeTooLarge  = "too_large"
+	codeTimeout   = "timeout"
 	codeNoMethod  = "method_not_allowed"
 	codeNoContent = "unsupported_media_type"
 )
@@ -32,7 +33,7 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code      string    `json:"code" enum:"invalid,not_found,conflict,unauthorized,forbidden,internal,insufficient_storage,too_many_requests,too_large,method_not_allowed,unsupported_media_type" doc:"What kind of error it is"`
+	Code      string    `json:"code" enum:"invalid,not_found,conflict,unauthorized,forbidden,internal,insufficient_storage,too_many_requests,too_large,timeout,method_not_allowed,unsupported_media_type" doc:"What kind of error it is"`
 	Message   string    `json:"message" doc:"What went wrong, for people"`
 	Problems  []Problem `json:"problems,omitempty" doc:"Each problem of an invalid model or request body"`
 	RequestID string    `json:"request_id,omitempty" doc:"The request's id, as in the server's log and the X-Request-Id header"`
@@ -86,8 +87,8 @@ func tooManyAttempts(wait time.Duration) error {
 // errorResponse is the one place where an error becomes an HTTP status
 // and body:
 //
-//	protocol errors (huma's and ours)  their own status: 400 unreadable body or cursor, 413, 415, 422 body or
-//	                                    parameters that fail validation, 405, 429
+//	protocol errors (huma's and ours)  their own status: 400 unreadable body or cursor, 408 upload too slow, 413,
+//	                                    415, 422 body or parameters that fail validation, 405, 429
 //	*model.ValidationError              422, with the model's problems (file, line, column, path, message)
 //	EINVALID                            422: a value the domain refuses (a role, a kind, a control, a budget…)
 //	ENOTFOUND                           404 (also what is another organisation's)
@@ -256,6 +257,8 @@ func codeForStatus(status int) string {
 		return codeTooMany
 	case http.StatusInsufficientStorage:
 		return model.ENOSPACE
+	case http.StatusRequestTimeout:
+		return codeTimeout
 	}
 	if status >= 500 {
 		return model.EINTERNAL

@@ -56,6 +56,19 @@ type Config struct {
 	// whole, are bounded by 64 MiB too).
 	MaxModelBytes  int64
 	MaxUploadBytes int64
+	// MaxExpandedBytes bounds what a compressed evidence upload gives once
+	// decompressed (default MaxUploadBytes: the importers read no more of
+	// a compressed upload than of a plain one); MaxExpansion bounds how
+	// many times its size that may be, past the first 16 MiB (default 100;
+	// logs compress 5 to 20 times), so that a compression bomb is refused
+	// after little work.
+	MaxExpandedBytes int64
+	MaxExpansion     int64
+	// UploadTimeout bounds the time an evidence upload takes, read and
+	// parsed (default 15 minutes); UploadIdle, the time without a byte
+	// from the client (default 1 minute). Past either: 408, nothing kept.
+	UploadTimeout time.Duration
+	UploadIdle    time.Duration
 	// Attack is the ATT&CK catalogue of the coverage pages (default: the
 	// one embedded in the binary).
 	Attack *attack.Catalog
@@ -121,6 +134,18 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxUploadBytes <= 0 {
 		c.MaxUploadBytes = 1 << 30
+	}
+	if c.MaxExpandedBytes <= 0 {
+		c.MaxExpandedBytes = c.MaxUploadBytes
+	}
+	if c.MaxExpansion <= 0 {
+		c.MaxExpansion = 100
+	}
+	if c.UploadTimeout <= 0 {
+		c.UploadTimeout = 15 * time.Minute
+	}
+	if c.UploadIdle <= 0 {
+		c.UploadIdle = time.Minute
 	}
 	if c.MaxTrials <= 0 {
 		c.MaxTrials = 10_000_000
