@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/store"
 )
 
 // TestSignInLimitPerAddress: failures from one address for the
@@ -94,4 +95,137 @@ func TestDiskFull(t *testing.T) {
 	}
 	admin.want(http.StatusOK, "GET", "/api/v1/orgs/demo/models", nil)
 	b.post("/orgs/demo/models", url.Values{"name": {"big"}, "yaml": {big}, "message": {"x"}}).want(http.StatusInsufficientStorage).contains("plein")
+}
+
+// TestAccountAdministration: API tokens expire by default; the
+// administrator and owners disable and enable users, reset their
+// passwords and revoke their tokens and sessions, each recorded in the
+// audit log; a disabled user's credentials stop working at once; an
+// owner acts only on users whose every organisation they own.
+func TestAccountAdministration(t *testing.T) {
+	c := &clock{}
+	cfg := testConfig(c)
+	cfg.TokenTTL = 48 * time.Hour
+	ts := startServer(t, ":memory:", cfg, c)
+	admin := ts.signIn(t, DefaultAdminEmail, adminPassword)
+
+	// Tokens expire by default, and never later than TokenTTL.
+	var tok struct {
+		Token     string
+		ExpiresAt *time.Time `json:"expires_at"`
+	}
+	ts.client(t).want(http.StatusCreated, "POST", "/api/v1/auth/token", map[string]string{"email": DefaultAdminEmail, "password": adminPassword}).decode(&tok)
+	if tok.ExpiresAt == nil || tok.ExpiresAt.Sub(c.Now()) > 48*time.Hour || tok.ExpiresAt.Sub(c.Now()) < 47*time.Hour {
+		t.Errorf("a token without expires_in expires at %v, want in 48 h", tok.ExpiresAt)
+	}
+	ts.client(t).want(http.StatusUnprocessableEntity, "POST", "/api/v1/auth/token", map[string]any{"email": DefaultAdminEmail, "password": adminPassword, "expires_in": 49 * 3600})
+	expiring := ts.client(t)
+	expiring.token = tok.Token
+	c.advance(49 * time.Hour)
+	expiring.want(http.StatusUnauthorized, "GET", "/api/v1/me", nil)
+	admin = ts.signIn(t, DefaultAdminEmail, adminPassword)
+
+	for _, u := range []string{"alice", "carol", "dan", "bob"} {
+		admin.want(http.StatusCreated, "POST", "/api/v1/users", map[string]string{"email": u + "@example.org", "password": u + "-password"})
+	}
+	admin.want(http.StatusCreated, "POST", "/api/v1/orgs", map[string]string{"id": "party-a", "name": "Party A", "kind": "party", "owner": "alice@example.org"})
+	admin.want(http.StatusCreated, "POST", "/api/v1/orgs", map[string]string{"id": "party-b", "name": "Party B", "kind": "party", "owner": "bob@example.org"})
+	alice := ts.signIn(t, "alice@example.org", "alice-password")
+	alice.want(http.StatusOK, "PUT", "/api/v1/orgs/party-a/members/carol@example.org", map[string]string{"role": "viewer"})
+	alice.want(http.StatusOK, "PUT", "/api/v1/orgs/party-a/members/dan@example.org", map[string]string{"role": "analyst"})
+	bob := ts.signIn(t, "bob@example.org", "bob-password")
+	bob.want(http.StatusOK, "PUT", "/api/v1/orgs/party-b/members/dan@example.org", map[string]string{"role": "viewer"})
+	carol := ts.signIn(t, "carol@example.org", "carol-password")
+	carolWeb := ts.signedIn(t, "carol@example.org", "carol-password", "en")
+
+	// An owner disables a member of their organisation: the member's
+	// token and session stop working at once, and they cannot sign in.
+	var u map[string]any
+	alice.want(http.StatusOK, "POST", "/api/v1/users/carol@example.org/disable", nil).decode(&u)
+	if u["disabled_at"] == nil {
+		t.Errorf("disabled: %v", u)
+	}
+	carol.want(http.StatusUnauthorized, "GET", "/api/v1/me", nil)
+	if p := carolWeb.get("/orgs"); p.status != http.StatusFound || !strings.HasPrefix(p.header.Get("Location"), "/signin") {
+		t.Errorf("a disabled user's session still opens pages: %d %s", p.status, p.header.Get("Location"))
+	}
+	e := ts.client(t).want(http.StatusUnauthorized, "POST", "/api/v1/auth/token", map[string]string{"email": "carol@example.org", "password": "carol-password"}).errorOf()
+	if !strings.Contains(e.Message, "disabled") {
+		t.Errorf("signing in disabled: %+v", e)
+	}
+	var members list[map[string]any]
+	alice.want(http.StatusOK, "GET", "/api/v1/orgs/party-a/members", nil).decode(&members)
+	for _, m := range members.Items {
+		if (m["disabled"] == true) != (m["email"] == "carol@example.org") {
+			t.Errorf("member %v", m)
+		}
+	}
+	alice.want(http.StatusOK, "POST", "/api/v1/users/carol@example.org/enable", nil)
+	carol = ts.signIn(t, "carol@example.org", "carol-password")
+
+	// A password reset: the old password and every token go.
+	alice.want(http.StatusUnprocessableEntity, "PUT", "/api/v1/users/carol@example.org/password", map[string]string{"password": "short"})
+	alice.want(http.StatusNoContent, "PUT", "/api/v1/users/carol@example.org/password", map[string]string{"password": "carol-new-password"})
+	carol.want(http.StatusUnauthorized, "GET", "/api/v1/me", nil)
+	ts.client(t).want(http.StatusUnauthorized, "POST", "/api/v1/auth/token", map[string]string{"email": "carol@example.org", "password": "carol-password"})
+	carol = ts.signIn(t, "carol@example.org", "carol-new-password")
+
+	// Revoking tokens and sessions, and no more.
+	var revoked struct{ Revoked int }
+	alice.want(http.StatusOK, "DELETE", "/api/v1/users/carol@example.org/tokens", nil).decode(&revoked)
+	if revoked.Revoked != 1 {
+		t.Errorf("revoked %d, want 1", revoked.Revoked)
+	}
+	carol.want(http.StatusUnauthorized, "GET", "/api/v1/me", nil)
+	carol = ts.signIn(t, "carol@example.org", "carol-new-password")
+
+	// Who may act on whom.
+	for _, tt := range []struct {
+		who    *client
+		target string
+		status int
+	}{
+		{alice, "dan@example.org", http.StatusForbidden},      // also in party-b, which alice does not own
+		{alice, "bob@example.org", http.StatusNotFound},       // in none of alice's organisations
+		{alice, "nobody@example.org", http.StatusNotFound},    // as for a user who does not exist
+		{alice, DefaultAdminEmail, http.StatusNotFound},       // not a member of party-a
+		{alice, "alice@example.org", http.StatusConflict},     // herself
+		{carol, "alice@example.org", http.StatusForbidden},    // a viewer
+		{admin, DefaultAdminEmail, http.StatusConflict},       // himself
+		{admin, "nobody@example.org", http.StatusNotFound},    // does not exist
+		{bob, "carol@example.org", http.StatusNotFound},       // not in party-b
+	} {
+		for _, a := range [][3]string{{"POST", "disable", ""}, {"PUT", "password", "a-fine-new-password"}, {"DELETE", "tokens", ""}} {
+			var body any
+			if a[2] != "" {
+				body = map[string]string{"password": a[2]}
+			}
+			tt.who.want(tt.status, a[0], "/api/v1/users/"+tt.target+"/"+a[1], body)
+		}
+	}
+	// The administrator acts on anyone, the owner of party-a included;
+	// an owner of the administrator's organisation may not act on the
+	// administrator.
+	admin.want(http.StatusOK, "POST", "/api/v1/users/dan@example.org/disable", nil)
+	admin.want(http.StatusOK, "POST", "/api/v1/users/dan@example.org/enable", nil)
+	admin.want(http.StatusOK, "PUT", "/api/v1/orgs/party-a/members/"+DefaultAdminEmail, map[string]string{"role": "viewer"})
+	alice.want(http.StatusForbidden, "POST", "/api/v1/users/"+DefaultAdminEmail+"/disable", nil)
+	admin.want(http.StatusOK, "POST", "/api/v1/users/alice@example.org/disable", nil)
+	alice.want(http.StatusUnauthorized, "GET", "/api/v1/me", nil)
+
+	// Every action is in the site's log and in the log of the
+	// organisations of the user acted on.
+	for _, org := range []string{"", "party-a"} {
+		entries, err := ts.db.AuditLog(t.Context(), org, store.Page{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		for _, e := range entries {
+			n[e.Action]++
+		}
+		if n["user.disable"] != 3 || n["user.enable"] != 2 || n["user.password.reset"] != 1 || n["user.tokens.revoke"] != 1 {
+			t.Errorf("audit: %v", n)
+		}
+	}
 }

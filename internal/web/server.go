@@ -50,6 +50,9 @@ type Config struct {
 	TLSCert, TLSKey string
 	// SessionTTL is the life of a session cookie (default 12 hours).
 	SessionTTL time.Duration
+	// TokenTTL is the life of an API token when its request does not ask
+	// for a shorter one, and the longest it may ask for (default 30 days).
+	TokenTTL time.Duration
 	// MaxModelBytes bounds JSON request bodies that carry a model (default
 	// 4 MiB); MaxUploadBytes bounds an evidence upload, which is streamed
 	// (default 1 GiB; GoPhish exports and evidence files, which are read
@@ -128,6 +131,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = 12 * time.Hour
+	}
+	if c.TokenTTL <= 0 {
+		c.TokenTTL = 30 * 24 * time.Hour
 	}
 	if c.MaxModelBytes <= 0 {
 		c.MaxModelBytes = 4 << 20
