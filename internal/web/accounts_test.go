@@ -185,15 +185,15 @@ func TestAccountAdministration(t *testing.T) {
 		target string
 		status int
 	}{
-		{alice, "dan@example.org", http.StatusForbidden},      // also in party-b, which alice does not own
-		{alice, "bob@example.org", http.StatusNotFound},       // in none of alice's organisations
-		{alice, "nobody@example.org", http.StatusNotFound},    // as for a user who does not exist
-		{alice, DefaultAdminEmail, http.StatusNotFound},       // not a member of party-a
-		{alice, "alice@example.org", http.StatusConflict},     // herself
-		{carol, "alice@example.org", http.StatusForbidden},    // a viewer
-		{admin, DefaultAdminEmail, http.StatusConflict},       // himself
-		{admin, "nobody@example.org", http.StatusNotFound},    // does not exist
-		{bob, "carol@example.org", http.StatusNotFound},       // not in party-b
+		{alice, "dan@example.org", http.StatusForbidden},   // also in party-b, which alice does not own
+		{alice, "bob@example.org", http.StatusNotFound},    // in none of alice's organisations
+		{alice, "nobody@example.org", http.StatusNotFound}, // as for a user who does not exist
+		{alice, DefaultAdminEmail, http.StatusNotFound},    // not a member of party-a
+		{alice, "alice@example.org", http.StatusConflict},  // herself
+		{carol, "alice@example.org", http.StatusForbidden}, // a viewer
+		{admin, DefaultAdminEmail, http.StatusConflict},    // himself
+		{admin, "nobody@example.org", http.StatusNotFound}, // does not exist
+		{bob, "carol@example.org", http.StatusNotFound},    // not in party-b
 	} {
 		for _, a := range [][3]string{{"POST", "disable", ""}, {"PUT", "password", "a-fine-new-password"}, {"DELETE", "tokens", ""}} {
 			var body any
