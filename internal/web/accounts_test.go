@@ -229,3 +229,57 @@ func TestAccountAdministration(t *testing.T) {
 		}
 	}
 }
+
+// TestUIAccounts: the members and administration pages act on accounts
+// as the API does, show the actions only where the rule allows them, and
+// say what was done in the reader's language.
+func TestUIAccounts(t *testing.T) {
+	w := newUIWorld(t) // party-a: alice owner, dan analyst, carol viewer; party-b: bob
+	w.bob.want(http.StatusOK, "PUT", "/api/v1/orgs/party-b/members/dan@example.org", map[string]string{"role": "viewer"})
+	alice := w.ts.signedIn(t, "alice@example.org", "alice-password", "fr")
+	p := alice.get("/orgs/party-a/members").want(http.StatusOK)
+	checkHTML(t, "members (owner)", p.body, w.ts.srv.assets.byPath)
+	p.contains(`aria-label="Désactiver le compte de carol@example.org`).lacks(`aria-label="Désactiver le compte de dan@example.org`, `aria-label="Désactiver le compte de alice@example.org`)
+	carol := w.ts.signedIn(t, "carol@example.org", "carol-password", "en")
+	carol.get("/orgs/party-a/members").want(http.StatusOK).lacks("Disable the account", "Reset the password")
+
+	// Disable: the session of carol stops; her sign-in says why.
+	r := alice.post("/orgs/party-a/accounts", url.Values{"email": {"carol@example.org"}, "do": {"disable"}}).want(http.StatusSeeOther)
+	alice.get(r.header.Get("Location")).want(http.StatusOK).contains("Le compte de carol@example.org est désactivé", "désactivé</span>")
+	if p := carol.get("/orgs/party-a"); p.status != http.StatusFound {
+		t.Errorf("a disabled user's session: %d", p.status)
+	}
+	w.ts.browser(t, "en").post("/signin", url.Values{"email": {"carol@example.org"}, "password": {"carol-password"}}).
+		want(http.StatusUnauthorized).contains("This account is disabled")
+	alice.post("/orgs/party-a/accounts", url.Values{"email": {"carol@example.org"}, "do": {"enable"}}).want(http.StatusSeeOther)
+	carol = w.ts.signedIn(t, "carol@example.org", "carol-password", "en")
+
+	// Reset: a short password is refused on the page; a good one works.
+	alice.post("/orgs/party-a/accounts", url.Values{"email": {"carol@example.org"}, "do": {"password"}, "password": {"short"}}).
+		want(http.StatusUnprocessableEntity).contains("Le mot de passe doit compter au moins 8 caractères")
+	alice.post("/orgs/party-a/accounts", url.Values{"email": {"carol@example.org"}, "do": {"password"}, "password": {"carol-reset-password"}}).want(http.StatusSeeOther)
+	if p := carol.get("/orgs/party-a"); p.status != http.StatusFound {
+		t.Errorf("a session after a password reset: %d", p.status)
+	}
+	carol = w.ts.signedIn(t, "carol@example.org", "carol-reset-password", "en")
+	alice.post("/orgs/party-a/accounts", url.Values{"email": {"carol@example.org"}, "do": {"revoke"}}).want(http.StatusSeeOther)
+	if p := carol.get("/orgs/party-a"); p.status != http.StatusFound {
+		t.Errorf("a session after signing out everywhere: %d", p.status)
+	}
+	// Not on dan (also in party-b), whatever the form says.
+	alice.post("/orgs/party-a/accounts", url.Values{"email": {"dan@example.org"}, "do": {"disable"}}).want(http.StatusForbidden)
+	carol = w.ts.signedIn(t, "carol@example.org", "carol-reset-password", "en")
+	carol.post("/orgs/party-a/accounts", url.Values{"email": {"dan@example.org"}, "do": {"disable"}}).want(http.StatusForbidden)
+
+	// The administrator, on the administration page: on anyone but
+	// himself.
+	admin := w.ts.signedIn(t, DefaultAdminEmail, adminPassword, "en")
+	p = admin.get("/admin").want(http.StatusOK)
+	checkHTML(t, "admin (accounts)", p.body, w.ts.srv.assets.byPath)
+	p.contains(`aria-label="Disable the account of dan@example.org`).lacks(`aria-label="Disable the account of ` + DefaultAdminEmail)
+	r = admin.post("/admin/accounts", url.Values{"email": {"dan@example.org"}, "do": {"disable"}}).want(http.StatusSeeOther)
+	admin.get(r.header.Get("Location")).want(http.StatusOK).contains("The account of dan@example.org is disabled")
+	w.dan.want(http.StatusUnauthorized, "GET", "/api/v1/me", nil)
+	admin.post("/admin/accounts", url.Values{"email": {DefaultAdminEmail}, "do": {"disable"}}).want(http.StatusUnprocessableEntity).contains("your own account")
+	alice.post("/admin/accounts", url.Values{"email": {"dan@example.org"}, "do": {"enable"}}).want(http.StatusForbidden)
+}
