@@ -49,7 +49,7 @@ type membersPage struct {
 	// (disable, reset the password of, sign out everywhere).
 	Manage map[int64]bool
 	Me     int64
-	Roles    []string
+	Roles  []string
 	// The forms, filled in again after an error.
 	Email, Role, Agency string
 	Error               string
