@@ -283,3 +283,28 @@ func TestUIAccounts(t *testing.T) {
 	admin.post("/admin/accounts", url.Values{"email": {DefaultAdminEmail}, "do": {"disable"}}).want(http.StatusUnprocessableEntity).contains("your own account")
 	alice.post("/admin/accounts", url.Values{"email": {"dan@example.org"}, "do": {"enable"}}).want(http.StatusForbidden)
 }
+
+// TestCommonPasswords: a common password is refused wherever a password
+// is set: the first administrator's, a new user's, a reset, a change.
+func TestCommonPasswords(t *testing.T) {
+	db, err := store.Open(t.Context(), ":memory:", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = Bootstrap(t.Context(), db, BootstrapOptions{AdminPassword: "Trustno1", Password: fastPasswords})
+	if err == nil || !strings.Contains(err.Error(), "SCRUTIN_ADMIN_PASSWORD") || !strings.Contains(err.Error(), "common") {
+		t.Errorf("bootstrap with a common password: %v", err)
+	}
+	c := &clock{}
+	ts := startServer(t, ":memory:", testConfig(c), c)
+	admin := ts.signIn(t, DefaultAdminEmail, adminPassword)
+	admin.want(http.StatusUnprocessableEntity, "POST", "/api/v1/users", map[string]string{"email": "x@example.org", "password": "Baseball"})
+	admin.want(http.StatusCreated, "POST", "/api/v1/users", map[string]string{"email": "x@example.org", "password": "x-password"})
+	admin.want(http.StatusUnprocessableEntity, "PUT", "/api/v1/users/x@example.org/password", map[string]string{"password": "superman"})
+	admin.want(http.StatusUnprocessableEntity, "PUT", "/api/v1/me/password", map[string]string{"current": adminPassword, "password": "iloveyou"})
+	admin.want(http.StatusNoContent, "PUT", "/api/v1/me/password", map[string]string{"current": adminPassword, "password": "a-new-admin-password"})
+	fr := ts.signedIn(t, DefaultAdminEmail, "a-new-admin-password", "fr")
+	fr.post("/admin/users", url.Values{"email": {"y@example.org"}, "password": {"football"}}).
+		want(http.StatusUnprocessableEntity).contains("ce mot de passe fait partie des plus courants")
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"context"
 	"errors"
 	"fmt"
@@ -99,6 +100,12 @@ func TestPasswords(t *testing.T) {
 	}
 	if _, err := p.hash(ctx, "short"); model.ErrorCode(err) != model.EINVALID {
 		t.Errorf("short password: %v", err)
+	}
+	// Common passwords are refused whatever their case.
+	for _, pw := range []string{"Password123", "qwertyuiop", "ILOVEYOU", "trustno1", "1qaz2wsx"} {
+		if _, err := p.hash(ctx, pw); model.ErrorCode(err) != model.EINVALID || !strings.Contains(err.Error(), "common") {
+			t.Errorf("common password %q: %v", pw, err)
+		}
 	}
 	h, err := p.hash(ctx, "correct horse battery")
 	if err != nil {
