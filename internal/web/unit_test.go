@@ -1,12 +1,12 @@
 package web
 
 import (
-	"strings"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
