@@ -116,7 +116,7 @@ func runAttackImport(e *env, o *attackOptions, file string, replace bool) error 
 		fmt.Fprintf(&out, "  %s\n", n)
 	}
 	path := catalogFile(dir)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("cannot create the data directory: %w", err)
 	}
 	var buf bytes.Buffer

@@ -30,6 +30,9 @@ type serveOptions struct {
 	tlsCert        string
 	tlsKey         string
 	sessionTTL     time.Duration
+	tokenTTL       time.Duration
+	maxUpload      int64
+	uploadTimeout  time.Duration
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -76,6 +79,9 @@ next start.`,
 	f.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
 	f.StringVar(&o.tlsKey, "tls-key", "", "the certificate's private key (PEM)")
 	f.DurationVar(&o.sessionTTL, "session-ttl", 12*time.Hour, "life of a session cookie")
+	f.DurationVar(&o.tokenTTL, "token-ttl", 30*24*time.Hour, "life of an API token when not asked for less, and the most one may ask for")
+	f.Int64Var(&o.maxUpload, "max-upload", 1<<30, "bytes an evidence upload may hold, and give once decompressed")
+	f.DurationVar(&o.uploadTimeout, "upload-timeout", 15*time.Minute, "time an evidence upload may take to send and read")
 	return cmd
 }
 
@@ -87,12 +93,19 @@ func runServe(ctx context.Context, o serveOptions, e *env) error {
 		return usageError{fmt.Errorf("--tls-cert and --tls-key go together")}
 	case o.sessionTTL < time.Minute:
 		return usageError{fmt.Errorf("--session-ttl must be at least 1m, got %s", o.sessionTTL)}
+	case o.tokenTTL < time.Minute:
+		return usageError{fmt.Errorf("--token-ttl must be at least 1m, got %s", o.tokenTTL)}
+	case o.maxUpload < 1<<10:
+		return usageError{fmt.Errorf("--max-upload must be at least 1024 bytes, got %d", o.maxUpload)}
+	case o.uploadTimeout < time.Second:
+		return usageError{fmt.Errorf("--upload-timeout must be at least 1s, got %s", o.uploadTimeout)}
 	}
 	dsn, err := serveDatabase(o)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	warnLooseDir(log, dsn)
 	db, err := store.Open(ctx, dsn, nil)
 	if err != nil {
 		return err
@@ -154,6 +167,9 @@ Get a token with:
 		TLSCert:        o.tlsCert,
 		TLSKey:         o.tlsKey,
 		SessionTTL:     o.sessionTTL,
+		TokenTTL:       o.tokenTTL,
+		MaxUploadBytes: o.maxUpload,
+		UploadTimeout:  o.uploadTimeout,
 	}, db, log)
 	if err != nil {
 		ln.Close()
@@ -161,6 +177,21 @@ Get a token with:
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where)
 	return srv.Serve(ctx, ln)
+}
+
+// warnLooseDir warns when the directory of an SQLite database file may be
+// read by others than its owner. The database files themselves are made
+// 0600 by the store; the directory is left as it is (an operator may have
+// chosen it so, for a backup group), but its other files may be exposed.
+func warnLooseDir(log *slog.Logger, dsn string) {
+	if strings.Contains(dsn, "://") || strings.HasPrefix(dsn, "file:") || dsn == ":memory:" {
+		return
+	}
+	dir := filepath.Dir(dsn)
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("the database's directory is readable by others: chmod 700 it unless that is meant",
+			"dir", dir, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()))
+	}
 }
 
 // serveDatabase is the database to open: --db, else scrutin.db in the

@@ -65,6 +65,17 @@ type TelemetryOptions struct {
 	// MaxLine is the longest line read, in bytes (0: 1 MiB); longer lines
 	// are malformed.
 	MaxLine int
+	// MaxBytes bounds the bytes read from an input once decompressed (the
+	// input's own bytes when it is not compressed); 0: no bound. Past it
+	// the reading stops with a *LimitError.
+	MaxBytes int64
+	// MaxRatio bounds how many times more bytes a compressed input may
+	// give than it holds, once it has given RatioFloor bytes (so that a
+	// small, very repetitive log passes); 0: no bound. Past it the reading
+	// stops with a *LimitError: a compression bomb costs no more than an
+	// input MaxRatio times its size.
+	MaxRatio   int64
+	RatioFloor int64
 	// Progress, when set, is called now and then as the input is read.
 	Progress func(TelemetryProgress)
 	// Event, when set, is called with each event. e is only valid during
@@ -90,6 +101,28 @@ type MalformedError struct {
 
 func (e *MalformedError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
 func (e *MalformedError) Unwrap() error { return e.Err }
+
+// Kinds of LimitError.
+const (
+	LimitExpanded = "expanded" // MaxBytes
+	LimitRatio    = "ratio"    // MaxRatio
+)
+
+// LimitError says that an input was refused for its size once
+// decompressed: more than Limit bytes (Kind LimitExpanded), or more than
+// Limit times its compressed size (Kind LimitRatio).
+type LimitError struct {
+	File  string
+	Kind  string
+	Limit int64
+}
+
+func (e *LimitError) Error() string {
+	if e.Kind == LimitRatio {
+		return fmt.Sprintf("%s: decompresses to more than %d times its size (a compression bomb?)", e.File, e.Limit)
+	}
+	return fmt.Sprintf("%s: more than %d bytes once decompressed (the limit)", e.File, e.Limit)
+}
 
 // DefaultMaxLine is the longest line read by default.
 const DefaultMaxLine = 1 << 20
@@ -161,7 +194,10 @@ func (in *Ingester) Summary() *TelemetrySummary { return in.total.summary() }
 // with a *MalformedError. A read error, a broken gzip stream or ctx's end
 // stop it with an error; what was read until then is counted.
 func (in *Ingester) Ingest(ctx context.Context, file string, r io.Reader) error {
-	cr := &countingReader{r: r}
+	// Every read checks ctx and the bounds, whatever the lines: an input
+	// of lines too long counts no line, and a compression bomb gives
+	// gigabytes for a few bytes read.
+	cr := &countingReader{r: &boundedReader{r: r, ctx: ctx, file: file, max: in.opt.MaxBytes}}
 	if in.br == nil {
 		in.br = bufio.NewReaderSize(cr, in.opt.MaxLine+1)
 	} else {
@@ -174,10 +210,12 @@ func (in *Ingester) Ingest(ctx context.Context, file string, r io.Reader) error 
 			return model.Errorf(model.EINVALID, "%s: %v", file, err)
 		}
 		defer gz.Close()
+		out := &boundedReader{r: gz, ctx: ctx, file: file, max: in.opt.MaxBytes,
+			ratio: in.opt.MaxRatio, floor: in.opt.RatioFloor, compressed: &cr.n}
 		if in.gzr == nil {
-			in.gzr = bufio.NewReaderSize(gz, in.opt.MaxLine+1)
+			in.gzr = bufio.NewReaderSize(out, in.opt.MaxLine+1)
 		} else {
-			in.gzr.Reset(gz)
+			in.gzr.Reset(out)
 		}
 		src = in.gzr
 	}
@@ -234,6 +272,9 @@ func (in *Ingester) ingestSerial(ctx context.Context, file string, lr *lineReade
 }
 
 func readError(file string, err error) error {
+	if le := (*LimitError)(nil); errors.As(err, &le) {
+		return le
+	}
 	var gzErr bool
 	gzErr = errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF)
 	if gzErr {
@@ -251,6 +292,38 @@ type countingReader struct {
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	return n, err
+}
+
+// boundedReader stops reading, with ctx's error or a *LimitError, when
+// ctx ends, past max bytes (0: no bound), or past ratio times the bytes
+// *compressed counts once floor bytes were read (ratio 0: no bound).
+type boundedReader struct {
+	r          io.Reader
+	ctx        context.Context
+	file       string
+	n          int64
+	max        int64
+	ratio      int64
+	floor      int64
+	compressed *int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if err := b.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if b.max > 0 && int64(len(p)) > b.max-b.n+1 {
+		p = p[:b.max-b.n+1] // one byte past the bound tells it is passed
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if b.max > 0 && b.n > b.max {
+		return 0, &LimitError{File: b.file, Kind: LimitExpanded, Limit: b.max}
+	}
+	if b.ratio > 0 && b.n > b.floor && b.n > b.ratio*max(*b.compressed, 1) {
+		return 0, &LimitError{File: b.file, Kind: LimitRatio, Limit: b.ratio}
+	}
 	return n, err
 }
 

@@ -13,6 +13,8 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
+	// ENOSPACE: the database or the disk is full; nothing was saved.
+	ENOSPACE = "insufficient_storage"
 )
 
 // Error is an error meant for the user, with a code saying what kind it is.

@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -110,9 +113,62 @@ func (db *DB) openFile(path string) error {
 		dsn = path + "?"
 	}
 	dsn += sqliteParams + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	if err := ownerOnly(sqliteFileName(path)); err != nil {
+		return err
+	}
 	var err error
 	db.sql, err = sql.Open("sqlite", dsn)
 	return err
+}
+
+// sqliteFileName is the file of an SQLite database name: the name itself,
+// or the path of a file: URI; "" for a database that is not a file.
+func sqliteFileName(name string) string {
+	rest, ok := strings.CutPrefix(name, "file:")
+	if !ok {
+		return name
+	}
+	rest, query, _ := strings.Cut(rest, "?")
+	if strings.Contains(query, "vfs=memdb") || strings.Contains(query, "mode=memory") || rest == "" || rest == ":memory:" {
+		return ""
+	}
+	if r, ok := strings.CutPrefix(rest, "//"); ok { // file://host/path: the host must be empty or localhost
+		_, p, _ := strings.Cut(r, "/")
+		rest = "/" + p
+	}
+	if p, err := url.PathUnescape(rest); err == nil {
+		rest = p
+	}
+	return rest
+}
+
+// ownerOnly makes the database file, and SQLite's journal, -wal and -shm
+// files beside it, readable and writable by their owner only (0600): it
+// creates the database file so, before SQLite creates it with its
+// default (0644 less the umask), and tightens the permissions of those
+// files that exist with looser ones. SQLite gives the journal, -wal and
+// -shm files it creates the mode of the database file.
+func ownerOnly(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		return f.Close()
+	case !errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("store: create the database file: %w", err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		fi, err := os.Stat(name)
+		if err != nil || fi.Mode().Perm()&0o077 == 0 || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := os.Chmod(name, fi.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("store: %s is readable by others, and its permissions cannot be tightened: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // openMemory opens an in-memory database that every connection of the
@@ -171,7 +227,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *DB) error) error {
 	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return txError(fmt.Errorf("store: begin: %w", err))
 	}
 	t := *db
 	t.q, t.tx = tx, tx
@@ -185,10 +241,10 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *DB) error) error {
 	}()
 	if err := fn(&t); err != nil {
 		tx.Rollback()
-		return err
+		return txError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return txError(fmt.Errorf("store: commit: %w", err))
 	}
 	return nil
 }

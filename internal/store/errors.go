@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -12,8 +13,10 @@ import (
 	"github.com/scrutin/scrutin/internal/model"
 )
 
-// SQLite extended result codes (sqlite3.h).
+// SQLite result codes (sqlite3.h).
 const (
+	sqliteFull = 13 // SQLITE_FULL: "database or disk is full"
+
 	sqliteConstraintCheck      = 275
 	sqliteConstraintForeignKey = 787
 	sqliteConstraintNotNull    = 1299
@@ -23,14 +26,18 @@ const (
 
 // dbError maps a database error about what ("model", "user", …) to the
 // package's codes: no row is ENOTFOUND, a duplicate ECONFLICT, a value a
-// constraint refuses EINVALID. Anything else is returned wrapped, and
-// model.ErrorCode reads it as EINTERNAL.
+// constraint refuses EINVALID, a full database or disk ENOSPACE.
+// Anything else is returned wrapped, and model.ErrorCode reads it as
+// EINTERNAL.
 func dbError(err error, what string) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound(what)
+	}
+	if storageFull(err) {
+		return fullError(err)
 	}
 	switch constraintKind(err) {
 	case "unique":
@@ -96,4 +103,48 @@ func constraintKind(err error) string {
 		}
 	}
 	return ""
+}
+
+// storageFull says whether err says that the database or its disk is
+// full: SQLite's SQLITE_FULL (a full disk, or max_page_count reached),
+// PostgreSQL's disk_full (53100), or ENOSPC from the system.
+func storageFull(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqliteFull {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "53100" {
+		return true
+	}
+	return errors.Is(err, syscall.ENOSPC)
+}
+
+// FullError is the error of a write refused because the database or its
+// disk is full (ENOSPACE), wrapping the database's own.
+type FullError struct{ Err error }
+
+func (e *FullError) Error() string {
+	return "the database or its disk is full: nothing was saved; free space on the server (or raise its quota), then try again"
+}
+
+func (e *FullError) Unwrap() []error {
+	return []error{model.Errorf(model.ENOSPACE, "%s", e.Error()), e.Err}
+}
+
+func fullError(err error) error {
+	var fe *FullError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return &FullError{Err: err}
+}
+
+// txError is the error of a transaction's fn, begin or commit: a full
+// database is ENOSPACE however it reached us; anything else as it is.
+func txError(err error) error {
+	if err != nil && model.ErrorCode(err) == model.EINTERNAL && storageFull(err) {
+		return fullError(err)
+	}
+	return err
 }

@@ -57,11 +57,11 @@ func (db *DB) Orgs(ctx context.Context, p Page) ([]Org, error) {
 		`SELECT `+orgColumns+` FROM orgs ORDER BY id LIMIT ? OFFSET ?`, p.limit(), max(p.After, 0))
 }
 
-const memberSelect = `SELECT m.org_id, m.user_id, u.email, u.name, m.role, o.name, o.kind
+const memberSelect = `SELECT m.org_id, m.user_id, u.email, u.name, m.role, u.disabled_at IS NOT NULL, o.name, o.kind
 	FROM members m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = m.org_id`
 
 func scanMember(r rowScanner, m *Member) error {
-	return r.Scan(&m.OrgID, &m.UserID, &m.Email, &m.Name, &m.Role, &m.OrgName, &m.OrgKind)
+	return r.Scan(&m.OrgID, &m.UserID, &m.Email, &m.Name, &m.Role, &m.Disabled, &m.OrgName, &m.OrgKind)
 }
 
 // OrgsOf lists the organisations the user is a member of, with the role,

@@ -42,17 +42,21 @@ type User struct {
 	PasswordHash string    `json:"-"` // argon2id, encoded
 	Language     string    `json:"language,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
+	// DisabledAt is when the user was disabled; nil for an active user.
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
 }
 
 // Member is a user's role in an organisation.
 type Member struct {
-	OrgID   string `json:"org"`
-	UserID  int64  `json:"user_id"`
-	Email   string `json:"email"`
-	Name    string `json:"name"` // the user's
-	Role    string `json:"role"`
-	OrgName string `json:"org_name,omitempty"`
-	OrgKind string `json:"org_kind,omitempty"`
+	OrgID  string `json:"org"`
+	UserID int64  `json:"user_id"`
+	Email  string `json:"email"`
+	Name   string `json:"name"` // the user's
+	Role   string `json:"role"`
+	// Disabled says that the user is disabled (and cannot sign in).
+	Disabled bool   `json:"disabled,omitempty"`
+	OrgName  string `json:"org_name,omitempty"`
+	OrgKind  string `json:"org_kind,omitempty"`
 }
 
 // Token is an API token or a session; only a hash of its secret is stored.

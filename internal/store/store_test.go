@@ -51,6 +51,7 @@ func testStore(t *testing.T, open opener) {
 		{"Orgs", testOrgs},
 		{"Members", testMembers},
 		{"Tokens", testTokens},
+		{"Accounts", testAccounts},
 		{"Models", testModels},
 		{"SaveModelConcurrent", testSaveModelConcurrent},
 		{"Runs", testRuns},

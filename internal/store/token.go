@@ -67,6 +67,20 @@ func (db *DB) DeleteUserToken(ctx context.Context, userID, id int64) error {
 	return db.execOne(ctx, "token", `DELETE FROM tokens WHERE id = ? AND user_id = ?`, id, userID)
 }
 
+// DeleteUserTokens deletes the user's tokens of the kind ("api",
+// "session", or "" for both) and returns how many.
+func (db *DB) DeleteUserTokens(ctx context.Context, userID int64, kind string) (int, error) {
+	if kind != "" && kind != "api" && kind != "session" {
+		return 0, model.Errorf(model.EINVALID, "unknown token kind %q (api or session)", kind)
+	}
+	res, err := db.exec(ctx, `DELETE FROM tokens WHERE user_id = ? AND (? = '' OR kind = ?)`, userID, kind, kind)
+	if err != nil {
+		return 0, dbError(err, "tokens")
+	}
+	n, err := res.RowsAffected()
+	return int(n), dbError(err, "tokens")
+}
+
 // DeleteExpiredTokens deletes the tokens that have expired and returns
 // how many.
 func (db *DB) DeleteExpiredTokens(ctx context.Context) (int, error) {

@@ -7,10 +7,10 @@ import (
 	"github.com/scrutin/scrutin/internal/model"
 )
 
-const userColumns = `id, email, name, admin, password_hash, language, created_at`
+const userColumns = `id, email, name, admin, password_hash, language, created_at, disabled_at`
 
 func scanUser(r rowScanner, u *User) error {
-	return r.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.PasswordHash, &u.Language, scanTime(&u.CreatedAt))
+	return r.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.PasswordHash, &u.Language, scanTime(&u.CreatedAt), scanTimePtr(&u.DisabledAt))
 }
 
 // CreateUser stores u and sets its ID and CreatedAt. Emails are unique
@@ -53,7 +53,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*User, error) {
 }
 
 // UpdateUser stores u's name, password hash, language and administrator
-// flag (not its email).
+// flag (not its email, nor whether it is disabled: SetUserDisabled).
 func (db *DB) UpdateUser(ctx context.Context, u *User) error {
 	return db.execOne(ctx, "user", `UPDATE users SET name = ?, password_hash = ?, language = ?, admin = ? WHERE id = ?`,
 		u.Name, u.PasswordHash, u.Language, u.Admin, u.ID)
@@ -63,4 +63,15 @@ func (db *DB) UpdateUser(ctx context.Context, u *User) error {
 func (db *DB) Users(ctx context.Context, p Page) ([]User, error) {
 	return list(ctx, db, "users", scanUser,
 		`SELECT `+userColumns+` FROM users WHERE id < ? ORDER BY id DESC LIMIT ?`, p.after(), p.limit())
+}
+
+// SetUserDisabled disables the user (from now) or enables them again. It
+// does not touch their tokens: the caller deletes them (DeleteUserTokens)
+// in the same transaction.
+func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
+	var at any
+	if disabled {
+		at = db.timeArg(db.time())
+	}
+	return db.execOne(ctx, "user", `UPDATE users SET disabled_at = ? WHERE id = ?`, at, id)
 }

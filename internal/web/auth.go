@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -28,16 +30,36 @@ const (
 	maxPassword = 1024
 )
 
+// commonPasswords are passwords that attackers try first (passwords/
+// SOURCES.md says where the list comes from), lower-cased, one a line.
+//
+//go:embed passwords/common.txt
+var commonPasswords string
+
+// commonSet is commonPasswords as a set, for look-ups without regard to
+// case.
+func commonSet() map[string]struct{} {
+	set := make(map[string]struct{}, 4096)
+	sc := bufio.NewScanner(strings.NewReader(commonPasswords))
+	for sc.Scan() {
+		if w := strings.TrimSpace(sc.Text()); w != "" {
+			set[w] = struct{}{}
+		}
+	}
+	return set
+}
+
 // passwords hashes and checks passwords with argon2id. Each hash takes
 // Params.Memory of memory, so at most a few are computed at once.
 type passwords struct {
+	common map[string]struct{}
 	params *argon2id.Params
 	sem    chan struct{}
 	dummy  string // checked against when the email is unknown, so timing does not tell
 }
 
 func newPasswords(p *argon2id.Params) (*passwords, error) {
-	pw := &passwords{params: p, sem: make(chan struct{}, 4)}
+	pw := &passwords{params: p, sem: make(chan struct{}, 4), common: commonSet()}
 	var b [16]byte
 	rand.Read(b[:])
 	var err error
@@ -57,13 +79,17 @@ func (p *passwords) acquire(ctx context.Context) error {
 }
 
 // hash returns the encoded argon2id hash of a new password, after
-// checking its length.
+// checking its length and that it is not a common password (without
+// regard to case).
 func (p *passwords) hash(ctx context.Context, password string) (string, error) {
 	switch n := utf8.RuneCountInString(password); {
 	case n < minPassword:
 		return "", model.Errorf(model.EINVALID, "a password needs at least %d characters", minPassword)
 	case n > maxPassword:
 		return "", model.Errorf(model.EINVALID, "a password may have at most %d characters", maxPassword)
+	}
+	if _, ok := p.common[strings.ToLower(password)]; ok {
+		return "", model.Errorf(model.EINVALID, "this password is among the most common ones, which are tried first: choose another")
 	}
 	if err := p.acquire(ctx); err != nil {
 		return "", err
@@ -195,13 +221,14 @@ func admin(ctx context.Context) (*store.User, error) {
 
 // Sign-in rate limits
 
-// loginLimiter keeps a token bucket per client address and per email.
+// loginLimiter keeps a token bucket per client address and per (client
+// address, email).
 type loginLimiter struct {
 	cfg    LoginLimit
 	now    func() time.Time
 	mu     sync.Mutex
 	byAddr map[string]*rate.Limiter
-	byMail map[string]*rate.Limiter
+	byPair map[string]*rate.Limiter // key: address, NUL, lower-cased email
 }
 
 // maxBuckets is how many buckets a map holds before full ones (which say
@@ -209,7 +236,7 @@ type loginLimiter struct {
 const maxBuckets = 10_000
 
 func newLoginLimiter(cfg LoginLimit, now func() time.Time) *loginLimiter {
-	return &loginLimiter{cfg: cfg, now: now, byAddr: map[string]*rate.Limiter{}, byMail: map[string]*rate.Limiter{}}
+	return &loginLimiter{cfg: cfg, now: now, byAddr: map[string]*rate.Limiter{}, byPair: map[string]*rate.Limiter{}}
 }
 
 // allow takes an attempt from both buckets, or says how long to wait.
@@ -219,7 +246,7 @@ func (l *loginLimiter) allow(addr, email string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a := l.bucket(l.byAddr, addr, l.cfg.PerAddress, l.cfg.AddressBurst, now)
-	m := l.bucket(l.byMail, email, l.cfg.PerEmail, l.cfg.EmailBurst, now)
+	m := l.bucket(l.byPair, addr+"\x00"+email, l.cfg.PerAccount, l.cfg.AccountBurst, now)
 	ra, rm := a.ReserveN(now, 1), m.ReserveN(now, 1)
 	wait := max(ra.DelayFrom(now), rm.DelayFrom(now))
 	if !ra.OK() || !rm.OK() || wait > 0 {

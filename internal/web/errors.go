@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -19,6 +20,7 @@ import (
 const (
 	codeTooMany   = "too_many_requests"
 	codeTooLarge  = "too_large"
+	codeTimeout   = "timeout"
 	codeNoMethod  = "method_not_allowed"
 	codeNoContent = "unsupported_media_type"
 )
@@ -31,7 +33,7 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code      string    `json:"code" enum:"invalid,not_found,conflict,unauthorized,forbidden,internal,too_many_requests,too_large,method_not_allowed,unsupported_media_type" doc:"What kind of error it is"`
+	Code      string    `json:"code" enum:"invalid,not_found,conflict,unauthorized,forbidden,internal,insufficient_storage,too_many_requests,too_large,timeout,method_not_allowed,unsupported_media_type" doc:"What kind of error it is"`
 	Message   string    `json:"message" doc:"What went wrong, for people"`
 	Problems  []Problem `json:"problems,omitempty" doc:"Each problem of an invalid model or request body"`
 	RequestID string    `json:"request_id,omitempty" doc:"The request's id, as in the server's log and the X-Request-Id header"`
@@ -85,14 +87,15 @@ func tooManyAttempts(wait time.Duration) error {
 // errorResponse is the one place where an error becomes an HTTP status
 // and body:
 //
-//	protocol errors (huma's and ours)  their own status: 400 unreadable body or cursor, 413, 415, 422 body or
-//	                                    parameters that fail validation, 405, 429
+//	protocol errors (huma's and ours)  their own status: 400 unreadable body or cursor, 408 upload too slow, 413,
+//	                                    415, 422 body or parameters that fail validation, 405, 429
 //	*model.ValidationError              422, with the model's problems (file, line, column, path, message)
 //	EINVALID                            422: a value the domain refuses (a role, a kind, a control, a budget…)
 //	ENOTFOUND                           404 (also what is another organisation's)
 //	ECONFLICT                           409 (a stale base_revision, a duplicate, a finished job)
 //	EUNAUTHORIZED                       401
 //	EFORBIDDEN                          403
+//	ENOSPACE, or ENOSPC from the system  507: the database or the disk is full (logged here with the cause)
 //	anything else                       500 with a generic message; logged here, once, with the request id
 func errorResponse(ctx context.Context, err error) *errorBody {
 	info := infoFrom(ctx)
@@ -121,6 +124,12 @@ func errorResponse(ctx context.Context, err error) *errorBody {
 				d.Message += fmt.Sprintf(" (and %d more problem%s)", n, plural(n))
 			}
 		}
+	case model.ErrorCode(err) == model.ENOSPACE || errors.Is(err, syscall.ENOSPC):
+		info.log.Error("storage full", "error", err.Error())
+		out.status, d.Code = http.StatusInsufficientStorage, model.ENOSPACE
+		d.Message = "the server's storage is full: nothing was saved; the administrator must free space, then try again"
+		d.RequestID = info.id
+		return out
 	default:
 		code := model.ErrorCode(err)
 		d.Code, d.Message = code, err.Error()
@@ -246,6 +255,10 @@ func codeForStatus(status int) string {
 		return codeNoContent
 	case http.StatusTooManyRequests:
 		return codeTooMany
+	case http.StatusInsufficientStorage:
+		return model.ENOSPACE
+	case http.StatusRequestTimeout:
+		return codeTimeout
 	}
 	if status >= 500 {
 		return model.EINTERNAL

@@ -19,7 +19,7 @@ type tokenInput struct {
 		Email     string `json:"email" minLength:"1" maxLength:"254" example:"admin@localhost"`
 		Password  string `json:"password" minLength:"1" maxLength:"4096"`
 		Name      string `json:"name,omitempty" maxLength:"100" doc:"A label for the token"`
-		ExpiresIn int64  `json:"expires_in,omitempty" minimum:"60" maximum:"315576000" doc:"Seconds until the token expires; never when omitted"`
+		ExpiresIn int64  `json:"expires_in,omitempty" minimum:"60" maximum:"315576000" doc:"Seconds until the token expires; when omitted, the server's token life (serve --token-ttl, 30 days by default), which is also the most one may ask for"`
 	}
 }
 
@@ -84,21 +84,33 @@ func (s *Server) signIn(ctx context.Context, c credentials) (*store.User, error)
 	if !ok {
 		return nil, model.Errorf(model.EUNAUTHORIZED, "wrong email or password")
 	}
+	if u.DisabledAt != nil {
+		// Said only to whoever knows the password.
+		return nil, errDisabled
+	}
 	info.user = u
 	return u, nil
 }
+
+// errDisabled is the answer to signing in, or to credentials, of a
+// disabled user.
+var errDisabled = model.Errorf(model.EUNAUTHORIZED, "this account is disabled: ask an owner of your organisation or the site administrator")
 
 func (s *Server) createToken(ctx context.Context, in *tokenInput) (*tokenOutput, error) {
 	u, err := s.signIn(ctx, credentials{Email: in.Body.Email, Password: in.Body.Password})
 	if err != nil {
 		return nil, err
 	}
-	secret, hash := newSecret()
-	t := &store.Token{UserID: u.ID, Kind: "api", Name: in.Body.Name, Hash: hash}
+	life := s.cfg.TokenTTL
 	if in.Body.ExpiresIn > 0 {
-		at := s.cfg.Now().Add(time.Duration(in.Body.ExpiresIn) * time.Second)
-		t.ExpiresAt = &at
+		life = time.Duration(in.Body.ExpiresIn) * time.Second
 	}
+	if life > s.cfg.TokenTTL {
+		return nil, model.Errorf(model.EINVALID, "expires_in may be at most %d seconds (the server's token life, %s)", int64(s.cfg.TokenTTL/time.Second), s.cfg.TokenTTL)
+	}
+	secret, hash := newSecret()
+	at := s.cfg.Now().Add(life)
+	t := &store.Token{UserID: u.ID, Kind: "api", Name: in.Body.Name, Hash: hash, ExpiresAt: &at}
 	err = s.db.WithTx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateToken(ctx, t); err != nil {
 			return err

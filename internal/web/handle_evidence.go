@@ -103,24 +103,34 @@ func (s *Server) uploadLimit(kind string) int64 {
 // keeps only their summary: raw logs are never stored.
 func (s *Server) uploadEvidence(ctx context.Context, in *uploadInput) (*uploadedOutput, error) {
 	up := evidenceUpload{Kind: in.Kind, Name: in.Name, Year: in.Year, Map: in.Map}
-	e, err := s.addEvidence(ctx, in.Org, up, in.w, in.body)
+	e, err := s.addEvidence(ctx, in.Org, up, in.w, in.body, nil)
 	if err != nil {
 		return nil, err
 	}
 	return &uploadedOutput{Location: fmt.Sprintf("%s/orgs/%s/evidence/%d", apiPrefix, in.Org, e.ID), Body: e}, nil
 }
 
-// addEvidence reads an upload (at most uploadLimit bytes of it) through
-// the importers and stores their summary as the organisation's evidence,
-// recording it in the audit log; the caller needs the analyst role. The
-// API and the pages both upload through it.
-func (s *Server) addEvidence(ctx context.Context, org string, up evidenceUpload, w http.ResponseWriter, r io.ReadCloser) (*store.Evidence, error) {
+// addEvidence reads an upload (at most uploadLimit bytes of it, within
+// the time and decompression bounds of upload.go) through the importers
+// and stores their summary as the organisation's evidence, recording it
+// in the audit log; the caller needs the analyst role. The API and the
+// pages both upload through it: a page that read the form's fields
+// through its own clock gives it (and r is already clocked); nil starts
+// one.
+func (s *Server) addEvidence(ctx context.Context, org string, up evidenceUpload, w http.ResponseWriter, r io.ReadCloser, clock *uploadClock) (*store.Evidence, error) {
 	if _, err := s.authorize(ctx, org, store.RoleAnalyst, false); err != nil {
 		return nil, err
 	}
+	read := ctx // the upload's deadline bounds the reading, not the storing
+	if clock == nil {
+		var cancel context.CancelFunc
+		read, cancel, clock = s.startUpload(ctx, w)
+		defer cancel()
+		r = clock.body(r)
+	}
 	limit := s.uploadLimit(up.Kind)
 	body := &limitedBody{r: http.MaxBytesReader(w, r, limit)}
-	kind, summary, counts, err := s.summarise(ctx, up, body)
+	kind, summary, counts, err := s.summarise(read, up, body)
 	if err == nil {
 		// What the importer left unread still counts in the size (and
 		// within the limit).
@@ -130,7 +140,7 @@ func (s *Server) addEvidence(ctx context.Context, org string, up evidenceUpload,
 		return nil, tooLarge(limit)
 	}
 	if err != nil {
-		return nil, err
+		return nil, clock.failure(read, err)
 	}
 	e := &store.Evidence{OrgID: org, Name: up.Name, Kind: kind, Summary: summary, CreatedBy: infoFrom(ctx).user.ID,
 		Format: up.Kind, FileName: up.FileName, Bytes: body.n, Counts: counts}
@@ -205,7 +215,8 @@ func (s *Server) summarise(ctx context.Context, up evidenceUpload, body io.Reade
 		}
 		return f.Kind, compact.Bytes(), counts, nil
 	}
-	opt := evidence.TelemetryOptions{Kind: evidence.TelemetryKind(up.Kind), Year: up.Year, Workers: runtime.GOMAXPROCS(0)}
+	opt := evidence.TelemetryOptions{Kind: evidence.TelemetryKind(up.Kind), Year: up.Year, Workers: runtime.GOMAXPROCS(0),
+		MaxBytes: s.cfg.MaxExpandedBytes, MaxRatio: s.cfg.MaxExpansion, RatioFloor: expansionFloor}
 	if opt.Year == 0 {
 		opt.Year = s.cfg.Now().Year()
 	}

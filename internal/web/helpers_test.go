@@ -151,7 +151,7 @@ type testServer struct {
 func testConfig(c *clock) Config {
 	return Config{Workers: 1, Password: fastPasswords, Now: c.Now, PollInterval: 200 * time.Millisecond,
 		MaxUploadBytes: 1 << 20, ShutdownTimeout: 5 * time.Second,
-		Login: LoginLimit{PerAddress: 100, AddressBurst: 1000, PerEmail: 0.1, EmailBurst: 10}}
+		Login: LoginLimit{PerAddress: 100, AddressBurst: 1000, PerAccount: 0.1, AccountBurst: 10}}
 }
 
 // startServer opens the store at dsn, bootstraps it (administrator with

@@ -228,6 +228,12 @@ func (s *Server) identify(r *http.Request) {
 		info.authErr = err
 		return
 	}
+	if u.DisabledAt != nil {
+		// Disabling deletes the user's tokens; this also covers one made
+		// by a request that was signing in meanwhile.
+		info.authErr = errDisabled
+		return
+	}
 	info.user, info.token = u, t
 	if now := s.cfg.Now(); t.LastUsed == nil || now.Sub(*t.LastUsed) > time.Minute {
 		if err := s.db.TouchToken(ctx, t.ID); err != nil {

@@ -40,7 +40,8 @@ func testHealth(t *testing.T, w *world) {
 // apiRoutes are the routes the API must have (and its document list).
 var apiRoutes = []string{
 	"POST /api/v1/auth/token", "DELETE /api/v1/auth/token", "POST /api/v1/auth/login", "POST /api/v1/auth/logout", "GET /api/v1/me",
-	"POST /api/v1/users", "GET /api/v1/users", "POST /api/v1/orgs", "GET /api/v1/orgs", "GET /api/v1/orgs/{org}",
+	"POST /api/v1/users", "GET /api/v1/users", "POST /api/v1/users/{email}/disable", "POST /api/v1/users/{email}/enable",
+	"PUT /api/v1/users/{email}/password", "DELETE /api/v1/users/{email}/tokens", "PUT /api/v1/me/password", "POST /api/v1/orgs", "GET /api/v1/orgs", "GET /api/v1/orgs/{org}",
 	"GET /api/v1/orgs/{org}/members", "PUT /api/v1/orgs/{org}/members/{email}", "DELETE /api/v1/orgs/{org}/members/{email}",
 	"GET /api/v1/orgs/{org}/models", "POST /api/v1/orgs/{org}/models", "GET /api/v1/orgs/{org}/models/{id}",
 	"PUT /api/v1/orgs/{org}/models/{id}", "DELETE /api/v1/orgs/{org}/models/{id}", "GET /api/v1/orgs/{org}/models/{id}/revisions",

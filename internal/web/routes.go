@@ -39,6 +39,11 @@ func (s *Server) routes() {
 	// Users and organisations (site administrator), members (owners)
 	huma.Register(a, op(http.MethodPost, "/api/v1/users", "create-user", "Create a user (administrator)", "users", http.StatusCreated, maxSmallBody, true), s.createUser)
 	huma.Register(a, op(http.MethodGet, "/api/v1/users", "list-users", "List the users (administrator)", "users", 0, 0, true), s.listUsers)
+	huma.Register(a, op(http.MethodPost, "/api/v1/users/{email}/disable", "disable-user", "Disable a user: they cannot sign in, their tokens and sessions are revoked (administrator; owners, for users of their organisations only)", "users", 0, 0, true), s.disableUser)
+	huma.Register(a, op(http.MethodPost, "/api/v1/users/{email}/enable", "enable-user", "Enable a disabled user again (administrator; owners, for users of their organisations only)", "users", 0, 0, true), s.enableUser)
+	huma.Register(a, op(http.MethodPut, "/api/v1/users/{email}/password", "reset-password", "Set a user's password and revoke their tokens and sessions (administrator; owners, for users of their organisations only)", "users", http.StatusNoContent, maxSmallBody, true), s.resetPassword)
+	huma.Register(a, op(http.MethodDelete, "/api/v1/users/{email}/tokens", "revoke-user-tokens", "Revoke every token and session of a user (administrator; owners, for users of their organisations only)", "users", 0, 0, true), s.revokeUserTokens)
+	huma.Register(a, op(http.MethodPut, "/api/v1/me/password", "change-password", "Change one's own password, given the current one; one's other tokens and sessions are revoked", "auth", http.StatusNoContent, maxSmallBody, true), s.changeMyPassword)
 	huma.Register(a, op(http.MethodPost, "/api/v1/orgs", "create-org", "Create an organisation (administrator); its first owner is the administrator unless owner names another user", "orgs", http.StatusCreated, maxSmallBody, true), s.createOrg)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs", "list-orgs", "The caller's organisations (every one for the administrator)", "orgs", 0, 0, true), s.listOrgs)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}", "get-org", "An organisation (members)", "orgs", 0, 0, true), s.getOrg)
@@ -165,7 +170,7 @@ func op(method, path, id, summary, tag string, status int, maxBody int64, secure
 	}
 	switch method {
 	case http.MethodPost, http.MethodPut:
-		o.Errors = append(o.Errors, http.StatusBadRequest, http.StatusUnprocessableEntity)
+		o.Errors = append(o.Errors, http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusInsufficientStorage)
 	}
 	return o
 }

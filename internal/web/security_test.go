@@ -260,7 +260,8 @@ func testSecurityHeaders(t *testing.T, w *world) {
 }
 
 func testRateLimit(t *testing.T, w *world) {
-	// 10 attempts per email at once (testConfig), then 429 with Retry-After.
+	// 10 attempts per email and address at once (testConfig), then 429
+	// with Retry-After.
 	c := w.ts.client(t)
 	body := map[string]string{"email": "Target@Example.org", "password": "guess-password"}
 	for i := 0; i < 10; i++ {

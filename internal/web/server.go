@@ -50,12 +50,28 @@ type Config struct {
 	TLSCert, TLSKey string
 	// SessionTTL is the life of a session cookie (default 12 hours).
 	SessionTTL time.Duration
+	// TokenTTL is the life of an API token when its request does not ask
+	// for a shorter one, and the longest it may ask for (default 30 days).
+	TokenTTL time.Duration
 	// MaxModelBytes bounds JSON request bodies that carry a model (default
 	// 4 MiB); MaxUploadBytes bounds an evidence upload, which is streamed
 	// (default 1 GiB; GoPhish exports and evidence files, which are read
 	// whole, are bounded by 64 MiB too).
 	MaxModelBytes  int64
 	MaxUploadBytes int64
+	// MaxExpandedBytes bounds what a compressed evidence upload gives once
+	// decompressed (default MaxUploadBytes: the importers read no more of
+	// a compressed upload than of a plain one); MaxExpansion bounds how
+	// many times its size that may be, past the first 16 MiB (default 100;
+	// logs compress 5 to 20 times), so that a compression bomb is refused
+	// after little work.
+	MaxExpandedBytes int64
+	MaxExpansion     int64
+	// UploadTimeout bounds the time an evidence upload takes, read and
+	// parsed (default 15 minutes); UploadIdle, the time without a byte
+	// from the client (default 1 minute). Past either: 408, nothing kept.
+	UploadTimeout time.Duration
+	UploadIdle    time.Duration
 	// Attack is the ATT&CK catalogue of the coverage pages (default: the
 	// one embedded in the binary).
 	Attack *attack.Catalog
@@ -77,20 +93,24 @@ type Config struct {
 	Now func() time.Time
 }
 
-// LoginLimit bounds sign-in attempts (POST /auth/token and /auth/login),
-// per client address and per email address, as token buckets: Burst
-// attempts at once, then one per 1/Rate seconds.
+// LoginLimit bounds sign-in attempts (POST /auth/token, /auth/login and
+// the sign-in page) as token buckets: Burst attempts at once, then one
+// per 1/Rate seconds. PerAddress counts every attempt from a client
+// address; PerAccount the attempts from one address for one email. No
+// bucket counts an email's attempts from every address: failures from
+// one address never stop the account's owner signing in from another.
 type LoginLimit struct {
 	PerAddress   rate.Limit
 	AddressBurst int
-	PerEmail     rate.Limit
-	EmailBurst   int
+	PerAccount   rate.Limit
+	AccountBurst int
 }
 
 // DefaultLoginLimit allows 30 attempts from an address, then one every 2
-// seconds, and 10 for an email, then one every 10 seconds.
+// seconds, and 10 for one email from one address, then one every 10
+// seconds.
 func DefaultLoginLimit() LoginLimit {
-	return LoginLimit{PerAddress: 0.5, AddressBurst: 30, PerEmail: 0.1, EmailBurst: 10}
+	return LoginLimit{PerAddress: 0.5, AddressBurst: 30, PerAccount: 0.1, AccountBurst: 10}
 }
 
 // DefaultPasswordParams are RFC 9106's second recommended argon2id
@@ -112,11 +132,26 @@ func (c Config) withDefaults() Config {
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = 12 * time.Hour
 	}
+	if c.TokenTTL <= 0 {
+		c.TokenTTL = 30 * 24 * time.Hour
+	}
 	if c.MaxModelBytes <= 0 {
 		c.MaxModelBytes = 4 << 20
 	}
 	if c.MaxUploadBytes <= 0 {
 		c.MaxUploadBytes = 1 << 30
+	}
+	if c.MaxExpandedBytes <= 0 {
+		c.MaxExpandedBytes = c.MaxUploadBytes
+	}
+	if c.MaxExpansion <= 0 {
+		c.MaxExpansion = 100
+	}
+	if c.UploadTimeout <= 0 {
+		c.UploadTimeout = 15 * time.Minute
+	}
+	if c.UploadIdle <= 0 {
+		c.UploadIdle = time.Minute
 	}
 	if c.MaxTrials <= 0 {
 		c.MaxTrials = 10_000_000

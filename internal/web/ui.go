@@ -370,6 +370,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *view, er
 		p.Heading, p.Message = v.P.T("error.toomany.title"), v.P.T("error.toomany")
 	case http.StatusMethodNotAllowed:
 		p.Heading, p.Message = v.P.T("error.method.title"), v.P.T("error.method")
+	case http.StatusInsufficientStorage:
+		p.Heading, p.Message = v.P.T("error.full.title"), v.P.T("error.full")
 	case http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
 		p.Heading, p.Message = v.P.T("error.invalid.title"), errorMessage(v.P, err, b.Detail.Message)
 	default:

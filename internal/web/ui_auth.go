@@ -57,6 +57,9 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request, v *view) e
 		switch b := errorResponse(ctx, err); b.status {
 		case http.StatusUnauthorized:
 			status, page.Error = b.status, v.P.T("signin.wrong")
+			if errors.Is(err, errDisabled) {
+				page.Error = v.P.T("signin.disabled")
+			}
 		case http.StatusTooManyRequests:
 			status, page.Error = b.status, v.P.T("signin.toomany")
 			if pe := (*protocolError)(nil); errors.As(err, &pe) {

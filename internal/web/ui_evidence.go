@@ -118,8 +118,10 @@ const maxFormField = 4 << 10
 // refused upload stores nothing; the list comes back with why, and the
 // form as it was sent.
 func (s *Server) uploadEvidenceForm(w http.ResponseWriter, r *http.Request, v *view) error {
-	ctx, org := r.Context(), v.Org.ID
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+maxSmallBody)
+	org := v.Org.ID
+	read, cancel, clock := s.startUpload(r.Context(), w)
+	defer cancel()
+	r.Body = http.MaxBytesReader(w, clock.body(r.Body), s.cfg.MaxUploadBytes+maxSmallBody)
 	form := evidenceForm{}
 	fail := func(status int, msg string) error {
 		page, err := s.newEvidencePage(r, v)
@@ -141,6 +143,9 @@ func (s *Server) uploadEvidenceForm(w http.ResponseWriter, r *http.Request, v *v
 		if err != nil {
 			if errors.As(err, new(*http.MaxBytesError)) {
 				return fail(http.StatusRequestEntityTooLarge, v.P.T("evidence.upload.toolarge", byteSize(v.P, s.cfg.MaxUploadBytes)))
+			}
+			if ue := (*uploadError)(nil); errors.As(clock.failure(read, err), &ue) {
+				return fail(ue.pe.status, uploadMessage(v.P, ue))
 			}
 			return fail(http.StatusBadRequest, v.P.T("evidence.upload.notform"))
 		}
@@ -166,10 +171,16 @@ func (s *Server) uploadEvidenceForm(w http.ResponseWriter, r *http.Request, v *v
 		if msg != "" {
 			return fail(http.StatusUnprocessableEntity, msg)
 		}
-		e, err := s.addEvidence(ctx, org, up, w, io.NopCloser(part))
+		ctx := r.Context()
+		e, err := s.addEvidence(ctx, org, up, w, io.NopCloser(part), clock)
 		if err != nil {
-			var pe *protocolError
+			var (
+				pe *protocolError
+				ue *uploadError
+			)
 			switch b := errorResponse(ctx, err); {
+			case errors.As(err, &ue):
+				return fail(ue.pe.status, uploadMessage(v.P, ue))
 			case errors.As(err, &pe) && pe.status == http.StatusRequestEntityTooLarge:
 				return fail(pe.status, v.P.T("evidence.upload.toolarge", byteSize(v.P, s.uploadLimit(up.Kind))))
 			case b.status == http.StatusUnprocessableEntity || b.status == http.StatusBadRequest:
@@ -179,6 +190,29 @@ func (s *Server) uploadEvidenceForm(w http.ResponseWriter, r *http.Request, v *v
 		}
 		return seeOther(w, r, orgURL(org, "/evidence/%d", e.ID))
 	}
+}
+
+// uploadMessage says why an upload was refused for one of its bounds,
+// in the page's language.
+func uploadMessage(p *i18n.Printer, e *uploadError) string {
+	switch e.kind {
+	case uploadExpanded:
+		return p.T("evidence.upload.expanded", byteSize(p, e.limit))
+	case uploadRatio:
+		return p.T("evidence.upload.bomb", e.limit)
+	case uploadStalled:
+		return p.T("evidence.upload.stalled", durationText(p, e.after))
+	}
+	return p.T("evidence.upload.slow", durationText(p, e.after))
+}
+
+// durationText writes a duration in seconds, or minutes from 2 minutes
+// (the symbols are the same in English and French).
+func durationText(p *i18n.Printer, d time.Duration) string {
+	if d < 2*time.Minute {
+		return p.Number(d.Seconds(), 0) + "\u00a0s"
+	}
+	return p.Number(d.Minutes(), 0) + "\u00a0min"
 }
 
 // checkUploadForm turns the form's fields into an upload of the file, or

@@ -93,7 +93,8 @@ type browser struct {
 	t      testing.TB
 	base   string
 	hc     *http.Client
-	accept string // Accept-Language
+	accept string      // Accept-Language
+	header http.Header // sent with every request (X-Forwarded-For…)
 }
 
 func (ts *testServer) browser(t testing.TB, acceptLanguage string) *browser {
@@ -127,6 +128,9 @@ func (b *browser) do(method, path string, body io.Reader, header http.Header) *p
 	req, err := http.NewRequest(method, b.base+path, body)
 	if err != nil {
 		b.t.Fatal(err)
+	}
+	for k, v := range b.header {
+		req.Header[k] = v
 	}
 	for k, v := range header {
 		req.Header[k] = v

@@ -30,6 +30,7 @@ func (s *Server) settingsRoutes() {
 	s.mux.Handle("GET /admin", s.page(s.adminPage))
 	s.mux.Handle("POST /admin/users", s.page(s.createUserForm))
 	s.mux.Handle("POST /admin/orgs", s.page(s.createOrgForm))
+	s.accountsRoutes()
 }
 
 // maxAdminForm bounds the forms of this file.
@@ -44,8 +45,11 @@ type membersPage struct {
 	Agencies []store.Org // agencies one may share with (not yet shared)
 	CanEdit  bool
 	CanShare bool
-	Me       int64
-	Roles    []string
+	// Manage holds the members whose account the reader may act on
+	// (disable, reset the password of, sign out everywhere).
+	Manage map[int64]bool
+	Me     int64
+	Roles  []string
 	// The forms, filled in again after an error.
 	Email, Role, Agency string
 	Error               string
@@ -64,6 +68,9 @@ func (s *Server) loadMembersPage(r *http.Request, v *view) (*membersPage, error)
 	page := &membersPage{Members: ms, Shares: shares, Me: v.User.ID, Role: store.RoleViewer,
 		Roles:   []string{store.RoleViewer, store.RoleAnalyst, store.RoleOwner},
 		CanEdit: v.Can(store.RoleOwner) || v.User.Admin, CanShare: v.Can(store.RoleOwner)}
+	if page.Manage, err = s.manageableMembers(r, v, ms); err != nil {
+		return nil, err
+	}
 	if page.CanShare {
 		orgs, err := s.db.Orgs(ctx, store.Page{Limit: 1000})
 		if err != nil {
@@ -94,6 +101,8 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, v *view) er
 		v.Flash = v.P.T("shares.done.share", who)
 	case "unshare":
 		v.Flash = v.P.T("shares.done.unshare", who)
+	default:
+		v.Flash = accountFlash(v.P, done, who)
 	}
 	v.Title, v.Nav, v.Page = v.P.T("members.title"), "members", page
 	return s.render(w, http.StatusOK, "members", v)
@@ -215,7 +224,9 @@ type adminPage struct {
 	OrgID, OrgName, OrgKind string
 	OrgOwner                string
 	UserError, OrgError     string
+	AccountError            string
 	MoreUsers, MoreOrgs     bool
+	Me                      int64
 }
 
 // adminListed is how many accounts and organisations the page lists.
@@ -253,7 +264,10 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		v.Flash = v.P.T("admin.done.user", q.Get("who"))
 	case "org":
 		v.Flash = v.P.T("admin.done.org", q.Get("who"))
+	default:
+		v.Flash = accountFlash(v.P, q.Get("done"), q.Get("who"))
 	}
+	page.Me = v.User.ID
 	v.Title, v.Page = v.P.T("admin.title"), page
 	return s.render(w, http.StatusOK, "admin", v)
 }
@@ -264,6 +278,7 @@ func (s *Server) adminFailed(w http.ResponseWriter, r *http.Request, v *view, fi
 		return err
 	}
 	fill(page)
+	page.Me = v.User.ID
 	v.Title, v.Page = v.P.T("admin.title"), page
 	return s.render(w, http.StatusUnprocessableEntity, "admin", v)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func TestErrorResponse(t *testing.T) {
 
 func TestLoginLimiter(t *testing.T) {
 	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := newLoginLimiter(LoginLimit{PerAddress: 1, AddressBurst: 3, PerEmail: 0.1, EmailBurst: 10}, func() time.Time { return now })
+	l := newLoginLimiter(LoginLimit{PerAddress: 1, AddressBurst: 3, PerAccount: 0.1, AccountBurst: 10}, func() time.Time { return now })
 	for i := range 3 {
 		if ok, _ := l.allow("10.0.0.1", fmt.Sprintf("u%d@x", i)); !ok {
 			t.Fatalf("attempt %d refused", i)
@@ -59,20 +60,34 @@ func TestLoginLimiter(t *testing.T) {
 		t.Errorf("4th attempt from one address: %v, wait %s", ok, wait)
 	}
 	if ok, _ := l.allow("10.0.0.2", "u9@x"); !ok {
-		t.Errorf("another address is refused: a refusal must not consume the email's bucket")
+		t.Errorf("another address is refused")
+	}
+	// One email from one address: AccountBurst attempts, and that address
+	// only.
+	pl := newLoginLimiter(LoginLimit{PerAddress: 1, AddressBurst: 100, PerAccount: 0.1, AccountBurst: 10}, func() time.Time { return now })
+	for i := range 10 {
+		if ok, _ := pl.allow("10.0.0.3", "admin@x"); !ok {
+			t.Fatalf("attempt %d refused", i)
+		}
+	}
+	if ok, _ := pl.allow("10.0.0.3", "ADMIN@x"); ok {
+		t.Errorf("11th attempt for one email from one address allowed")
+	}
+	if ok, _ := pl.allow("10.0.0.4", "admin@x"); !ok {
+		t.Errorf("the email is refused from another address")
 	}
 	now = now.Add(time.Second)
 	if ok, _ := l.allow("10.0.0.1", "u8@x"); !ok {
 		t.Errorf("refused after the bucket refilled")
 	}
 	// Memory stays bounded, and a drained bucket is kept while it can be.
-	l = newLoginLimiter(LoginLimit{PerAddress: 1000, AddressBurst: 1 << 20, PerEmail: 0.1, EmailBurst: 1}, func() time.Time { return now })
+	l = newLoginLimiter(LoginLimit{PerAddress: 1000, AddressBurst: 1 << 20, PerAccount: 0.1, AccountBurst: 1}, func() time.Time { return now })
 	l.allow("10.0.0.1", "drained@x")
 	for i := range maxBuckets + 10 {
 		l.allow("10.0.0.1", fmt.Sprintf("n%d@x", i))
 		now = now.Add(time.Millisecond)
 	}
-	if n := len(l.byMail); n > maxBuckets {
+	if n := len(l.byPair); n > maxBuckets {
 		t.Errorf("%d buckets", n)
 	}
 }
@@ -85,6 +100,12 @@ func TestPasswords(t *testing.T) {
 	}
 	if _, err := p.hash(ctx, "short"); model.ErrorCode(err) != model.EINVALID {
 		t.Errorf("short password: %v", err)
+	}
+	// Common passwords are refused whatever their case.
+	for _, pw := range []string{"Password123", "qwertyuiop", "ILOVEYOU", "trustno1", "1qaz2wsx"} {
+		if _, err := p.hash(ctx, pw); model.ErrorCode(err) != model.EINVALID || !strings.Contains(err.Error(), "common") {
+			t.Errorf("common password %q: %v", pw, err)
+		}
 	}
 	h, err := p.hash(ctx, "correct horse battery")
 	if err != nil {
