@@ -34,7 +34,7 @@ data directory, and later commands use it.
 
 The data directory is --data DIR, else $SCRUTIN_DATA, else
 $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin.`,
-		Args: noArgs,
+		Args: commandGroup,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&o.data, "data", "", "data directory (default: $SCRUTIN_DATA, else $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin)")

@@ -106,10 +106,10 @@ organisation is filled in and unknown assets are errors.`,
 	f.StringVar(&o.model, "model", "", "risk model whose assets the asset ids must be, for their organisations")
 	f.StringVar(&o.fields, "map", "", "jsonl fields: key=field,… (keys: time, src, dst, domain, url, hash, category, technique, outcome, actor, asset, org, signature)")
 	f.BoolVar(&o.strict, "strict", false, "stop at the first malformed line (exit code 2)")
-	f.IntVar(&o.year, "year", 0, "year of syslog timestamps, which have none (default: the current year)")
+	wholeVar(f, &o.year, "year", 0, 1, 9999, "a valid year", "", "year of syslog timestamps, which have none (default: from the file's modification time)")
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.StringVarP(&o.out, "out", "o", "", "also write the JSON summary (the evidence file) to this file, atomically")
-	f.IntVar(&o.workers, "workers", 0, "parallel parsing workers (default: all cores; never changes the summary)")
+	workersVar(f, &o.workers, "parallel parsing workers (default: all cores; never changes the summary)")
 	return cmd
 }
 
@@ -180,10 +180,6 @@ func ingestSetup(o ingestOptions, e *env) (evidence.TelemetryOptions, error) {
 		return opt, usageError{fmt.Errorf("--format must be text or json, got %q", o.format)}
 	case o.fields != "" && opt.Kind != evidence.KindJSONL:
 		return opt, usageError{fmt.Errorf("--map is for --kind jsonl")}
-	case o.year < 0 || o.year > 9999:
-		return opt, usageError{fmt.Errorf("--year must be between 1 and 9999, got %d", o.year)}
-	case o.workers < 0:
-		return opt, usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
 	}
 	if n := ingestCountStdin(o.files); n > 1 {
 		return opt, usageError{fmt.Errorf(`standard input ("-") can be read once, got it %d times`, n)}

@@ -63,13 +63,13 @@ input. The same model, seed and trials give the same result on any machine.`,
 		},
 	}
 	f := cmd.Flags()
-	f.Int64Var(&o.trials, "trials", 0, "number of simulated years (default: the model's trials, else 100000)")
-	f.Uint64Var(&o.seed, "seed", 0, "random seed (default: the model's seed, else 1)")
+	trialsVar(f, &o.trials)
+	seedVar(f, &o.seed)
 	f.StringVar(&o.format, "format", "text", "output format: text, json or csv")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	f.StringSliceVar(&o.with, "with", nil, "switch these controls on for a what-if run (ids, repeatable or comma-separated)")
 	f.StringSliceVar(&o.without, "without", nil, "switch these controls off for a what-if run")
-	f.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores; never changes the result)")
+	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
 	f.StringSliceVar(&o.evidence, "evidence", nil, "evidence files (written by scrutin ingest or scrutin phishing) that the model's evidence: section counts from")
 	return cmd
 }
@@ -77,12 +77,6 @@ input. The same model, seed and trials give the same result on any machine.`,
 func runRun(ctx context.Context, o runOptions, e *env) error {
 	if !slices.Contains(formats, o.format) {
 		return usageError{fmt.Errorf("--format must be text, json or csv, got %q", o.format)}
-	}
-	if o.trialsSet && o.trials < 1 {
-		return usageError{fmt.Errorf("--trials must be at least 1, got %d", o.trials)}
-	}
-	if o.workers < 0 {
-		return usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
 	}
 	m, err := loadModel(e, o.model)
 	if err != nil {

@@ -97,17 +97,17 @@ input's percentiles, low and high the measure with the input held at them.`,
 		},
 	}
 	f := cmd.Flags()
-	f.Int64Var(&o.trials, "trials", 0, "number of simulated years (default: the model's trials, else 100000)")
-	f.Uint64Var(&o.seed, "seed", 0, "random seed (default: the model's seed, else 1)")
+	trialsVar(f, &o.trials)
+	seedVar(f, &o.seed)
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	f.StringSliceVar(&o.with, "with", nil, "switch these controls on (ids, repeatable or comma-separated)")
 	f.StringSliceVar(&o.without, "without", nil, "switch these controls off")
-	f.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores; never changes the result)")
+	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
 	f.StringSliceVar(&o.evidence, "evidence", nil, "evidence files (written by scrutin ingest or scrutin phishing) that the model's evidence: section counts from")
 	f.StringVar(&o.measure, "measure", "mean", "measure of the annual loss in the tornado: mean, p90, p95 or p99")
-	f.IntVar(&o.top, "top", defaultSensitivityTop, "inputs shown in the text report (0: all; JSON always has all)")
-	f.IntVar(&o.levels, "levels", plan.DefaultSensitivityLevels, "values a FAIR resistance is held at for its share of the variance (≥ 2)")
+	wholeVar(f, &o.top, "top", defaultSensitivityTop, 0, math.MaxInt, "a valid number of inputs", " (0: all)", "inputs shown in the text report (0: all; JSON always has all)")
+	wholeVar(f, &o.levels, "levels", plan.DefaultSensitivityLevels, 2, math.MaxInt, "a valid number of levels", "", "values a FAIR resistance is held at for its share of the variance (≥ 2)")
 	return cmd
 }
 
@@ -117,18 +117,6 @@ func runSensitivity(ctx context.Context, o sensitivityOptions, e *env) error {
 	}
 	if !slices.Contains(plan.SensitivityMeasures(), o.measure) {
 		return usageError{fmt.Errorf("--measure must be mean, p90, p95 or p99, got %q", o.measure)}
-	}
-	if o.trialsSet && o.trials < 1 {
-		return usageError{fmt.Errorf("--trials must be at least 1, got %d", o.trials)}
-	}
-	if o.top < 0 {
-		return usageError{fmt.Errorf("--top must be ≥ 0, got %d", o.top)}
-	}
-	if o.levels < 2 {
-		return usageError{fmt.Errorf("--levels must be at least 2, got %d", o.levels)}
-	}
-	if o.workers < 0 {
-		return usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
 	}
 	m, err := loadModel(e, o.model)
 	if err != nil {
