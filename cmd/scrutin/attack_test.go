@@ -149,7 +149,7 @@ func TestAttackCoverageErrors(t *testing.T) {
 		{"unknown control", []string{"--actor", "apt28", "--with", "bogus"}, `unknown control "bogus"`},
 		{"bad model", []string{"nowhere.yaml", "--actor", "apt28"}, "cannot read model nowhere.yaml"},
 		{"two models", []string{"a.yaml", "b.yaml", "--actor", "apt28"}, "at most 1 argument"},
-		{"bad layer path", []string{"--actor", "apt28", "--navigator", "/nonexistent/dir/layer.json"}, "cannot write /nonexistent/dir/layer.json"},
+		{"bad layer path", []string{"--actor", "apt28", "--navigator", "/nonexistent/dir/layer.json"}, "--navigator /nonexistent/dir/layer.json: the directory /nonexistent/dir does not exist"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"attack", "coverage", "--data", data}, tc.args...)

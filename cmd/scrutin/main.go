@@ -116,9 +116,11 @@ loss exceedance curve and a verdict against your risk tolerance.
 Start with the built-in example:  scrutin run`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:    commandGroup,
-		RunE:    func(cmd *cobra.Command, args []string) error { return cmd.Help() },
-		Version: versionString(),
+		Args:          commandGroup,
+		RunE:          func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		Version:       versionString(),
+		// Before any command works, the files it is to write are checked.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return checkOutputFlags(cmd) },
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(e.stdout)

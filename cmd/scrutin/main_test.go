@@ -179,7 +179,7 @@ func TestRunOutFile(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
 	code, _, errs := scrutin(t, "", "run", minimal, "--trials", "10", "--out", "/nonexistent-dir/r.txt")
-	if code != 2 || !strings.Contains(errs, "cannot write /nonexistent-dir/r.txt") {
+	if code != 2 || !strings.Contains(errs, "--out /nonexistent-dir/r.txt: the directory /nonexistent-dir does not exist") {
 		t.Errorf("unwritable --out: exit %d, %q", code, errs)
 	}
 }
