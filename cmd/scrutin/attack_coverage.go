@@ -75,7 +75,7 @@ func runAttackCoverage(e *env, o *attackOptions, co coverageOptions) error {
 	if err != nil {
 		return err
 	}
-	inForce, err := m.InForce(co.with, co.without)
+	inForce, err := controlsInForce(e, m, co.with, co.without)
 	if err != nil {
 		return err
 	}

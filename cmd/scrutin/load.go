@@ -50,6 +50,35 @@ func readModel(e *env, path string) (string, []byte, error) {
 	return path, b, nil
 }
 
+// controlsInForce returns the controls in force for a what-if run (model.InForce)
+// and warns of the ids that change nothing: --with a control already
+// implemented, --without one only proposed. Unknown ids are errors.
+func controlsInForce(e *env, m *model.Model, with, without []string) ([]string, error) {
+	ids, err := m.InForce(with, without)
+	if err != nil {
+		return nil, err
+	}
+	warnWhatIf(e, m, with, without)
+	return ids, nil
+}
+
+func warnWhatIf(e *env, m *model.Model, with, without []string) {
+	seen := map[string]bool{}
+	for _, flag := range []struct {
+		name   string
+		ids    []string
+		status string
+		why    string
+	}{{"--with", with, model.StatusImplemented, "already implemented"}, {"--without", without, model.StatusProposed, "only proposed"}} {
+		for _, id := range flag.ids {
+			if c := m.ControlByID(id); c != nil && c.Status == flag.status && !seen[flag.name+id] {
+				seen[flag.name+id] = true
+				fmt.Fprintf(e.stderr, "scrutin: warning: %s %s changes nothing: the control is %s\n", flag.name, id, flag.why)
+			}
+		}
+	}
+}
+
 // outputFlags are the flags that name a file a command writes.
 var outputFlags = []string{"out", "navigator"}
 

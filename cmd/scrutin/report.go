@@ -229,7 +229,7 @@ func reportModel(e *env, o reportOptions, opt *report.Options) (*model.Model, er
 	if err != nil {
 		return nil, err
 	}
-	if opt.Controls, err = m.InForce(o.with, o.without); err != nil {
+	if opt.Controls, err = controlsInForce(e, m, o.with, o.without); err != nil {
 		return nil, err
 	}
 	if opt.Evidence, err = readEvidence(o.evidence); err != nil {

@@ -82,7 +82,7 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 	if err != nil {
 		return err
 	}
-	inForce, err := m.InForce(o.with, o.without)
+	inForce, err := controlsInForce(e, m, o.with, o.without)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func runSensitivity(ctx context.Context, o sensitivityOptions, e *env) error {
 	if err != nil {
 		return err
 	}
-	inForce, err := m.InForce(o.with, o.without)
+	inForce, err := controlsInForce(e, m, o.with, o.without)
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,7 @@ func loadTrees(e *env, o treeOptions) (*treeSource, error) {
 			return nil, err
 		}
 		ts.model, ts.currency = m, m.Currency
+		warnWhatIf(e, m, o.with, o.without)
 		for i := range m.Trees {
 			ts.trees = append(ts.trees, adtree.FromModel(&m.Trees[i]))
 		}
