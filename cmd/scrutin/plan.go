@@ -106,6 +106,7 @@ func runPlan(ctx context.Context, o planOptions, e *env) error {
 		return err
 	}
 	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
+	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "simulating")
 	opt.Progress = growingProgress(bar)
 	res, err := plan.Optimize(ctx, m, opt)

@@ -204,6 +204,7 @@ func runReport(ctx context.Context, o reportOptions, e *env) error {
 		return err
 	}
 
+	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "computing the report")
 	opt.Progress = growingProgress(bar)
 	r, err := report.Build(ctx, m, opt)

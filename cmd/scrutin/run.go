@@ -97,6 +97,7 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 	}
 	opt := sim.Options{Controls: inForce, Workers: o.workers}
 	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
+	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "simulating")
 	opt.Progress = bar.update
 	res, err := sim.Run(ctx, m, opt)
@@ -141,6 +142,21 @@ func readEvidence(paths []string) ([]*evidence.EvidenceFile, error) {
 		files = append(files, ef)
 	}
 	return files, nil
+}
+
+// fewTrials is the number of simulated years below which the figures are
+// not to be trusted: under 1,000 years, the P99 rests on fewer than ten
+// years beyond it, and the Monte Carlo error (from the spread of the
+// years) is itself too uncertain to say how precise the mean is; with one
+// year there is no spread at all.
+const fewTrials = 1000
+
+// warnFewTrials warns when trials is below fewTrials.
+func warnFewTrials(e *env, trials int64) {
+	if trials < fewTrials {
+		fmt.Fprintf(e.stderr, "scrutin: warning: %d simulated year%s: below %s, the Monte Carlo error and the tail quantiles (P90, P99) mean little; use 10,000 or more (--trials) for figures to act on\n",
+			trials, plural(int(trials)), report.Money(fewTrials))
+	}
 }
 
 // trialsAndSeed resolves the trials and seed of a command: the flag when

@@ -137,6 +137,7 @@ func runSensitivity(ctx context.Context, o sensitivityOptions, e *env) error {
 	opt := plan.SensitivityOptions{Controls: inForce,
 		Measure: o.measure, Levels: o.levels, Workers: o.workers}
 	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
+	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "sensitivity")
 	opt.Progress = bar.update
 	res, err := plan.Sensitivity(ctx, m, opt)
