@@ -27,7 +27,9 @@ var modelMessages = map[Lang]map[string]string{
 		"an ISO 4217 currency code (three capital letters, such as EUR)":                  "un code de devise ISO 4217 (trois lettres capitales, comme EUR)",
 
 		// Reading the YAML
-		"the model is empty": "le modèle est vide",
+		"%s: not a YAML model: binary data at byte %d":                                                    "%s\u00a0: pas un modèle YAML\u00a0: données binaires à l'octet %d",
+		"%s: not a YAML model: UTF-%d text; save it as UTF-8":                                             "%s\u00a0: pas un modèle YAML\u00a0: texte en UTF-%d\u00a0; enregistrez-le en UTF-8",
+		"the model is empty":                                                                              "le modèle est vide",
 		"a model is one YAML document; found another one here":                                            "un modèle est un seul document YAML\u00a0; un autre commence ici",
 		"the model is nested too deeply (more than %d levels of [ and {)":                                 "le modèle est trop imbriqué (plus de %d niveaux de [ et de {)",
 		"the model is too large (more than %d values)":                                                    "le modèle est trop grand (plus de %d valeurs)",
