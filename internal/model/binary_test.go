@@ -1,10 +1,12 @@
 package model
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // TestDecodeNotText: what is no UTF-8 text at all is refused in one short
@@ -50,4 +52,31 @@ func TestDecodeNotText(t *testing.T) {
 			t.Errorf("%s: %v (code %s); want %q", c.name, err, ErrorCode(err), c.want)
 		}
 	}
+}
+
+// FuzzCheckText: text is accepted as valid UTF-8 without control
+// characters but tab, line feed and carriage return; anything else is
+// refused at a byte within the input.
+func FuzzCheckText(f *testing.F) {
+	for _, s := range []string{"scrutin: 1\n", "\xef\xbb\xbfa: b", "\x89PNG", "\xff\xfea\x00", "a\x00b\x00c\x00", "caf\xe9", "\u0085\u00a0é"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		text, err := checkText("f", src)
+		if err != nil {
+			var n int
+			if _, serr := fmt.Sscanf(err.Error(), "f: not a YAML model: binary data at byte %d", &n); serr == nil && (n < 1 || n > len(src)) {
+				t.Fatalf("%q: byte %d of %d", src, n, len(src))
+			}
+			return
+		}
+		if !utf8.Valid(text) {
+			t.Fatalf("%q accepted, not UTF-8", src)
+		}
+		for _, r := range string(text) {
+			if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+				t.Fatalf("%q accepted with %U", src, r)
+			}
+		}
+	})
 }
