@@ -41,6 +41,12 @@ const maxFlowDepth = 100
 // Labels are resolved to PERT distributions. Source that is not UTF-8 text
 // (binary data, UTF-16) is an EINVALID *Error in one line instead.
 func Decode(file string, src []byte) (*Model, error) {
+	return DecodeWith(file, src, DecodeOptions{})
+}
+
+// DecodeWith is Decode with options: the ATT&CK catalogue the model's ids
+// must be in.
+func DecodeWith(file string, src []byte, opt DecodeOptions) (*Model, error) {
 	src, err := checkText(file, src)
 	if err != nil {
 		return nil, err
@@ -57,7 +63,11 @@ func Decode(file string, src []byte) (*Model, error) {
 		sortProblems(d.problems)
 		return nil, &ValidationError{Problems: d.problems}
 	}
-	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }, d.locate) {
+	attack, err := opt.attackIDs(&m)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }, d.locate, attack) {
 		if d.underBad(p.Path) {
 			continue // already reported as a decoding problem
 		}
