@@ -19,13 +19,20 @@ import (
 const builtinName = "election.yaml (built-in)"
 
 // loadModel reads and decodes the model at path: "" is the built-in
-// example, "-" is standard input.
+// example, "-" is standard input. Its ATT&CK ids are checked against the
+// catalogue in use.
 func loadModel(e *env, path string) (*model.Model, error) {
+	return decodeModel(e, path, e.attackIDs())
+}
+
+// decodeModel reads and decodes the model at path, as loadModel does, with
+// its ATT&CK ids checked against those attack returns.
+func decodeModel(e *env, path string, attack func() (*model.AttackIDs, error)) (*model.Model, error) {
 	name, src, err := readModel(e, path)
 	if err != nil {
 		return nil, err
 	}
-	return model.Decode(name, src)
+	return model.DecodeWith(name, src, model.DecodeOptions{Attack: attack})
 }
 
 func readModel(e *env, path string) (string, []byte, error) {

@@ -42,6 +42,18 @@ type env struct {
 	stdout     io.Writer
 	stderr     io.Writer
 	isTerminal bool // stderr is a terminal: progress bars are welcome
+	// attack returns the ATT&CK ids models are checked against (nil:
+	// those of the catalogue in the default data directory, loaded when
+	// first needed).
+	attack func() (*model.AttackIDs, error)
+}
+
+// attackIDs returns the ATT&CK ids models are checked against.
+func (e *env) attackIDs() func() (*model.AttackIDs, error) {
+	if e.attack == nil {
+		e.attack = catalogIDs(&attackOptions{})
+	}
+	return e.attack
 }
 
 // usageError is a mistake in the command line itself.

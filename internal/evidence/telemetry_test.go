@@ -499,3 +499,24 @@ func TestTelemetrySyslogYearFromLastWrite(t *testing.T) {
 		t.Error("sshd with neither a year nor the time the log was last written")
 	}
 }
+
+// TestModelAttackIDs: a model's evidence may match the techniques the
+// classifiers assign, even those the embedded ATT&CK subset lacks.
+func TestModelAttackIDs(t *testing.T) {
+	c, err := attack.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.ModelIDs().Techniques["T1046"]; ok {
+		t.Skip("the embedded catalogue has T1046 now")
+	}
+	ids := ModelAttackIDs(c)
+	for id := range classifierTechniques {
+		if _, ok := ids.Techniques[id]; !ok {
+			t.Errorf("%s is not known", id)
+		}
+	}
+	if ids.Techniques["T1046"] != "Network Service Discovery" || ids.Techniques["T1566.001"] != "Spearphishing Attachment" {
+		t.Errorf("T1046 %q, T1566.001 %q", ids.Techniques["T1046"], ids.Techniques["T1566.001"])
+	}
+}
