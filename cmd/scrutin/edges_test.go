@@ -255,3 +255,40 @@ func TestBinaryModel(t *testing.T) {
 		}
 	}
 }
+
+// TestPlurals: the words that go with a count agree with it, in the text
+// output and in both languages of the report ("1 point de tolérance
+// dépassé sur 1", not "1 points de tolérance dépassés sur 1").
+func TestPlurals(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run", minimal, "--trials", "1"}, []string{"\n1 simulated year · seed 1"}},
+		{[]string{"plan", minimal, "--budget", "10k", "--trials", "1"}, []string{"\n1 simulated year · seed 1", "(1 of 1 proposed control)"}},
+		{[]string{"sensitivity", minimal, "--trials", "1"}, []string{"\n1 simulated year · seed 1"}},
+		{[]string{"validate", minimal}, []string{"minimal.yaml: ok (1 scenario, 1 control, 1 actor)"}},
+		{[]string{"report", minimal, "--trials", "2000", "--format", "md", "--lang", "fr"}, []string{
+			"(1 point de tolérance dépassé sur 1 avant le plan, aucun avec lui)",
+			"(1 sur 1 mesure proposée)",
+			"mettre en place la mesure suivante (1 sur 1 proposée), pour",
+		}},
+		{[]string{"report", minimal, "--trials", "1", "--format", "md", "--lang", "fr"}, []string{"1 année simulée · graine 1", "scrutin a simulé 1 année du modèle", "La graine 1 avec 1 année simulée donne"}},
+		{[]string{"report", minimal, "--trials", "2000", "--format", "md", "--lang", "en"}, []string{
+			"(1 of 1 tolerance point exceeded before the plan, none with it)",
+			"(1 of 1 proposed control)",
+			"put in force the following control (1 of the 1 proposed), for",
+		}},
+		{[]string{"report", minimal, "--trials", "1", "--format", "md", "--lang", "en"}, []string{"1 simulated year · seed 1", "scrutin simulated 1 year of the model", "Seed 1 with 1 simulated year gives"}},
+	} {
+		code, out, errs := scrutin(t, "", c.args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, errs)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: the output lacks %q", c.args, w)
+			}
+		}
+	}
+}

@@ -110,6 +110,9 @@ func printError(w io.Writer, err error) int {
 	return exitFailure
 }
 
+// count is n and noun, in the plural unless n is 1: "1 actor", "3 actors".
+func count(n int, noun string) string { return fmt.Sprintf("%d %s%s", n, noun, plural(n)) }
+
 func plural(n int) string {
 	if n == 1 {
 		return ""

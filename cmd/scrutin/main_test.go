@@ -255,7 +255,7 @@ scenarios:
 	if code != 2 {
 		t.Fatalf("exit %d", code)
 	}
-	if !strings.Contains(out, "minimal.yaml: ok (1 scenarios, 1 controls, 1 actors)") {
+	if !strings.Contains(out, "minimal.yaml: ok (1 scenario, 1 control, 1 actor)") {
 		t.Errorf("stdout %q", out)
 	}
 	for _, want := range []string{

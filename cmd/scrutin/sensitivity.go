@@ -170,7 +170,7 @@ func writeSensitivity(w io.Writer, m *model.Model, r *plan.SensitivityResult, to
 	bw := bufio.NewWriter(w)
 	cur := r.Currency
 	fmt.Fprintf(bw, "%s\n", r.Model)
-	fmt.Fprintf(bw, "%s simulated years · seed %d · money in %s\n", report.Money(float64(r.Trials)), r.Seed, cur)
+	fmt.Fprintf(bw, "%s · seed %d · money in %s\n", report.SimulatedYears(r.Trials), r.Seed, cur)
 	fmt.Fprintf(bw, "Controls in force: %s\n\n", sensControlList(m, r.Controls))
 	if len(r.Inputs) == 0 {
 		sensParagraph(bw, "The model has no uncertain input: every frequency, vulnerability and magnitude is a "+
@@ -224,8 +224,12 @@ func writeSensitivity(w io.Writer, m *model.Model, r *plan.SensitivityResult, to
 		"(run more trials).", len(r.Inputs), all)
 	if explained <= 1 {
 		other, _ := sensShare(1-explained, 0)
-		rest = fmt.Sprintf("Together the %d input%s explain %s of the variance; the other %s comes from chance (how many "+
-			"loss events a year brings) and from inputs acting together.", len(r.Inputs), plural(len(r.Inputs)), all, other)
+		together := fmt.Sprintf("Together the %d inputs explain", len(r.Inputs))
+		if len(r.Inputs) == 1 {
+			together = "The one input explains"
+		}
+		rest = fmt.Sprintf("%s %s of the variance; the other %s comes from chance (how many "+
+			"loss events a year brings) and from inputs acting together.", together, all, other)
 	}
 	if explained < 0.5 {
 		rest += " Better estimates cannot remove chance, but they do move the result: see the swings above."
