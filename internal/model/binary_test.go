@@ -80,3 +80,19 @@ func FuzzCheckText(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckText measures the text check on 4 MiB of model text
+// (go test ./internal/model -run X -bench CheckText).
+func BenchmarkCheckText(b *testing.B) {
+	src, err := os.ReadFile("../../examples/election.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	big := []byte(strings.Repeat(string(src), 4<<20/len(src)+1))[:4<<20]
+	b.SetBytes(int64(len(big)))
+	for b.Loop() {
+		if _, err := checkText("x", big); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
