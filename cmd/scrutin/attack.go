@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/scrutin/scrutin/internal/attack"
+	"github.com/scrutin/scrutin/internal/evidence"
 	"github.com/scrutin/scrutin/internal/model"
 )
 
@@ -34,7 +36,7 @@ data directory, and later commands use it.
 
 The data directory is --data DIR, else $SCRUTIN_DATA, else
 $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin.`,
-		Args: noArgs,
+		Args: commandGroup,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&o.data, "data", "", "data directory (default: $SCRUTIN_DATA, else $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin)")
@@ -90,6 +92,26 @@ func loadCatalog(o *attackOptions) (c *attack.Catalog, where string, err error) 
 		return nil, "", model.Errorf(model.ErrorCode(err), "%s: %v; import a bundle again, or remove the file to use the embedded catalogue", path, err)
 	}
 	return c, path, nil
+}
+
+// catalogIDs returns a function that gives, loaded once when first
+// called, the ATT&CK ids models are checked against: those of the
+// catalogue in use (loadCatalog; the embedded one when there is no data
+// directory at all).
+func catalogIDs(o *attackOptions) func() (*model.AttackIDs, error) {
+	return sync.OnceValues(func() (*model.AttackIDs, error) {
+		var c *attack.Catalog
+		var err error
+		if _, derr := dataDir(o.data); derr != nil {
+			c, err = attack.Embedded() // no home: nothing was imported
+		} else {
+			c, _, err = loadCatalog(o)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return evidence.ModelAttackIDs(c), nil
+	})
 }
 
 // notFoundIsInvalid makes an unknown actor given on the command line

@@ -5,6 +5,9 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/scrutin/scrutin/internal/evidence"
+	"github.com/scrutin/scrutin/internal/model"
 )
 
 type coverageOptions struct {
@@ -71,15 +74,15 @@ func runAttackCoverage(e *env, o *attackOptions, co coverageOptions) error {
 	if co.actor == "" {
 		return usageError{fmt.Errorf("--actor is required: an ATT&CK group id, name or alias, or a model actor's id")}
 	}
-	m, err := loadModel(e, co.model)
-	if err != nil {
-		return err
-	}
-	inForce, err := m.InForce(co.with, co.without)
-	if err != nil {
-		return err
-	}
 	c, _, err := loadCatalog(o)
+	if err != nil {
+		return err
+	}
+	m, err := decodeModel(e, co.model, func() (*model.AttackIDs, error) { return evidence.ModelAttackIDs(c), nil })
+	if err != nil {
+		return err
+	}
+	inForce, err := controlsInForce(e, m, co.with, co.without)
 	if err != nil {
 		return err
 	}

@@ -106,10 +106,10 @@ organisation is filled in and unknown assets are errors.`,
 	f.StringVar(&o.model, "model", "", "risk model whose assets the asset ids must be, for their organisations")
 	f.StringVar(&o.fields, "map", "", "jsonl fields: key=field,… (keys: time, src, dst, domain, url, hash, category, technique, outcome, actor, asset, org, signature)")
 	f.BoolVar(&o.strict, "strict", false, "stop at the first malformed line (exit code 2)")
-	f.IntVar(&o.year, "year", 0, "year of syslog timestamps, which have none (default: the current year)")
+	wholeVar(f, &o.year, "year", 0, 1, 9999, "a valid year", "", "year of syslog timestamps, which have none (default: from the file's modification time)")
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.StringVarP(&o.out, "out", "o", "", "also write the JSON summary (the evidence file) to this file, atomically")
-	f.IntVar(&o.workers, "workers", 0, "parallel parsing workers (default: all cores; never changes the summary)")
+	workersVar(f, &o.workers, "parallel parsing workers (default: all cores; never changes the summary)")
 	return cmd
 }
 
@@ -132,6 +132,7 @@ func runIngest(ctx context.Context, o ingestOptions, e *env) error {
 		}
 	}
 	bar.finish()
+	noteSyslogYear(e, o, opt, in.SyslogYear())
 	var merr *evidence.MalformedError
 	if errors.As(err, &merr) {
 		return model.Errorf(model.EINVALID, "%v (--strict stops at the first malformed line)", merr)
@@ -163,6 +164,44 @@ func runIngest(ctx context.Context, o ingestOptions, e *env) error {
 	return err
 }
 
+// jsonlNeedsMap is the error of --kind jsonl without --map: JSON lines
+// from elsewhere rarely use scrutin's own field names.
+const jsonlNeedsMap = `--kind jsonl needs --map to name the JSON fields of an event, such as
+  --map time=ts,src=client.ip,dst=server.ip,category=type,technique=attack.technique
+Keys: time, src, dst, domain, url, hash, category, technique, outcome, actor,
+asset, org, signature; dotted paths reach into nested objects. Keys not given
+are read under scrutin's own names (so --map time=time reads a file written
+in them)`
+
+// lastWritten is when the first input was last written: its modification
+// time, or now for standard input, to date syslog timestamps.
+func lastWritten(files []string) time.Time {
+	if len(files) > 0 && files[0] != "-" {
+		if st, err := os.Stat(files[0]); err == nil {
+			return st.ModTime()
+		}
+	}
+	return time.Now()
+}
+
+// noteSyslogYear says on standard error which year syslog timestamps
+// were read in, when --year did not say.
+func noteSyslogYear(e *env, o ingestOptions, opt evidence.TelemetryOptions, year int) {
+	if opt.Kind != evidence.KindSSHD || o.year != 0 || year == 0 {
+		return
+	}
+	name, from := "<stdin>", "the current year"
+	if o.files[0] != "-" {
+		name, from = o.files[0], fmt.Sprintf("the year of the file's modification time (%s)", opt.LastWritten.Format(time.DateOnly))
+		if year != opt.LastWritten.Year() {
+			from = fmt.Sprintf("the year before the file's modification time (%s): the log starts in a later month", opt.LastWritten.Format(time.DateOnly))
+		}
+	} else if year != opt.LastWritten.Year() {
+		from = "last year: the log starts in a later month than this one"
+	}
+	fmt.Fprintf(e.stderr, "scrutin: %s: syslog timestamps have no year: read as %d, %s; give --year to choose\n", name, year, from)
+}
+
 // ingestSetup checks the flags and reads the indicators, assets map and
 // model.
 func ingestSetup(o ingestOptions, e *env) (evidence.TelemetryOptions, error) {
@@ -180,16 +219,14 @@ func ingestSetup(o ingestOptions, e *env) (evidence.TelemetryOptions, error) {
 		return opt, usageError{fmt.Errorf("--format must be text or json, got %q", o.format)}
 	case o.fields != "" && opt.Kind != evidence.KindJSONL:
 		return opt, usageError{fmt.Errorf("--map is for --kind jsonl")}
-	case o.year < 0 || o.year > 9999:
-		return opt, usageError{fmt.Errorf("--year must be between 1 and 9999, got %d", o.year)}
-	case o.workers < 0:
-		return opt, usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
+	case o.fields == "" && opt.Kind == evidence.KindJSONL:
+		return opt, usageError{errors.New(jsonlNeedsMap)}
 	}
 	if n := ingestCountStdin(o.files); n > 1 {
 		return opt, usageError{fmt.Errorf(`standard input ("-") can be read once, got it %d times`, n)}
 	}
-	if opt.Year == 0 {
-		opt.Year = time.Now().Year()
+	if opt.Kind == evidence.KindSSHD && opt.Year == 0 {
+		opt.LastWritten = lastWritten(o.files)
 	}
 	if opt.Workers == 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)

@@ -118,7 +118,7 @@ func TestIngestUsage(t *testing.T) {
 		{[]string{"ingest", filepath.Join(t.TempDir(), "missing.log"), "--kind", "zeek"}, "cannot read"},
 		{[]string{"ingest", t.TempDir(), "--kind", "zeek"}, "is a directory"},
 		{[]string{"ingest", path, "--kind", "zeek", "--iocs", filepath.Join(t.TempDir(), "none")}, "cannot read"},
-		{[]string{"ingest", path, "--kind", "sshd", "--year", "-3"}, "--year must be"},
+		{[]string{"ingest", path, "--kind", "sshd", "--year", "-3"}, "--year: -3 is not a valid year"},
 	} {
 		code, _, errs := scrutin(t, "", c.args...)
 		if code != 2 || !strings.Contains(errs, c.want) {

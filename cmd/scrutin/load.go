@@ -2,10 +2,14 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
 
 	"github.com/scrutin/scrutin/examples"
 	"github.com/scrutin/scrutin/internal/model"
@@ -15,13 +19,20 @@ import (
 const builtinName = "election.yaml (built-in)"
 
 // loadModel reads and decodes the model at path: "" is the built-in
-// example, "-" is standard input.
+// example, "-" is standard input. Its ATT&CK ids are checked against the
+// catalogue in use.
 func loadModel(e *env, path string) (*model.Model, error) {
+	return decodeModel(e, path, e.attackIDs())
+}
+
+// decodeModel reads and decodes the model at path, as loadModel does, with
+// its ATT&CK ids checked against those attack returns.
+func decodeModel(e *env, path string, attack func() (*model.AttackIDs, error)) (*model.Model, error) {
 	name, src, err := readModel(e, path)
 	if err != nil {
 		return nil, err
 	}
-	return model.Decode(name, src)
+	return model.DecodeWith(name, src, model.DecodeOptions{Attack: attack})
 }
 
 func readModel(e *env, path string) (string, []byte, error) {
@@ -44,6 +55,91 @@ func readModel(e *env, path string) (string, []byte, error) {
 		return "", nil, model.Errorf(model.EINVALID, "cannot read model %s: %v", path, err)
 	}
 	return path, b, nil
+}
+
+// controlsInForce returns the controls in force for a what-if run (model.InForce)
+// and warns of the ids that change nothing: --with a control already
+// implemented, --without one only proposed. Unknown ids are errors.
+func controlsInForce(e *env, m *model.Model, with, without []string) ([]string, error) {
+	ids, err := m.InForce(with, without)
+	if err != nil {
+		return nil, err
+	}
+	warnWhatIf(e, m, with, without)
+	return ids, nil
+}
+
+func warnWhatIf(e *env, m *model.Model, with, without []string) {
+	seen := map[string]bool{}
+	for _, flag := range []struct {
+		name   string
+		ids    []string
+		status string
+		why    string
+	}{{"--with", with, model.StatusImplemented, "already implemented"}, {"--without", without, model.StatusProposed, "only proposed"}} {
+		for _, id := range flag.ids {
+			if c := m.ControlByID(id); c != nil && c.Status == flag.status && !seen[flag.name+id] {
+				seen[flag.name+id] = true
+				fmt.Fprintf(e.stderr, "scrutin: warning: %s %s changes nothing: the control is %s\n", flag.name, id, flag.why)
+			}
+		}
+	}
+}
+
+// outputFlags are the flags that name a file a command writes.
+var outputFlags = []string{"out", "navigator"}
+
+// checkOutputFlags checks the files that cmd's output flags name, before
+// the command does any work: an hour of simulation must not end in
+// "cannot write".
+func checkOutputFlags(cmd *cobra.Command) error {
+	for _, name := range outputFlags {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() != "" {
+			if err := checkOutput("--"+name, f.Value.String()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkOutput checks that writeOutput can write path: its directory exists
+// and takes new files, and path is not a directory. flag names it in the
+// message. The check creates and removes a temporary file, as writeOutput
+// will.
+func checkOutput(flag, path string) error {
+	bad := func(format string, args ...any) error {
+		return model.Errorf(model.EINVALID, "%s %s: %s", flag, path, fmt.Sprintf(format, args...))
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return bad("%s is a directory; give a file name", path)
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return bad("the directory %s does not exist", dir)
+	case errors.Is(err, syscall.ENOTDIR) || err == nil && !st.IsDir():
+		// The nearest existing ancestor is a file.
+		for d := dir; ; d = filepath.Dir(d) {
+			if st, err := os.Stat(d); err == nil && !st.IsDir() {
+				return bad("%s is not a directory", d)
+			}
+			if d == filepath.Dir(d) {
+				break
+			}
+		}
+		return bad("%s is not a directory", dir)
+	case err != nil:
+		return bad("cannot write in %s: %v", dir, unwrapPath(err))
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return bad("cannot write in %s: %v", dir, unwrapPath(err))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
 }
 
 // writeOutput writes data to path atomically (a temporary file renamed into

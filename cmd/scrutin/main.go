@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -40,6 +42,18 @@ type env struct {
 	stdout     io.Writer
 	stderr     io.Writer
 	isTerminal bool // stderr is a terminal: progress bars are welcome
+	// attack returns the ATT&CK ids models are checked against (nil:
+	// those of the catalogue in the default data directory, loaded when
+	// first needed).
+	attack func() (*model.AttackIDs, error)
+}
+
+// attackIDs returns the ATT&CK ids models are checked against.
+func (e *env) attackIDs() func() (*model.AttackIDs, error) {
+	if e.attack == nil {
+		e.attack = catalogIDs(&attackOptions{})
+	}
+	return e.attack
 }
 
 // usageError is a mistake in the command line itself.
@@ -96,6 +110,9 @@ func printError(w io.Writer, err error) int {
 	return exitFailure
 }
 
+// count is n and noun, in the plural unless n is 1: "1 actor", "3 actors".
+func count(n int, noun string) string { return fmt.Sprintf("%d %s%s", n, noun, plural(n)) }
+
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -114,23 +131,48 @@ loss exceedance curve and a verdict against your risk tolerance.
 Start with the built-in example:  scrutin run`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// With no subcommand cobra would print help and succeed; an unknown
-		// word must fail instead.
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("unknown command %q", args[0])}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		Args:          commandGroup,
+		RunE:          func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		Version:       versionString(),
+		// Before any command works, the files it is to write are checked.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return checkOutputFlags(cmd) },
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagErrorFunc)
 	root.AddCommand(newRunCmd(e), newValidateCmd(e), newSchemaCmd(e), newVersionCmd(e), newTreeCmd(e),
 		newAttackCmd(e), newIngestCmd(e), newPhishingCmd(e), newPlanCmd(e), newSensitivityCmd(e), newServeCmd(e),
 		newReportCmd(e))
 	return root
+}
+
+// commandGroup is the argument check of a command made of others (scrutin,
+// scrutin tree, scrutin attack): with no subcommand cobra would print
+// help and succeed, so an unknown word fails instead, with the commands
+// it may have been meant for.
+func commandGroup(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	where := ""
+	if cmd.HasParent() {
+		where = fmt.Sprintf(" for %q", cmd.CommandPath())
+	}
+	cmd.SuggestionsMinimumDistance = 2
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		for i := range s {
+			s[i] = strconv.Quote(s[i])
+		}
+		return usageError{fmt.Errorf("unknown command %q%s (did you mean %s?)", args[0], where, strings.Join(s, " or "))}
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	return usageError{fmt.Errorf("unknown command %q%s; its commands: %s", args[0], where, strings.Join(names, ", "))}
 }
 
 // exactArgs and maxArgs are cobra's argument checks, reported as usage errors.

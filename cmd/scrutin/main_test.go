@@ -179,7 +179,7 @@ func TestRunOutFile(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
 	code, _, errs := scrutin(t, "", "run", minimal, "--trials", "10", "--out", "/nonexistent-dir/r.txt")
-	if code != 2 || !strings.Contains(errs, "cannot write /nonexistent-dir/r.txt") {
+	if code != 2 || !strings.Contains(errs, "--out /nonexistent-dir/r.txt: the directory /nonexistent-dir does not exist") {
 		t.Errorf("unwritable --out: exit %d, %q", code, errs)
 	}
 }
@@ -212,8 +212,8 @@ func TestExitCodes(t *testing.T) {
 		{"invalid model", []string{"run", bad}, 2, "bad.yaml:3:1: unknown field \"bogus\""},
 		{"missing model", []string{"run", "/nonexistent.yaml"}, 2, "cannot read model /nonexistent.yaml: no such file or directory"},
 		{"unknown flag", []string{"run", "--bogus"}, 2, "unknown flag: --bogus"},
-		{"bad flag value", []string{"run", "--trials", "many"}, 2, "invalid argument \"many\""},
-		{"zero trials", []string{"run", "--trials", "0"}, 2, "--trials must be at least 1"},
+		{"bad flag value", []string{"run", "--trials", "many"}, 2, `--trials: "many" is not a valid number of trials`},
+		{"zero trials", []string{"run", "--trials", "0"}, 2, "--trials: 0 is not a valid number of trials: give a whole number of at least 1"},
 		{"bad format", []string{"run", "--format", "xml"}, 2, "--format must be text, json or csv"},
 		{"unknown control", []string{"run", minimal, "--with", "security-kyes"}, 2, `unknown control "security-kyes" (did you mean "security-keys"?)`},
 		{"with and without", []string{"run", minimal, "--with", "security-keys", "--without", "security-keys"}, 2, "both switched on"},
@@ -255,7 +255,7 @@ scenarios:
 	if code != 2 {
 		t.Fatalf("exit %d", code)
 	}
-	if !strings.Contains(out, "minimal.yaml: ok (1 scenarios, 1 controls, 1 actors)") {
+	if !strings.Contains(out, "minimal.yaml: ok (1 scenario, 1 control, 1 actor)") {
 		t.Errorf("stdout %q", out)
 	}
 	for _, want := range []string{

@@ -151,7 +151,7 @@ func TestPhishingExitCodes(t *testing.T) {
 		{"malformed row", []string{"phishing", gophishFixtures + "list.json", bad}, 2, `bad - Results.csv: line 3: status: "Bounced" is not a GoPhish result status`},
 		{"stdin twice", []string{"phishing", "-", "-"}, 2, `standard input ("-") can be read only once`},
 		{"no campaign", []string{"phishing", empty}, 2, "no GoPhish campaign in"},
-		{"unwritable out", []string{"phishing", gophishFixtures + "list.json", "--out", filepath.Join(t.TempDir(), "no", "such", "dir.json")}, 2, "cannot write"},
+		{"unwritable out", []string{"phishing", gophishFixtures + "list.json", "--out", filepath.Join(t.TempDir(), "no", "such", "dir.json")}, 2, "does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -69,12 +69,12 @@ With no MODEL, plan for the built-in example; MODEL "-" reads standard input.`,
 	f.StringVar(&o.budget, "budget", "", "most the chosen controls may cost per year, annualised (100000, 100k, 1.5M)")
 	f.StringVar(&o.objective, "objective", plan.ObjectiveMean, "what to minimise: mean, p90, p95 or p99 of the annual loss")
 	f.StringVar(&o.horizon, "horizon", "3y", "years over which one-off costs are spread (3y, 36m, or a number of years)")
-	f.Int64Var(&o.trials, "trials", 0, "number of simulated years (default: the model's trials, else 100000)")
-	f.Uint64Var(&o.seed, "seed", 0, "random seed (default: the model's seed, else 1)")
+	trialsVar(f, &o.trials)
+	seedVar(f, &o.seed)
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	f.StringSliceVar(&o.evidence, "evidence", nil, "evidence files (written by scrutin ingest or scrutin phishing) that the model's evidence: section counts from")
-	f.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores; never changes the result)")
+	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
 	return cmd
 }
 
@@ -93,12 +93,6 @@ func runPlan(ctx context.Context, o planOptions, e *env) error {
 	if o.format != "text" && o.format != "json" {
 		return usageError{fmt.Errorf("--format must be text or json, got %q", o.format)}
 	}
-	if o.trialsSet && o.trials < 1 {
-		return usageError{fmt.Errorf("--trials must be at least 1, got %d", o.trials)}
-	}
-	if o.workers < 0 {
-		return usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
-	}
 	m, err := loadModel(e, o.model)
 	if err != nil {
 		return err
@@ -112,6 +106,7 @@ func runPlan(ctx context.Context, o planOptions, e *env) error {
 		return err
 	}
 	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
+	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "simulating")
 	opt.Progress = growingProgress(bar)
 	res, err := plan.Optimize(ctx, m, opt)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -104,16 +105,16 @@ SOURCE_DATE_EPOCH to fix the report's date too).`,
 	f.StringVar(&o.budget, "budget", "", "yearly budget of the plan, annualised (100000, 100k, 1.5M); default: the plan with the largest net benefit")
 	f.StringVar(&o.objective, "objective", plan.ObjectiveMean, "what the plan minimises: mean, p90, p95 or p99 of the annual loss")
 	f.StringVar(&o.horizon, "horizon", "3y", "years over which one-off costs are spread (3y, 36m, or a number of years)")
-	f.Int64Var(&o.trials, "trials", 0, "number of simulated years (default: the model's trials, else 100000)")
-	f.Uint64Var(&o.seed, "seed", 0, "random seed (default: the model's seed, else 1)")
+	trialsVar(f, &o.trials)
+	seedVar(f, &o.seed)
 	f.StringSliceVar(&o.with, "with", nil, "switch these controls on (ids, repeatable or comma-separated)")
 	f.StringSliceVar(&o.without, "without", nil, "switch these controls off")
 	f.StringSliceVar(&o.evidence, "evidence", nil, "evidence files (written by scrutin ingest or scrutin phishing) that the model's evidence: section counts from")
 	f.StringVar(&o.format, "format", "html", "output format: html, md or pdf")
 	f.StringVar(&o.lang, "lang", "", "language: en or fr (default: from $LC_ALL, $LC_MESSAGES or $LANG, else en)")
 	f.StringVarP(&o.out, "out", "o", "", "write the report to this file (required for pdf; default: standard output)")
-	f.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores; never changes the report)")
-	f.Int64Var(&o.run, "run", 0, "report this run stored by scrutin serve (with --org, and --db or --data)")
+	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the report)")
+	wholeVar(f, &o.run, "run", 0, 1, math.MaxInt64, "a valid run id", "", "report this run stored by scrutin serve (with --org, and --db or --data)")
 	f.StringVar(&o.db, "db", "", "the server's database, with --run: an SQLite file or postgres://… (default: <data dir>/scrutin.db)")
 	f.StringVar(&o.data, "data", "", "the server's data directory, with --run (default: $SCRUTIN_DATA, else $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin)")
 	f.StringVar(&o.org, "org", "", "the organisation that owns the run, with --run")
@@ -177,12 +178,6 @@ func runReport(ctx context.Context, o reportOptions, e *env) error {
 	if opt.Horizon, err = plan.ParseHorizon(o.horizon); err != nil {
 		return usageError{fmt.Errorf("--horizon: %w", err)}
 	}
-	if o.trialsSet && o.trials < 1 {
-		return usageError{fmt.Errorf("--trials must be at least 1, got %d", o.trials)}
-	}
-	if o.workers < 0 {
-		return usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
-	}
 	if o.runSet && o.org == "" {
 		return usageError{fmt.Errorf("--run needs --org: the organisation that owns the run")}
 	}
@@ -209,6 +204,7 @@ func runReport(ctx context.Context, o reportOptions, e *env) error {
 		return err
 	}
 
+	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "computing the report")
 	opt.Progress = growingProgress(bar)
 	r, err := report.Build(ctx, m, opt)
@@ -234,7 +230,7 @@ func reportModel(e *env, o reportOptions, opt *report.Options) (*model.Model, er
 	if err != nil {
 		return nil, err
 	}
-	if opt.Controls, err = m.InForce(o.with, o.without); err != nil {
+	if opt.Controls, err = controlsInForce(e, m, o.with, o.without); err != nil {
 		return nil, err
 	}
 	if opt.Evidence, err = readEvidence(o.evidence); err != nil {

@@ -85,7 +85,7 @@ func TestReportUsage(t *testing.T) {
 		{[]string{"report", minimal, "--format", "docx"}, "--format must be html, md or pdf"},
 		{[]string{"report", minimal, "--format", "pdf"}, "--format pdf needs --out"},
 		{[]string{"report", minimal, "--lang", "de"}, "--lang must be en or fr"},
-		{[]string{"report", minimal, "--trials", "0"}, "--trials must be at least 1"},
+		{[]string{"report", minimal, "--trials", "0"}, "--trials: 0 is not a valid number of trials"},
 		{[]string{"report", minimal, "--budget", "lots"}, "--budget"},
 		{[]string{"report", minimal, "--objective", "p42"}, "--objective"},
 		{[]string{"report", minimal, "--horizon", "-1y"}, "--horizon"},

@@ -63,13 +63,13 @@ input. The same model, seed and trials give the same result on any machine.`,
 		},
 	}
 	f := cmd.Flags()
-	f.Int64Var(&o.trials, "trials", 0, "number of simulated years (default: the model's trials, else 100000)")
-	f.Uint64Var(&o.seed, "seed", 0, "random seed (default: the model's seed, else 1)")
+	trialsVar(f, &o.trials)
+	seedVar(f, &o.seed)
 	f.StringVar(&o.format, "format", "text", "output format: text, json or csv")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	f.StringSliceVar(&o.with, "with", nil, "switch these controls on for a what-if run (ids, repeatable or comma-separated)")
 	f.StringSliceVar(&o.without, "without", nil, "switch these controls off for a what-if run")
-	f.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores; never changes the result)")
+	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
 	f.StringSliceVar(&o.evidence, "evidence", nil, "evidence files (written by scrutin ingest or scrutin phishing) that the model's evidence: section counts from")
 	return cmd
 }
@@ -78,17 +78,11 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 	if !slices.Contains(formats, o.format) {
 		return usageError{fmt.Errorf("--format must be text, json or csv, got %q", o.format)}
 	}
-	if o.trialsSet && o.trials < 1 {
-		return usageError{fmt.Errorf("--trials must be at least 1, got %d", o.trials)}
-	}
-	if o.workers < 0 {
-		return usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
-	}
 	m, err := loadModel(e, o.model)
 	if err != nil {
 		return err
 	}
-	inForce, err := m.InForce(o.with, o.without)
+	inForce, err := controlsInForce(e, m, o.with, o.without)
 	if err != nil {
 		return err
 	}
@@ -103,6 +97,7 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 	}
 	opt := sim.Options{Controls: inForce, Workers: o.workers}
 	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
+	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "simulating")
 	opt.Progress = bar.update
 	res, err := sim.Run(ctx, m, opt)
@@ -147,6 +142,21 @@ func readEvidence(paths []string) ([]*evidence.EvidenceFile, error) {
 		files = append(files, ef)
 	}
 	return files, nil
+}
+
+// fewTrials is the number of simulated years below which the figures are
+// not to be trusted: under 1,000 years, the P99 rests on fewer than ten
+// years beyond it, and the Monte Carlo error (from the spread of the
+// years) is itself too uncertain to say how precise the mean is; with one
+// year there is no spread at all.
+const fewTrials = 1000
+
+// warnFewTrials warns when trials is below fewTrials.
+func warnFewTrials(e *env, trials int64) {
+	if trials < fewTrials {
+		fmt.Fprintf(e.stderr, "scrutin: warning: %d simulated year%s: below %s, the Monte Carlo error and the tail quantiles (P90, P99) mean little; use 10,000 or more (--trials) for figures to act on\n",
+			trials, plural(int(trials)), report.Money(fewTrials))
+	}
 }
 
 // trialsAndSeed resolves the trials and seed of a command: the flag when

@@ -97,17 +97,17 @@ input's percentiles, low and high the measure with the input held at them.`,
 		},
 	}
 	f := cmd.Flags()
-	f.Int64Var(&o.trials, "trials", 0, "number of simulated years (default: the model's trials, else 100000)")
-	f.Uint64Var(&o.seed, "seed", 0, "random seed (default: the model's seed, else 1)")
+	trialsVar(f, &o.trials)
+	seedVar(f, &o.seed)
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	f.StringSliceVar(&o.with, "with", nil, "switch these controls on (ids, repeatable or comma-separated)")
 	f.StringSliceVar(&o.without, "without", nil, "switch these controls off")
-	f.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores; never changes the result)")
+	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
 	f.StringSliceVar(&o.evidence, "evidence", nil, "evidence files (written by scrutin ingest or scrutin phishing) that the model's evidence: section counts from")
 	f.StringVar(&o.measure, "measure", "mean", "measure of the annual loss in the tornado: mean, p90, p95 or p99")
-	f.IntVar(&o.top, "top", defaultSensitivityTop, "inputs shown in the text report (0: all; JSON always has all)")
-	f.IntVar(&o.levels, "levels", plan.DefaultSensitivityLevels, "values a FAIR resistance is held at for its share of the variance (≥ 2)")
+	wholeVar(f, &o.top, "top", defaultSensitivityTop, 0, math.MaxInt, "a valid number of inputs", " (0: all)", "inputs shown in the text report (0: all; JSON always has all)")
+	wholeVar(f, &o.levels, "levels", plan.DefaultSensitivityLevels, 2, math.MaxInt, "a valid number of levels", "", "values a FAIR resistance is held at for its share of the variance (≥ 2)")
 	return cmd
 }
 
@@ -118,23 +118,11 @@ func runSensitivity(ctx context.Context, o sensitivityOptions, e *env) error {
 	if !slices.Contains(plan.SensitivityMeasures(), o.measure) {
 		return usageError{fmt.Errorf("--measure must be mean, p90, p95 or p99, got %q", o.measure)}
 	}
-	if o.trialsSet && o.trials < 1 {
-		return usageError{fmt.Errorf("--trials must be at least 1, got %d", o.trials)}
-	}
-	if o.top < 0 {
-		return usageError{fmt.Errorf("--top must be ≥ 0, got %d", o.top)}
-	}
-	if o.levels < 2 {
-		return usageError{fmt.Errorf("--levels must be at least 2, got %d", o.levels)}
-	}
-	if o.workers < 0 {
-		return usageError{fmt.Errorf("--workers must be ≥ 0, got %d", o.workers)}
-	}
 	m, err := loadModel(e, o.model)
 	if err != nil {
 		return err
 	}
-	inForce, err := m.InForce(o.with, o.without)
+	inForce, err := controlsInForce(e, m, o.with, o.without)
 	if err != nil {
 		return err
 	}
@@ -149,6 +137,7 @@ func runSensitivity(ctx context.Context, o sensitivityOptions, e *env) error {
 	opt := plan.SensitivityOptions{Controls: inForce,
 		Measure: o.measure, Levels: o.levels, Workers: o.workers}
 	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
+	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "sensitivity")
 	opt.Progress = bar.update
 	res, err := plan.Sensitivity(ctx, m, opt)
@@ -181,7 +170,7 @@ func writeSensitivity(w io.Writer, m *model.Model, r *plan.SensitivityResult, to
 	bw := bufio.NewWriter(w)
 	cur := r.Currency
 	fmt.Fprintf(bw, "%s\n", r.Model)
-	fmt.Fprintf(bw, "%s simulated years · seed %d · money in %s\n", report.Money(float64(r.Trials)), r.Seed, cur)
+	fmt.Fprintf(bw, "%s · seed %d · money in %s\n", report.SimulatedYears(r.Trials), r.Seed, cur)
 	fmt.Fprintf(bw, "Controls in force: %s\n\n", sensControlList(m, r.Controls))
 	if len(r.Inputs) == 0 {
 		sensParagraph(bw, "The model has no uncertain input: every frequency, vulnerability and magnitude is a "+
@@ -235,8 +224,12 @@ func writeSensitivity(w io.Writer, m *model.Model, r *plan.SensitivityResult, to
 		"(run more trials).", len(r.Inputs), all)
 	if explained <= 1 {
 		other, _ := sensShare(1-explained, 0)
-		rest = fmt.Sprintf("Together the %d input%s explain %s of the variance; the other %s comes from chance (how many "+
-			"loss events a year brings) and from inputs acting together.", len(r.Inputs), plural(len(r.Inputs)), all, other)
+		together := fmt.Sprintf("Together the %d inputs explain", len(r.Inputs))
+		if len(r.Inputs) == 1 {
+			together = "The one input explains"
+		}
+		rest = fmt.Sprintf("%s %s of the variance; the other %s comes from chance (how many "+
+			"loss events a year brings) and from inputs acting together.", together, all, other)
 	}
 	if explained < 0.5 {
 		rest += " Better estimates cannot remove chance, but they do move the result: see the swings above."

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -73,22 +74,20 @@ next start.`,
 	f.StringVar(&o.db, "db", "", "database: an SQLite file, or postgres://… (default: <data dir>/scrutin.db)")
 	f.StringVar(&o.data, "data", "", "data directory (default: $SCRUTIN_DATA, else $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin)")
 	f.BoolVar(&o.noDemo, "no-demo", false, "on first start, do not create the demonstration organisation")
-	f.IntVar(&o.workers, "workers", 1, "jobs (runs, plans) executed at once; the cores are shared among them")
+	wholeVar(f, &o.workers, "workers", 1, 1, math.MaxInt, "a valid number of workers", "", "jobs (runs, plans) executed at once; the cores are shared among them")
 	f.BoolVar(&o.trustProxy, "trust-proxy", false, "believe X-Forwarded-For and X-Forwarded-Proto (only behind a reverse proxy that sets them)")
 	f.StringSliceVar(&o.trustedOrigins, "trusted-origin", nil, "other origins (https://host) whose pages may make state-changing requests")
 	f.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
 	f.StringVar(&o.tlsKey, "tls-key", "", "the certificate's private key (PEM)")
-	f.DurationVar(&o.sessionTTL, "session-ttl", 12*time.Hour, "life of a session cookie")
-	f.DurationVar(&o.tokenTTL, "token-ttl", 30*24*time.Hour, "life of an API token when not asked for less, and the most one may ask for")
-	f.Int64Var(&o.maxUpload, "max-upload", 1<<30, "bytes an evidence upload may hold, and give once decompressed")
-	f.DurationVar(&o.uploadTimeout, "upload-timeout", 15*time.Minute, "time an evidence upload may take to send and read")
+	durationVar(f, &o.sessionTTL, "session-ttl", 12*time.Hour, "life of a session cookie")
+	durationVar(f, &o.tokenTTL, "token-ttl", 30*24*time.Hour, "life of an API token when not asked for less, and the most one may ask for")
+	wholeVar(f, &o.maxUpload, "max-upload", 1<<30, 1, math.MaxInt64, "a valid number of bytes", "", "bytes an evidence upload may hold, and give once decompressed")
+	durationVar(f, &o.uploadTimeout, "upload-timeout", 15*time.Minute, "time an evidence upload may take to send and read")
 	return cmd
 }
 
 func runServe(ctx context.Context, o serveOptions, e *env) error {
 	switch {
-	case o.workers < 1:
-		return usageError{fmt.Errorf("--workers must be at least 1, got %d", o.workers)}
 	case (o.tlsCert == "") != (o.tlsKey == ""):
 		return usageError{fmt.Errorf("--tls-cert and --tls-key go together")}
 	case o.sessionTTL < time.Minute:

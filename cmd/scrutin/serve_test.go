@@ -254,6 +254,31 @@ func TestServeAttackCatalog(t *testing.T) {
 	}
 	s.shutdown(t)
 
+	// A model saved is checked against the server's catalogue: one that
+	// knows mitigation M1034 but not M1032.
+	bundle := writeFile(t, "bundle.json", `{"type": "bundle", "id": "bundle--1", "objects": [
+ {"type": "intrusion-set", "id": "intrusion-set--1", "name": "Test Group", "external_references": [{"source_name": "mitre-attack", "external_id": "G0999"}]},
+ {"type": "course-of-action", "id": "course-of-action--1", "name": "Test Mitigation", "external_references": [{"source_name": "mitre-attack", "external_id": "M1034"}]}]}`)
+	if code, _, errs := scrutin(t, "", "attack", "import", bundle, "--replace", "--data", data); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+	s = startServe(t, "--data", data)
+	tok := serveToken(t, s.url, "serve-test-password")
+	var e struct {
+		Error struct {
+			Problems []struct {
+				Line, Column  int
+				Path, Message string
+			}
+		}
+	}
+	serveCall(t, "POST", s.url+"/api/v1/orgs/demo/models", tok, map[string]string{"name": "minimal", "yaml": mustRead(t, minimal)}, http.StatusUnprocessableEntity, &e)
+	if p := e.Error.Problems; len(p) != 1 || p[0].Line != 22 || p[0].Path != "controls[0].attack[0]" ||
+		p[0].Message != `unknown ATT&CK mitigation "M1032" (did you mean "M1034", Test Mitigation?); the catalogue in use is STIX bundle` {
+		t.Errorf("saving a model with a mitigation the catalogue lacks: %+v", p)
+	}
+	s.shutdown(t)
+
 	if err := os.WriteFile(stored, []byte("not gzip"), 0o600); err != nil {
 		t.Fatal(err)
 	}

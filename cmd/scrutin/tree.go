@@ -25,7 +25,7 @@ cost, and which defence stops it". Trees live in a model's trees: section, or
 in ADTool XML files (<adtree>, <sandtree>). Shared nodes make a tree a DAG;
 the answers are exact on DAGs too (decision diagrams), and say so when an
 exact answer is out of reach.`,
-		Args: noArgs,
+		Args: commandGroup,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newTreeEvalCmd(e), newTreeImportCmd(e), newTreeExportCmd(e), newTreeDrawCmd(e))
@@ -82,11 +82,12 @@ func loadTrees(e *env, o treeOptions) (*treeSource, error) {
 		}
 		ts.trees, ts.warnings = []*adtree.Tree{t}, warnings
 	} else {
-		m, err := model.Decode(name, src)
+		m, err := model.DecodeWith(name, src, model.DecodeOptions{Attack: e.attackIDs()})
 		if err != nil {
 			return nil, err
 		}
 		ts.model, ts.currency = m, m.Currency
+		warnWhatIf(e, m, o.with, o.without)
 		for i := range m.Trees {
 			ts.trees = append(ts.trees, adtree.FromModel(&m.Trees[i]))
 		}
@@ -156,15 +157,12 @@ switched on with --with).`,
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("--format must be text or json, got %q", format)}
 			}
-			if cheapest < 1 {
-				return usageError{fmt.Errorf("--cheapest must be at least 1, got %d", cheapest)}
-			}
 			return runTreeEval(e, o, format, cheapest)
 		},
 	}
 	addTreeFlags(cmd, &o, true)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	cmd.Flags().IntVar(&cheapest, "cheapest", adtree.DefaultCheapest, "how many cheapest attacks to list")
+	wholeVar(cmd.Flags(), &cheapest, "cheapest", adtree.DefaultCheapest, 1, math.MaxInt, "a valid number of attacks", "", "how many cheapest attacks to list")
 	return cmd
 }
 

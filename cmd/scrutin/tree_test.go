@@ -138,7 +138,7 @@ func TestTreeErrors(t *testing.T) {
 		{[]string{"tree", "eval", "--tree", "nope"}, 2, `no tree "nope"`},
 		{[]string{"tree", "draw"}, 2, "choose one with --tree"},
 		{[]string{"tree", "eval", "--format", "xml"}, 2, "--format must be text or json"},
-		{[]string{"tree", "eval", "--cheapest", "0"}, 2, "--cheapest must be at least 1"},
+		{[]string{"tree", "eval", "--cheapest", "0"}, 2, "--cheapest: 0 is not a valid number of attacks"},
 		{[]string{"tree", "eval", "--with", "nope"}, 2, `unknown control "nope"`},
 		{[]string{"tree", "eval", writeFile(t, "dag.xml", designDAG), "--with", "x"}, 2, "need a model"},
 		{[]string{"tree", "export", minimal}, 2, "has no trees"},

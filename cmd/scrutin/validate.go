@@ -37,7 +37,7 @@ func runValidate(paths []string, e *env) error {
 			other = err
 			failed++
 		default:
-			fmt.Fprintf(e.stdout, "%s: ok (%d scenarios, %d controls, %d actors)\n", path, len(m.Scenarios), len(m.Controls), len(m.Actors))
+			fmt.Fprintf(e.stdout, "%s: ok (%s, %s, %s)\n", path, count(len(m.Scenarios), "scenario"), count(len(m.Controls), "control"), count(len(m.Actors), "actor"))
 		}
 	}
 	if len(all.Problems) > 0 {

@@ -121,9 +121,18 @@ func sortBy[T any](list []T, key func(*T) string) {
 
 // Summary says in one line how much the catalogue holds.
 func (c *Catalog) Summary() string {
-	s := fmt.Sprintf("%d actors, %d campaigns, %d techniques, %d mitigations, %d tactics", len(c.Actors), len(c.Campaigns), len(c.Techniques), len(c.Mitigations), len(c.Tactics))
+	s := fmt.Sprintf("%s, %s, %s, %s, %s", count(len(c.Actors), "actor"), count(len(c.Campaigns), "campaign"),
+		count(len(c.Techniques), "technique"), count(len(c.Mitigations), "mitigation"), count(len(c.Tactics), "tactic"))
 	if c.Galaxy != nil {
-		s += fmt.Sprintf(", %d MISP galaxy clusters", len(c.Galaxy.Clusters))
+		s += ", " + count(len(c.Galaxy.Clusters), "MISP galaxy cluster")
 	}
 	return s
+}
+
+// count is n and noun, in the plural unless n is 1: "1 actor", "3 actors".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -47,6 +47,9 @@ import (
 	"bytes"
 	"net/netip"
 	"strings"
+
+	"github.com/scrutin/scrutin/internal/attack"
+	"github.com/scrutin/scrutin/internal/model"
 )
 
 // ATT&CK techniques the classifiers assign.
@@ -61,6 +64,34 @@ const (
 	techPhishing         = "T1566" // Phishing
 	techExfilC2          = "T1041" // Exfiltration Over C2 Channel
 )
+
+// classifierTechniques names the techniques the classifiers assign, as
+// ATT&CK v18.1 does.
+var classifierTechniques = map[string]string{
+	techActiveScanning:   "Active Scanning",
+	techServiceDiscovery: "Network Service Discovery",
+	techBruteForce:       "Brute Force",
+	techValidAccounts:    "Valid Accounts",
+	techExploitPublic:    "Exploit Public-Facing Application",
+	techAppLayerProtocol: "Application Layer Protocol",
+	techNetworkDoS:       "Network Denial of Service",
+	techPhishing:         "Phishing",
+	techExfilC2:          "Exfiltration Over C2 Channel",
+}
+
+// ModelAttackIDs returns the ATT&CK ids a model's are checked against
+// (model.DecodeWith): those of the catalogue in use, and the techniques
+// the classifiers assign, which a model's evidence may match whatever
+// the catalogue (the embedded subset lacks some).
+func ModelAttackIDs(c *attack.Catalog) *model.AttackIDs {
+	ids := c.ModelIDs()
+	for id, name := range classifierTechniques {
+		if _, ok := ids.Techniques[id]; !ok && len(ids.Techniques) > 0 {
+			ids.Techniques[id] = name
+		}
+	}
+	return ids
+}
 
 // verdict is what a classifier says of a record: its category, technique,
 // outcome and the signature that decided.

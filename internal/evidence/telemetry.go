@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/scrutin/scrutin/internal/attack"
@@ -50,11 +51,17 @@ type TelemetryOptions struct {
 	Matcher IndicatorMatcher // nil: no indicator matching
 	Assets  *AssetMap        // nil: events get no asset
 	Fields  *FieldMap        // for KindJSONL; nil: DefaultFieldMap()
-	// Year is the year of syslog timestamps, which have none (KindSSHD):
-	// the caller's current year, usually. A log running from December into
-	// January moves to the next year, within an input and from one input to
-	// the next (give rotated files oldest first).
+	// Year is the year of syslog timestamps, which have none (KindSSHD).
+	// A log running from December into January moves to the next year,
+	// within an input and from one input to the next (give rotated files
+	// oldest first).
 	Year int
+	// LastWritten, when Year is 0, dates syslog timestamps instead: the
+	// time the first input was last written (its modification time), or
+	// now. The first timestamp is of LastWritten's year, or of the year
+	// before when its month comes after LastWritten's (a log started in
+	// December and written until January). SyslogYear says which.
+	LastWritten time.Time
 	// Strict stops at the first malformed line with a *MalformedError;
 	// otherwise malformed lines are counted and the reading goes on.
 	Strict bool
@@ -152,7 +159,7 @@ func NewIngester(opt TelemetryOptions) (*Ingester, error) {
 	if !known {
 		return nil, model.Errorf(model.EINVALID, "unknown telemetry kind %q; expected one of: %s", opt.Kind, kindList())
 	}
-	if opt.Kind == KindSSHD && (opt.Year < 1 || opt.Year > 9999) {
+	if opt.Kind == KindSSHD && (opt.Year < 1 || opt.Year > 9999) && !(opt.Year == 0 && !opt.LastWritten.IsZero()) {
 		return nil, model.Errorf(model.EINVALID, "sshd logs need the year of their timestamps (1 to 9999), got %d", opt.Year)
 	}
 	if opt.MaxLine <= 0 {
@@ -161,8 +168,12 @@ func NewIngester(opt TelemetryOptions) (*Ingester, error) {
 	if opt.Fields == nil {
 		opt.Fields = DefaultFieldMap()
 	}
-	return &Ingester{opt: opt, total: newTally(), auth: newAuthTracker(), syslog: syslogClock{year: opt.Year}}, nil
+	return &Ingester{opt: opt, total: newTally(), auth: newAuthTracker(), syslog: syslogClock{year: opt.Year, written: opt.LastWritten}}, nil
 }
+
+// SyslogYear is the year of the first syslog timestamp read (KindSSHD):
+// Year, or the one LastWritten gave; 0 before any.
+func (in *Ingester) SyslogYear() int { return in.syslog.first }
 
 func kindList() string {
 	s := make([]string, len(TelemetryKinds))

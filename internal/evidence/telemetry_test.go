@@ -467,3 +467,56 @@ func TestTelemetrySyslogYear(t *testing.T) {
 		t.Errorf("days %v", days)
 	}
 }
+
+// TestTelemetrySyslogYearFromLastWrite: without a year, syslog timestamps
+// are dated from the time the log was last written: its year, or the
+// year before for a log that starts in a later month.
+func TestTelemetrySyslogYearFromLastWrite(t *testing.T) {
+	for _, c := range []struct {
+		written time.Time
+		log     string
+		year    int
+		days    string
+	}{
+		{time.Date(2021, 6, 1, 12, 0, 0, 0, time.UTC), "Mar  5 10:00:00 h sshd[1]: Invalid user a from 198.51.100.1 port 1\n", 2021, "2021-03-05"},
+		{time.Date(2022, 1, 2, 12, 0, 0, 0, time.UTC), "Dec 30 10:00:00 h sshd[1]: Invalid user a from 198.51.100.1 port 1\nJan  2 10:00:00 h sshd[1]: Invalid user a from 198.51.100.1 port 1\n", 2021, "2021-12-30 2022-01-02"},
+		{time.Date(2022, 1, 2, 12, 0, 0, 0, time.UTC), "Jan  2 10:00:00 h sshd[1]: Invalid user a from 198.51.100.1 port 1\n", 2022, "2022-01-02"},
+		{time.Date(2022, 1, 2, 12, 0, 0, 0, time.UTC), "not a syslog line\n", 0, ""},
+	} {
+		var days []string
+		in, err := NewIngester(TelemetryOptions{Kind: KindSSHD, LastWritten: c.written, Event: func(e *Event) { days = append(days, e.Time.Format(time.DateOnly)) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Ingest(context.Background(), "auth.log", strings.NewReader(c.log)); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(days, " "); got != c.days || in.SyslogYear() != c.year {
+			t.Errorf("%s, written %s: days %q, year %d; want %q and %d", c.log, c.written, got, in.SyslogYear(), c.days, c.year)
+		}
+	}
+	if _, err := NewIngester(TelemetryOptions{Kind: KindSSHD}); err == nil {
+		t.Error("sshd with neither a year nor the time the log was last written")
+	}
+}
+
+// TestModelAttackIDs: a model's evidence may match the techniques the
+// classifiers assign, even those the embedded ATT&CK subset lacks.
+func TestModelAttackIDs(t *testing.T) {
+	c, err := attack.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.ModelIDs().Techniques["T1046"]; ok {
+		t.Skip("the embedded catalogue has T1046 now")
+	}
+	ids := ModelAttackIDs(c)
+	for id := range classifierTechniques {
+		if _, ok := ids.Techniques[id]; !ok {
+			t.Errorf("%s is not known", id)
+		}
+	}
+	if ids.Techniques["T1046"] != "Network Service Discovery" || ids.Techniques["T1566.001"] != "Spearphishing Attachment" {
+		t.Errorf("T1046 %q, T1566.001 %q", ids.Techniques["T1046"], ids.Techniques["T1566.001"])
+	}
+}

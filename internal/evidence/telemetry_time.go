@@ -180,15 +180,28 @@ func parseCLFTime(b []byte) (int64, bool) {
 }
 
 // syslogClock dates syslog timestamps, which have no year: it starts at
-// a given year and moves to the next when the months go back by half a
-// year or more (a log running from December into January).
+// a given year, or at the year the log was last written (the year before
+// if the first timestamp's month comes later in the year), and moves to
+// the next when the months go back by half a year or more (a log running
+// from December into January).
 type syslogClock struct {
-	year      int
+	year      int       // 0 until the first timestamp when written gives it
+	written   time.Time // when the log was last written
+	first     int       // the year of the first timestamp
 	lastMonth int
 }
 
 // stamp returns the instant of a "Jan  2 15:04:05" timestamp, in UTC.
 func (c *syslogClock) stamp(month, day, secs, nanos int) (int64, bool) {
+	if c.year == 0 {
+		c.year = c.written.Year()
+		if month > int(c.written.Month()) {
+			c.year--
+		}
+	}
+	if c.first == 0 {
+		c.first = c.year
+	}
 	if c.lastMonth != 0 && month+6 <= c.lastMonth {
 		c.year++
 	}

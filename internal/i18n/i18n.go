@@ -80,7 +80,9 @@ func New(l Lang) *Printer {
 // Lang is the printer's language.
 func (p *Printer) Lang() Lang { return p.lang }
 
-// T translates key, then formats it with args as fmt.Sprintf does.
+// T translates key, then formats it with args as fmt.Sprintf does, with
+// the words that agree with a count in the form it calls for (see
+// selector).
 func (p *Printer) T(key string, args ...any) string {
 	s, ok := lookup(p.lang, key)
 	if !ok {
@@ -88,10 +90,7 @@ func (p *Printer) T(key string, args ...any) string {
 			s = key
 		}
 	}
-	if len(args) == 0 {
-		return s
-	}
-	return fmt.Sprintf(s, args...)
+	return p.format(s, args)
 }
 
 // Message is a text to translate that carries its own English: a format

@@ -38,8 +38,19 @@ const maxFlowDepth = 100
 // Decode reads a model from YAML (or JSON) source, strictly: unknown fields,
 // wrong types, bad values and bad references are all reported at once, each
 // with file (as named by file), line, column and path, in a *ValidationError.
-// Labels are resolved to PERT distributions.
+// Labels are resolved to PERT distributions. Source that is not UTF-8 text
+// (binary data, UTF-16) is an EINVALID *Error in one line instead.
 func Decode(file string, src []byte) (*Model, error) {
+	return DecodeWith(file, src, DecodeOptions{})
+}
+
+// DecodeWith is Decode with options: the ATT&CK catalogue the model's ids
+// must be in.
+func DecodeWith(file string, src []byte, opt DecodeOptions) (*Model, error) {
+	src, err := checkText(file, src)
+	if err != nil {
+		return nil, err
+	}
 	d := &decoder{file: file, pos: map[string]Pos{}, alias: map[*ast.AliasNode]ast.Node{},
 		cyclic: map[*ast.AliasNode]bool{}, bad: map[string]bool{}, badBelow: map[string]bool{}}
 	body, err := d.parse(src)
@@ -52,7 +63,11 @@ func Decode(file string, src []byte) (*Model, error) {
 		sortProblems(d.problems)
 		return nil, &ValidationError{Problems: d.problems}
 	}
-	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }, d.locate) {
+	attack, err := opt.attackIDs(&m)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }, d.locate, attack) {
 		if d.underBad(p.Path) {
 			continue // already reported as a decoding problem
 		}

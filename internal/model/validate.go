@@ -14,14 +14,15 @@ import (
 // value at fault. It also resolves qualitative labels to PERT distributions,
 // so a model that passes is ready to simulate.
 func Validate(m *Model) []Problem {
-	return validate(m, nil, nil)
+	return validate(m, nil, nil, nil)
 }
 
 // validate is Validate for Decode, which says through unread which values
 // it could not read (so that references to them are not reported as
-// unknown).
-func validate(m *Model, unread func(path string) bool, locate func(path string) Pos) []Problem {
-	c := &checker{m: m, unread: unread, locate: locate}
+// unknown), and gives the ATT&CK ids the model's must be among (nil: not
+// checked).
+func validate(m *Model, unread func(path string) bool, locate func(path string) Pos, attack *AttackIDs) []Problem {
+	c := &checker{m: m, unread: unread, locate: locate, attackIDs: attack}
 	c.model()
 	return c.problems
 }
@@ -32,6 +33,9 @@ type checker struct {
 	tables   map[string]map[string]Dist
 	unread   func(path string) bool // nil, or whether the decoder could not read a value
 	locate   func(path string) Pos  // nil, or where a value is in the source
+	// attackIDs are the ATT&CK ids of the catalogue in use (nil: the
+	// model's are not checked).
+	attackIDs *AttackIDs
 }
 
 // where names the place of path for a message: its line when known.
@@ -96,6 +100,7 @@ func (c *checker) model() {
 	}
 	c.evidence(scenarios)
 	c.tolerance()
+	c.checkAttack()
 }
 
 // ids checks that ids are unique and returns the set of them, or nil when

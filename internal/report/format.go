@@ -22,6 +22,15 @@ func Money(x float64) string {
 	return strconv.FormatFloat(x, 'f', 2, 64)
 }
 
+// SimulatedYears says how many years a run simulated: "1 simulated
+// year", "100,000 simulated years".
+func SimulatedYears(n int64) string {
+	if n == 1 {
+		return "1 simulated year"
+	}
+	return group(strconv.FormatInt(n, 10)) + " simulated years"
+}
+
 // Compact formats an amount in a few characters: 950, 12k, 1.2M, 3.4G.
 func Compact(x float64) string {
 	ax := math.Abs(x)

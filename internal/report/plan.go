@@ -156,8 +156,8 @@ func PlanText(w io.Writer, r *plan.Result) error {
 	bw := bufio.NewWriter(w)
 	cur := r.Currency
 	fmt.Fprintf(bw, "Mitigation plan — %s\n", r.Model)
-	fmt.Fprintf(bw, "%s simulated years · seed %d · money in %s · one-off costs spread over %s\n",
-		Money(float64(r.Trials)), r.Seed, cur, years(r.Horizon))
+	fmt.Fprintf(bw, "%s · seed %d · money in %s · one-off costs spread over %s\n",
+		SimulatedYears(r.Trials), r.Seed, cur, years(r.Horizon))
 	fmt.Fprintf(bw, "Objective: %s · budget %s %s a year · %s\n", objectiveName(r.Objective), Money(r.Budget), cur, r.Method)
 	if r.Note != "" {
 		fmt.Fprintf(bw, "Not solved exactly: %s.\n", r.Note)

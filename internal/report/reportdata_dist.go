@@ -59,6 +59,16 @@ func (w words) sig(x float64) string {
 	return s
 }
 
+// sigCount is sig as an i18n.Count, for the words that agree with it.
+func (w words) sigCount(x float64) i18n.Count {
+	s := w.sig(x)
+	decimals := 0
+	if i := strings.LastIndexAny(s, ".,"); i >= 0 && math.Abs(x) < 100 {
+		decimals = len(s) - i - 1 // below 100 there is no thousands separator
+	}
+	return i18n.Count{N: x, Decimals: decimals, Text: s}
+}
+
 // sigPct is a probability as a percentage with three significant digits.
 func (w words) sigPct(x float64) string {
 	sep := "\u00a0%"

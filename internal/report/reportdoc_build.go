@@ -16,7 +16,7 @@ func (r *Report) layout(l i18n.Lang) *document {
 	w := newWords(l, r.Result.Currency)
 	d := &document{lang: l, kicker: w.t("report.kicker"), title: r.Model.Name, intro: r.Model.Description,
 		contents: w.t("report.contents"), footer: w.t("report.footer")}
-	d.meta = append(d.meta, w.t("common.trials", w.p.Number(float64(r.Result.Trials), 0), r.Result.Seed, r.Result.Currency))
+	d.meta = append(d.meta, w.t("common.trials", w.p.Count(float64(r.Result.Trials), 0), r.Result.Seed, r.Result.Currency))
 	d.meta = append(d.meta, w.t("common.controls", r.inForce(w)))
 	if o := r.Origin; o.Run != 0 {
 		s := w.t("report.origin.run", o.Run, o.Model, o.Revision)
@@ -292,7 +292,7 @@ func (r *Report) planSection(w words) section {
 	default:
 		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.net", w.money(p.Reduction-p.Cost), w.money(p.Budget), objectiveWords(w, p.Objective))})
 	}
-	horizon := w.t("report.plan.horizon", w.sig(p.Horizon))
+	horizon := w.t("report.plan.horizon", w.sigCount(p.Horizon))
 	if p.Horizon == 1 {
 		horizon = w.t("report.plan.horizon1")
 	}

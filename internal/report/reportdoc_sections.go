@@ -92,7 +92,7 @@ func (r *Report) evidenceSection(w words) section {
 			var e string
 			switch {
 			case o.Events != nil && o.Exposure != nil:
-				e = w.t("report.ev.events", o.ID, w.sig(*o.Events), w.sig(*o.Exposure))
+				e = w.t("report.ev.events", o.ID, w.sigCount(*o.Events), w.sigCount(*o.Exposure))
 			case o.Successes != nil && o.Attempts != nil:
 				e = w.t("report.ev.successes", o.ID, w.sig(*o.Successes), w.sig(*o.Attempts))
 			default:
@@ -332,8 +332,8 @@ func (r *Report) methodSection(w words) section {
 	s := section{id: "method", title: w.t("report.method.title")}
 	res := r.Result
 	n := float64(res.Trials)
-	s.blocks = append(s.blocks, para{lead: w.t("report.method.year.lead"), text: w.t("report.method.year", w.p.Number(n, 0))})
-	s.blocks = append(s.blocks, para{lead: w.t("report.method.repro.lead"), text: w.t("report.method.repro", res.Seed, w.p.Number(n, 0))})
+	s.blocks = append(s.blocks, para{lead: w.t("report.method.year.lead"), text: w.t("report.method.year", w.p.Count(n, 0))})
+	s.blocks = append(s.blocks, para{lead: w.t("report.method.repro.lead"), text: w.t("report.method.repro", res.Seed, w.p.Count(n, 0))})
 	se := res.Portfolio.SD / math.Sqrt(n)
 	rel := "—"
 	if res.Portfolio.Mean > 0 {
@@ -347,7 +347,7 @@ func (r *Report) methodSection(w words) section {
 			how = w.t("report.method.plan.exact")
 		}
 		s.blocks = append(s.blocks, para{lead: w.t("report.method.plan.lead"),
-			text: w.t("report.method.plan", how, objectiveWords(w, r.Plan.Objective), w.sig(r.Plan.Horizon))})
+			text: w.t("report.method.plan", how, objectiveWords(w, r.Plan.Objective), w.sigCount(r.Plan.Horizon))})
 	}
 	if len(r.Updates) > 0 {
 		s.blocks = append(s.blocks, para{lead: w.t("report.method.evidence.lead"), text: w.t("report.method.evidence")})

@@ -20,7 +20,7 @@ func Text(w io.Writer, m *model.Model, res *sim.Result, updates []evidence.Updat
 	p := res.Portfolio
 
 	fmt.Fprintf(bw, "%s\n", res.Model)
-	fmt.Fprintf(bw, "%s simulated years · seed %d · money in %s\n", Money(float64(res.Trials)), res.Seed, cur)
+	fmt.Fprintf(bw, "%s · seed %d · money in %s\n", SimulatedYears(res.Trials), res.Seed, cur)
 	fmt.Fprintf(bw, "Controls in force: %s\n\n", controlList(m, res.Controls))
 
 	fmt.Fprintf(bw, "Annual loss, all scenarios\n")

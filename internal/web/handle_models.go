@@ -38,10 +38,11 @@ type savedModelOutput struct {
 	Body     savedModel
 }
 
-// checkModel decodes yaml as the command line does: an invalid model is
-// a *model.ValidationError, with the file name given.
-func checkModel(name, yaml string) error {
-	_, err := model.Decode(name, []byte(yaml))
+// checkModel decodes yaml as the command line does, with its ATT&CK ids
+// checked against the server's catalogue: an invalid model is a
+// *model.ValidationError, with the file name given.
+func (s *Server) checkModel(name, yaml string) error {
+	_, err := model.DecodeWith(name, []byte(yaml), model.DecodeOptions{Attack: s.attackIDs})
 	return err
 }
 
@@ -63,7 +64,7 @@ func (s *Server) newModel(ctx context.Context, org, name, yaml, message string) 
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
-	if err := checkModel(name, yaml); err != nil {
+	if err := s.checkModel(name, yaml); err != nil {
 		return nil, err
 	}
 	rev := &store.Revision{YAML: yaml, Message: message, AuthorID: u.ID}
@@ -165,7 +166,7 @@ func (s *Server) saveRevision(ctx context.Context, org string, id int64, base in
 	if err != nil {
 		return nil, err
 	}
-	if err := checkModel(m.Name, yaml); err != nil {
+	if err := s.checkModel(m.Name, yaml); err != nil {
 		return nil, err
 	}
 	rev := &store.Revision{YAML: yaml, Message: message, AuthorID: u.ID}

@@ -37,6 +37,24 @@ func testModels(t *testing.T, w *world) {
 		t.Errorf("no problem names bad:3: %+v", e.Problems)
 	}
 
+	// An ATT&CK id the server's catalogue (the embedded one) lacks.
+	e = w.alice.want(http.StatusUnprocessableEntity, "POST", "/api/v1/orgs/party-a/models",
+		map[string]string{"name": "g9007", "yaml": strings.Replace(yaml, "attack: G0007", "attack: G9007", 1)}).errorOf()
+	if len(e.Problems) != 1 || e.Problems[0].Line != 17 || e.Problems[0].Message != `unknown ATT&CK group "G9007" (did you mean "G0007", APT28?); the catalogue in use is Enterprise ATT&CK v18.1, subset: APT28, APT29, Sandworm Team (embedded)` {
+		t.Errorf("unknown ATT&CK group: %+v", e)
+	}
+
+	// Binary garbage and UTF-16: one short message, no quoted garbage.
+	for _, c := range []struct{ yaml, want string }{
+		{"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", "png: not a YAML model: binary data at byte 9"}, // after the U+FFFD JSON makes of \x89,
+		{"\x00s\x00c\x00r\x00u\x00t\x00i\x00n\x00:\x00 \x001\x00\n", "png: not a YAML model: UTF-16 text; save it as UTF-8"},
+	} {
+		e := w.alice.want(http.StatusUnprocessableEntity, "POST", "/api/v1/orgs/party-a/models", map[string]string{"name": "png", "yaml": c.yaml}).errorOf()
+		if e.Code != model.EINVALID || e.Message != c.want {
+			t.Errorf("binary model: %+v, want %q", e, c.want)
+		}
+	}
+
 	// Saving: a new revision; a stale base revision is refused.
 	edited := strings.Replace(yaml, "vulnerability: 0.3 ", "vulnerability: 0.25", 1)
 	if edited == yaml {

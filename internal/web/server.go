@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -25,6 +26,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/scrutin/scrutin/internal/attack"
+	"github.com/scrutin/scrutin/internal/evidence"
+	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/store"
 )
 
@@ -72,7 +75,8 @@ type Config struct {
 	// from the client (default 1 minute). Past either: 408, nothing kept.
 	UploadTimeout time.Duration
 	UploadIdle    time.Duration
-	// Attack is the ATT&CK catalogue of the coverage pages (default: the
+	// Attack is the ATT&CK catalogue of the coverage pages, which the
+	// ATT&CK ids of the models saved are checked against (default: the
 	// one embedded in the binary).
 	Attack *attack.Catalog
 	// MaxTrials bounds the trials of a run or plan (default 10,000,000).
@@ -193,6 +197,9 @@ type Server struct {
 	results *resultCache
 	// reports are the reports of runs last built for download.
 	reports *reportCache
+	// attackIDs are the ids of the ATT&CK catalogue, which the models
+	// saved must name (built on first use).
+	attackIDs func() (*model.AttackIDs, error)
 }
 
 // New returns a server over db, logging to log. Call Serve to start it.
@@ -217,6 +224,13 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Server, error) {
 	if s.tmpl, err = parseTemplates(s.assets); err != nil {
 		return nil, fmt.Errorf("web UI templates: %w", err)
 	}
+	s.attackIDs = sync.OnceValues(func() (*model.AttackIDs, error) {
+		c, err := s.attackCatalog()
+		if err != nil {
+			return nil, err
+		}
+		return evidence.ModelAttackIDs(c), nil
+	})
 	s.results = newResultCache()
 	s.reports = newReportCache()
 	s.jobs = newRunner(db, log, s.metrics, cfg)

@@ -24,6 +24,15 @@ import (
 // once: it is read only afterwards, and shared by the requests.
 var embeddedCatalog = sync.OnceValues(attack.Embedded)
 
+// attackCatalog is the server's ATT&CK catalogue: the configured one, else
+// the embedded one.
+func (s *Server) attackCatalog() (*attack.Catalog, error) {
+	if s.cfg.Attack != nil {
+		return s.cfg.Attack, nil
+	}
+	return embeddedCatalog()
+}
+
 // Coverage states of a technique, as the page's classes and legend name
 // them.
 const (
@@ -126,10 +135,7 @@ func (s *Server) attackPageOf(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Attack, error(nil)
-	if c == nil {
-		c, err = embeddedCatalog()
-	}
+	c, err := s.attackCatalog()
 	if err != nil {
 		return err
 	}

@@ -506,7 +506,7 @@ func (c *calibration) Observation(p *i18n.Printer) string {
 	if c.Parameter == model.ParamVulnerability {
 		return p.T("evidenceitem.observed.vuln", p.Number(attempts, 0), p.Number(successes, 0))
 	}
-	return p.T("evidenceitem.observed.freq", p.Number(events, 0), p.Number(exposure*365.25, 1))
+	return p.T("evidenceitem.observed.freq", p.Count(events, 0), p.Count(exposure*365.25, 1))
 }
 
 // intervalChart shows beliefs as intervals (5th to 95th percentile) with

@@ -312,11 +312,11 @@ func (p *planPage) ROSI(pr *i18n.Printer, r *float64) string {
 }
 
 // Years formats a number of years: whole, or with one decimal.
-func (p *planPage) Years(pr *i18n.Printer, y float64) string {
+func (p *planPage) Years(pr *i18n.Printer, y float64) i18n.Count {
 	if y == math.Trunc(y) {
-		return pr.Number(y, 0)
+		return pr.Count(y, 0)
 	}
-	return pr.Number(y, 1)
+	return pr.Count(y, 1)
 }
 
 // ControlNames lists the names of controls by id, in the reader's
