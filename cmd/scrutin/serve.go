@@ -30,6 +30,8 @@ type serveOptions struct {
 	tlsCert        string
 	tlsKey         string
 	sessionTTL     time.Duration
+	jobLease       time.Duration
+	jobAttempts    int
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -54,9 +56,17 @@ created with the password in $SCRUTIN_ADMIN_PASSWORD, or a generated one
 printed once on standard output, and a demonstration organisation "demo"
 holding the built-in example model (--no-demo: none).
 
+Jobs (runs and plans) are shared fairly between organisations: a free
+worker takes the oldest job of the organisation with the fewest jobs
+running. A job is leased to the server running it (--job-lease, renewed
+every third of it), so several servers can share one database: a job is
+taken over only when its server has stopped renewing its lease. A job
+whose server stopped while running it (a crash) is queued again once its
+lease has ended, and fails after --job-attempts such attempts, so that no
+stored input can keep the server in a crash loop.
+
 SIGINT or SIGTERM stops the server gracefully: no new connections,
-requests in flight finish, running jobs stop and are queued again at the
-next start.`,
+requests in flight finish, running jobs stop and go back to the queue.`,
 		Example: `  scrutin serve
   SCRUTIN_ADMIN_PASSWORD=… scrutin serve --addr 0.0.0.0:8080 --db postgres://scrutin@db/scrutin --workers 4
   scrutin serve --tls-cert cert.pem --tls-key key.pem`,
@@ -76,6 +86,8 @@ next start.`,
 	f.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
 	f.StringVar(&o.tlsKey, "tls-key", "", "the certificate's private key (PEM)")
 	f.DurationVar(&o.sessionTTL, "session-ttl", 12*time.Hour, "life of a session cookie")
+	f.DurationVar(&o.jobLease, "job-lease", store.DefaultLeaseTTL, "how long a job stays this server's without a renewal (at least 1s; longer than the clock differences between servers)")
+	f.IntVar(&o.jobAttempts, "job-attempts", store.DefaultMaxAttempts, "how many times a job is started before a server that stops while running it makes it fail")
 	return cmd
 }
 
@@ -87,6 +99,10 @@ func runServe(ctx context.Context, o serveOptions, e *env) error {
 		return usageError{fmt.Errorf("--tls-cert and --tls-key go together")}
 	case o.sessionTTL < time.Minute:
 		return usageError{fmt.Errorf("--session-ttl must be at least 1m, got %s", o.sessionTTL)}
+	case o.jobLease < time.Second:
+		return usageError{fmt.Errorf("--job-lease must be at least 1s, got %s", o.jobLease)}
+	case o.jobAttempts < 1:
+		return usageError{fmt.Errorf("--job-attempts must be at least 1, got %d", o.jobAttempts)}
 	}
 	dsn, err := serveDatabase(o)
 	if err != nil {
@@ -154,12 +170,15 @@ Get a token with:
 		TLSCert:        o.tlsCert,
 		TLSKey:         o.tlsKey,
 		SessionTTL:     o.sessionTTL,
+		LeaseTTL:       o.jobLease,
+		MaxAttempts:    o.jobAttempts,
 	}, db, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where)
+	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where,
+		"lease_owner", db.LeaseOwner())
 	return srv.Serve(ctx, ln)
 }
 
