@@ -74,7 +74,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 	}
 	db := &DB{now: now, owner: owner, leaseTTL: DefaultLeaseTTL}
 	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	case DialectOf(dsn) == Postgres:
 		db.dialect = Postgres
 		db.sql, err = sql.Open("pgx", dsn)
 	case dsn == ":memory:":

@@ -31,13 +31,23 @@ type orgTurn struct {
 // fairTurns lists the organisations that have queued jobs in tables, in
 // the order of their turns.
 func (db *DB) fairTurns(ctx context.Context, tables []jobTable) ([]orgTurn, error) {
+	// The organisations with queued jobs, found by skipping from one to
+	// the next in the index of queued jobs (one lookup per organisation,
+	// not one row per job: the queue may be long).
+	with := make([]string, len(tables))
 	queued := make([]string, len(tables))
 	for i, t := range tables {
-		queued[i] = `SELECT org_id FROM ` + t.name + ` WHERE status = 'queued'`
+		with[i] = `q` + t.name + `(org_id) AS (
+			SELECT MIN(org_id) FROM ` + t.name + ` WHERE status = 'queued'
+			UNION ALL
+			SELECT (SELECT MIN(j.org_id) FROM ` + t.name + ` j WHERE j.status = 'queued' AND j.org_id > p.org_id)
+			FROM q` + t.name + ` p WHERE p.org_id IS NOT NULL)`
+		queued[i] = `SELECT org_id FROM q` + t.name + ` WHERE org_id IS NOT NULL`
 	}
 	// Running jobs and the last claim count in both tables, whichever
 	// the claim is for. The subqueries use the indexes of migration 4.
-	q := `SELECT q.org_id,
+	q := `WITH RECURSIVE ` + strings.Join(with, `, `) + `
+		SELECT q.org_id,
 		(SELECT COUNT(*) FROM runs x WHERE x.org_id = q.org_id AND x.status = 'running'),
 		(SELECT COUNT(*) FROM plans x WHERE x.org_id = q.org_id AND x.status = 'running'),
 		(SELECT MAX(started_at) FROM runs x WHERE x.org_id = q.org_id),
