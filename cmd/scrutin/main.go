@@ -129,7 +129,7 @@ Start with the built-in example:  scrutin run`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRunCmd(e), newValidateCmd(e), newSchemaCmd(e), newVersionCmd(e), newTreeCmd(e),
 		newAttackCmd(e), newIngestCmd(e), newPhishingCmd(e), newPlanCmd(e), newSensitivityCmd(e), newServeCmd(e),
-		newReportCmd(e))
+		newReportCmd(e), newBackupCmd(e), newRestoreCmd(e))
 	return root
 }
 
