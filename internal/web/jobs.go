@@ -135,7 +135,7 @@ func (r *runner) requeueExpired(ctx context.Context) error {
 // queues again the jobs of stopped servers whose lease has ended.
 func (r *runner) keepLeases(ctx context.Context) {
 	defer r.wg.Done()
-	t := time.NewTicker(r.cfg.LeaseTTL / 3)
+	t := time.NewTicker(max(r.cfg.LeaseTTL/3, time.Millisecond))
 	defer t.Stop()
 	for {
 		select {
