@@ -34,6 +34,8 @@ type serveOptions struct {
 	tokenTTL       time.Duration
 	maxUpload      int64
 	uploadTimeout  time.Duration
+	jobLease       time.Duration
+	jobAttempts    int
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -58,9 +60,17 @@ created with the password in $SCRUTIN_ADMIN_PASSWORD, or a generated one
 printed once on standard output, and a demonstration organisation "demo"
 holding the built-in example model (--no-demo: none).
 
+Jobs (runs and plans) are shared fairly between organisations: a free
+worker takes the oldest job of the organisation with the fewest jobs
+running. A job is leased to the server running it (--job-lease, renewed
+every third of it), so several servers can share one database: a job is
+taken over only when its server has stopped renewing its lease. A job
+whose server stopped while running it (a crash) is queued again once its
+lease has ended, and fails after --job-attempts such attempts, so that no
+stored input can keep the server in a crash loop.
+
 SIGINT or SIGTERM stops the server gracefully: no new connections,
-requests in flight finish, running jobs stop and are queued again at the
-next start.`,
+requests in flight finish, running jobs stop and go back to the queue.`,
 		Example: `  scrutin serve
   SCRUTIN_ADMIN_PASSWORD=… scrutin serve --addr 0.0.0.0:8080 --db postgres://scrutin@db/scrutin --workers 4
   scrutin serve --tls-cert cert.pem --tls-key key.pem`,
@@ -83,6 +93,8 @@ next start.`,
 	durationVar(f, &o.tokenTTL, "token-ttl", 30*24*time.Hour, "life of an API token when not asked for less, and the most one may ask for")
 	wholeVar(f, &o.maxUpload, "max-upload", 1<<30, 1, math.MaxInt64, "a valid number of bytes", "", "bytes an evidence upload may hold, and give once decompressed")
 	durationVar(f, &o.uploadTimeout, "upload-timeout", 15*time.Minute, "time an evidence upload may take to send and read")
+	durationVar(f, &o.jobLease, "job-lease", store.DefaultLeaseTTL, "how long a job stays this server's without a renewal (at least 1s; longer than the clock differences between servers)")
+	wholeVar(f, &o.jobAttempts, "job-attempts", store.DefaultMaxAttempts, 1, 1000, "a valid number of attempts", "", "how many times a job is started before a server that stops while running it makes it fail")
 	return cmd
 }
 
@@ -98,6 +110,10 @@ func runServe(ctx context.Context, o serveOptions, e *env) error {
 		return usageError{fmt.Errorf("--max-upload must be at least 1024 bytes, got %d", o.maxUpload)}
 	case o.uploadTimeout < time.Second:
 		return usageError{fmt.Errorf("--upload-timeout must be at least 1s, got %s", o.uploadTimeout)}
+	case o.jobLease < time.Second:
+		return usageError{fmt.Errorf("--job-lease must be at least 1s, got %s", o.jobLease)}
+	case o.jobAttempts < 1:
+		return usageError{fmt.Errorf("--job-attempts must be at least 1, got %d", o.jobAttempts)}
 	}
 	dsn, err := serveDatabase(o)
 	if err != nil {
@@ -169,12 +185,15 @@ Get a token with:
 		TokenTTL:       o.tokenTTL,
 		MaxUploadBytes: o.maxUpload,
 		UploadTimeout:  o.uploadTimeout,
+		LeaseTTL:       o.jobLease,
+		MaxAttempts:    o.jobAttempts,
 	}, db, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where)
+	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where,
+		"lease_owner", db.LeaseOwner())
 	return srv.Serve(ctx, ln)
 }
 

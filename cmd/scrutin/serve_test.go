@@ -213,7 +213,8 @@ func TestServeFirstStart(t *testing.T) {
 
 func TestServeUsage(t *testing.T) {
 	for _, args := range [][]string{{"serve", "--workers", "0"}, {"serve", "--tls-cert", "c.pem"}, {"serve", "extra"},
-		{"serve", "--token-ttl", "10s"}, {"serve", "--max-upload", "0"}, {"serve", "--upload-timeout", "0s"}} {
+		{"serve", "--token-ttl", "10s"}, {"serve", "--max-upload", "0"}, {"serve", "--upload-timeout", "0s"},
+		{"serve", "--job-lease", "500ms"}, {"serve", "--job-attempts", "0"}} {
 		if code, _, stderr := scrutin(t, "", args...); code != exitInvalid {
 			t.Errorf("%v: exit %d, want %d: %s", args, code, exitInvalid, stderr)
 		}

@@ -46,6 +46,10 @@ var errorMessages = map[Lang]map[string]string{
 		"store: empty database name":                                 "stockage\u00a0: nom de base de données vide",
 		"store: database file name %q contains '?': use a file: URI": "stockage\u00a0: le nom de fichier de la base %q contient «\u00a0?\u00a0»\u00a0: utilisez une URI file:",
 
+		// A job whose lease passed to another server (job.go)
+		"run %d is running on another server":  "la simulation %d est en cours sur un autre serveur",
+		"plan %d is running on another server": "le plan %d est en cours sur un autre serveur",
+
 		// The server
 		"a password needs at least %d characters":                                                                                    "un mot de passe demande au moins %d caractères",
 		"a password may have at most %d characters":                                                                                  "un mot de passe compte au plus %d caractères",

@@ -48,6 +48,10 @@ type DB struct {
 	keep    *sql.Conn // SQLite in memory: the database lives while a connection does
 	dialect string
 	now     func() time.Time
+	// owner names the handle as the holder of the jobs it claims, whose
+	// leases last leaseTTL (job.go).
+	owner    string
+	leaseTTL time.Duration
 }
 
 type querier interface {
@@ -67,10 +71,13 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	db := &DB{now: now}
-	var err error
+	owner, err := newLeaseOwner()
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{now: now, owner: owner, leaseTTL: DefaultLeaseTTL}
 	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	case DialectOf(dsn) == Postgres:
 		db.dialect = Postgres
 		db.sql, err = sql.Open("pgx", dsn)
 	case dsn == ":memory:":

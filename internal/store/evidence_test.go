@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/scrutin/scrutin/internal/model"
 )
@@ -127,14 +128,18 @@ func testPlans(t *testing.T, open opener) {
 	r := f.plan(t, f.a, f.modelA, f.alice)
 	_, err = db.ClaimPlan(ctx)
 	must(t, err)
-	n, err := db.RequeueRunningPlans(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("RequeueRunningPlans = %d, %v", n, err)
+	if requeued, failed, err := db.RequeueExpiredPlans(ctx, DefaultMaxAttempts); len(requeued)+len(failed) != 0 || err != nil {
+		t.Fatalf("RequeueExpiredPlans while the lease lasts = %v, %v, %v", requeued, failed, err)
+	}
+	c.Set(c.peek().Add(DefaultLeaseTTL + time.Second))
+	requeued, failed, err := db.RequeueExpiredPlans(ctx, DefaultMaxAttempts)
+	if err != nil || len(requeued) != 1 || requeued[0] != r.ID || len(failed) != 0 {
+		t.Fatalf("RequeueExpiredPlans = %v, %v, %v", requeued, failed, err)
 	}
 	claimed, err = db.ClaimPlan(ctx)
 	must(t, err)
-	if claimed.ID != r.ID {
-		t.Fatalf("claimed %d after requeue, want %d", claimed.ID, r.ID)
+	if claimed.ID != r.ID || claimed.Attempts != 2 {
+		t.Fatalf("claimed %+v after requeue, want %d, second attempt", claimed, r.ID)
 	}
 	must(t, db.FinishPlan(ctx, r.ID, RunFailed, nil, "budget too small"))
 

@@ -5,6 +5,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"strconv"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -45,4 +47,33 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: migrate %s database: %w", db.dialect, err)
 	}
 	return nil
+}
+
+// SchemaVersion is the version of the schema this build migrates to: the
+// number of its last migration (the same in both dialects). A database
+// (or a backup) at a higher version was written by a newer scrutin.
+func SchemaVersion() int64 {
+	entries, err := fs.ReadDir(migrations, "migrations/sqlite")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	var v int64
+	for _, e := range entries {
+		digits, _, _ := strings.Cut(e.Name(), "_")
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil {
+			panic(fmt.Sprintf("store: migration %s: no version number", e.Name()))
+		}
+		v = max(v, n)
+	}
+	return v
+}
+
+// DialectOf is the dialect Open uses for dsn: Postgres for
+// "postgres://…" and "postgresql://…", SQLite for anything else.
+func DialectOf(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
 }

@@ -212,3 +212,17 @@ func migrationCount(t *testing.T) int {
 	must(t, err)
 	return len(entries)
 }
+
+func TestSchemaVersion(t *testing.T) {
+	db := MustOpenDB(t)
+	var v int64
+	must(t, db.sql.QueryRowContext(ctx, "SELECT MAX(version_id) FROM goose_db_version").Scan(&v))
+	if got := SchemaVersion(); got != v || got < 4 {
+		t.Fatalf("SchemaVersion() = %d, the database is at %d", got, v)
+	}
+	for dsn, want := range map[string]string{"postgres://h/d": Postgres, "postgresql://h/d": Postgres, "x.db": SQLite, "file:x.db": SQLite} {
+		if got := DialectOf(dsn); got != want {
+			t.Errorf("DialectOf(%q) = %s, want %s", dsn, got, want)
+		}
+	}
+}

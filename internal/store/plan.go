@@ -2,20 +2,18 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 )
 
 const planColumns = `id, org_id, model_id, revision, status, error, request, result, created_by, created_at,
-	started_at, finished_at`
+	started_at, finished_at, attempts`
 
 // planListColumns leave the result out.
 var planListColumns = strings.Replace(planColumns, "result", "NULL", 1)
 
 func scanPlan(r rowScanner, p *Plan) error {
 	return r.Scan(&p.ID, &p.OrgID, &p.ModelID, &p.Revision, &p.Status, &p.Error, rawJSON{&p.Request}, rawJSON{&p.Result},
-		&p.CreatedBy, scanTime(&p.CreatedAt), scanTimePtr(&p.StartedAt), scanTimePtr(&p.FinishedAt))
+		&p.CreatedBy, scanTime(&p.CreatedAt), scanTimePtr(&p.StartedAt), scanTimePtr(&p.FinishedAt), &p.Attempts)
 }
 
 // CreatePlan queues p: it stores p with status queued and sets ID,
@@ -38,7 +36,7 @@ func (db *DB) CreatePlan(ctx context.Context, p *Plan) error {
 		if err != nil {
 			return dbError(err, "plan")
 		}
-		p.Revision, p.Status, p.Error, p.Result = rev, RunQueued, "", nil
+		p.Revision, p.Status, p.Error, p.Result, p.Attempts = rev, RunQueued, "", nil, 0
 		p.CreatedAt, p.StartedAt, p.FinishedAt = at, nil, nil
 		return nil
 	})
@@ -61,33 +59,39 @@ func (db *DB) Plans(ctx context.Context, orgID string, p Page) ([]Plan, error) {
 		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, orgID, p.after(), p.limit())
 }
 
-// ClaimPlan gives the oldest queued plan to the calling worker, as
-// ClaimRun does runs; nil, nil when none is queued.
+// ClaimPlan gives the next queued plan to this handle, as ClaimRun does
+// runs; nil, nil when none is queued.
 func (db *DB) ClaimPlan(ctx context.Context) (*Plan, error) {
 	var p Plan
-	err := db.claimJob(ctx, "plans", planColumns, func(row rowScanner) error { return scanPlan(row, &p) })
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, dbError(err, "plan")
+	ok, err := db.claimJob(ctx, []jobTable{planJobs}, jobColumns, func(_ jobTable, row rowScanner) error { return scanPlan(row, &p) })
+	if !ok || err != nil {
+		return nil, err
 	}
 	return &p, nil
 }
 
-// FinishPlan records the end of a running plan, as FinishRun does.
+// FinishPlan records the end of a plan this handle runs, as FinishRun
+// does.
 func (db *DB) FinishPlan(ctx context.Context, id int64, status string, result []byte, errMsg string) error {
-	return db.finishJob(ctx, "plans", "plan", id, status, result, errMsg, "")
+	return db.finishJob(ctx, planJobs, id, status, result, errMsg, "")
 }
 
 // CancelPlan cancels the organisation's queued or running plan, as
 // CancelRun does.
 func (db *DB) CancelPlan(ctx context.Context, orgID string, id int64) error {
-	return db.cancelJob(ctx, "plans", "plan", orgID, id)
+	return db.cancelJob(ctx, planJobs, orgID, id)
 }
 
-// RequeueRunningPlans puts the plans left running back in the queue, as
-// RequeueRunning does runs.
-func (db *DB) RequeueRunningPlans(ctx context.Context) (int, error) {
-	return db.requeueJobs(ctx, "plans", "")
+// RenewPlanLease, ReleasePlan and RequeueExpiredPlans do for plans what
+// RenewRunLease, ReleaseRun and RequeueExpiredRuns do for runs.
+func (db *DB) RenewPlanLease(ctx context.Context, id int64) error {
+	return db.renewLease(ctx, planJobs, id)
+}
+
+func (db *DB) ReleasePlan(ctx context.Context, id int64) error {
+	return db.releaseJob(ctx, planJobs, id)
+}
+
+func (db *DB) RequeueExpiredPlans(ctx context.Context, maxAttempts int) (requeued, failed []int64, err error) {
+	return db.requeueExpired(ctx, planJobs, maxAttempts)
 }

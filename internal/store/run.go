@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"math"
 	"strings"
 
@@ -11,7 +9,7 @@ import (
 )
 
 const runColumns = `id, org_id, model_id, revision, trials, seed, controls, evidence, status, error, progress, result,
-	created_by, created_at, started_at, finished_at`
+	created_by, created_at, started_at, finished_at, attempts`
 
 // runListColumns leave the result out.
 var runListColumns = strings.Replace(runColumns, "result", "NULL", 1)
@@ -20,7 +18,7 @@ func scanRun(r rowScanner, run *Run) error {
 	var seed int64
 	err := r.Scan(&run.ID, &run.OrgID, &run.ModelID, &run.Revision, &run.Trials, &seed,
 		listJSON[string]{&run.Controls}, listJSON[int64]{&run.Evidence}, &run.Status, &run.Error, &run.Progress, rawJSON{&run.Result},
-		&run.CreatedBy, scanTime(&run.CreatedAt), scanTimePtr(&run.StartedAt), scanTimePtr(&run.FinishedAt))
+		&run.CreatedBy, scanTime(&run.CreatedAt), scanTimePtr(&run.StartedAt), scanTimePtr(&run.FinishedAt), &run.Attempts)
 	run.Seed = uint64(seed)
 	return err
 }
@@ -52,7 +50,7 @@ func (db *DB) CreateRun(ctx context.Context, r *Run) error {
 		if r.Evidence == nil {
 			r.Evidence = []int64{}
 		}
-		r.Revision, r.Status, r.Error, r.Progress, r.Result = rev, RunQueued, "", 0, nil
+		r.Revision, r.Status, r.Error, r.Progress, r.Result, r.Attempts = rev, RunQueued, "", 0, nil, 0
 		r.CreatedAt, r.StartedAt, r.FinishedAt = at, nil, nil
 		return nil
 	})
@@ -83,56 +81,96 @@ func (db *DB) Runs(ctx context.Context, orgID string, modelID int64, p Page) ([]
 	return list(ctx, db, "runs", scanRun, q+` ORDER BY id DESC LIMIT ?`, append(args, p.limit())...)
 }
 
-// ClaimRun gives the oldest queued run, of any organisation, to the
-// calling worker: it is now running, and no other claim returns it. It
-// returns nil, nil when no run is queued.
+// jobColumns are the columns claimJob returns, by table.
+var jobColumns = map[string]string{runJobs.name: runColumns, planJobs.name: planColumns}
+
+// ClaimRun gives the next queued run, of any organisation, to this
+// handle (fairly between organisations; see fair.go): it is now running,
+// leased to this handle for the lease time, one more attempt, and no
+// other claim returns it. It returns nil, nil when no run is queued.
 func (db *DB) ClaimRun(ctx context.Context) (*Run, error) {
 	var r Run
-	err := db.claimJob(ctx, "runs", runColumns, func(row rowScanner) error { return scanRun(row, &r) })
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, dbError(err, "run")
+	ok, err := db.claimJob(ctx, []jobTable{runJobs}, jobColumns, func(_ jobTable, row rowScanner) error { return scanRun(row, &r) })
+	if !ok || err != nil {
+		return nil, err
 	}
 	return &r, nil
 }
 
-// UpdateRunProgress records the progress (0 to 1) of a running run. A
-// run that is no longer running is ECONFLICT: canceled, the worker
-// should stop it.
+// ClaimJob claims the next queued job, run or plan, as ClaimRun does:
+// one of the two is not nil, unless no job is queued.
+func (db *DB) ClaimJob(ctx context.Context) (*Run, *Plan, error) {
+	var r Run
+	var p Plan
+	var kind jobTable
+	ok, err := db.claimJob(ctx, []jobTable{runJobs, planJobs}, jobColumns, func(t jobTable, row rowScanner) error {
+		kind = t
+		if t == planJobs {
+			return scanPlan(row, &p)
+		}
+		return scanRun(row, &r)
+	})
+	switch {
+	case !ok || err != nil:
+		return nil, nil, err
+	case kind == planJobs:
+		return nil, &p, nil
+	}
+	return &r, nil, nil
+}
+
+// UpdateRunProgress records the progress (0 to 1) of a run this handle
+// runs. A run that is no longer running, or no longer leased to this
+// handle, is ECONFLICT: canceled, or taken over by another server after
+// the lease ended; the worker should stop it.
 func (db *DB) UpdateRunProgress(ctx context.Context, id int64, progress float64) error {
 	if math.IsNaN(progress) || progress < 0 || progress > 1 {
 		return model.Errorf(model.EINVALID, "progress %v is not between 0 and 1", progress)
 	}
-	res, err := db.exec(ctx, `UPDATE runs SET progress = ? WHERE id = ? AND status = 'running'`, progress, id)
-	return db.jobChanged(ctx, res, err, "runs", "run", "", id)
+	res, err := db.exec(ctx, `UPDATE runs SET progress = ? WHERE id = ? AND status = 'running' AND lease_owner = ?`, progress, id, db.owner)
+	return db.jobChanged(ctx, res, err, runJobs, "", id)
 }
 
-// FinishRun records the end of a running run: status succeeded (progress
-// then 1), failed or canceled, its result (JSON, may be empty) and error
-// message. A run that is no longer running (canceled meanwhile) is
-// ECONFLICT and keeps its status.
+// FinishRun records the end of a run this handle runs: status succeeded
+// (progress then 1), failed or canceled, its result (JSON, may be empty)
+// and error message. A run that is no longer running (canceled
+// meanwhile) or no longer leased to this handle is ECONFLICT and keeps
+// its state.
 func (db *DB) FinishRun(ctx context.Context, id int64, status string, result []byte, errMsg string) error {
 	setProgress := ""
 	if status == RunSucceeded {
 		setProgress = ", progress = 1"
 	}
-	return db.finishJob(ctx, "runs", "run", id, status, result, errMsg, setProgress)
+	return db.finishJob(ctx, runJobs, id, status, result, errMsg, setProgress)
 }
 
 // CancelRun cancels the organisation's queued or running run (its worker
-// learns it at its next UpdateRunProgress or FinishRun). A finished run
-// is ECONFLICT.
+// learns it at its next UpdateRunProgress, RenewRunLease or FinishRun). A
+// finished run is ECONFLICT.
 func (db *DB) CancelRun(ctx context.Context, orgID string, id int64) error {
-	return db.cancelJob(ctx, "runs", "run", orgID, id)
+	return db.cancelJob(ctx, runJobs, orgID, id)
 }
 
-// RequeueRunning puts the runs left running (by a server that stopped)
-// back in the queue and returns how many; call it at start-up, before the
-// workers start.
-func (db *DB) RequeueRunning(ctx context.Context) (int, error) {
-	return db.requeueJobs(ctx, "runs", ", progress = 0")
+// RenewRunLease extends the lease of a run this handle runs to the lease
+// time from now. ECONFLICT: the run was canceled, or its lease ended and
+// another server took it; stop it.
+func (db *DB) RenewRunLease(ctx context.Context, id int64) error {
+	return db.renewLease(ctx, runJobs, id)
+}
+
+// ReleaseRun puts a run this handle runs back in the queue without
+// counting the attempt (a server stopping gracefully); ECONFLICT as for
+// RenewRunLease.
+func (db *DB) ReleaseRun(ctx context.Context, id int64) error {
+	return db.releaseJob(ctx, runJobs, id)
+}
+
+// RequeueExpiredRuns ends the runs whose lease has ended, left by servers
+// that stopped without releasing them: each is queued again, or fails
+// with the reason once it has been claimed maxAttempts times. It returns
+// their ids. A server calls it at start-up and then now and then.
+func (db *DB) RequeueExpiredRuns(ctx context.Context, maxAttempts int) (requeued, failed []int64, err error) {
+	return db.requeueExpired(ctx, runJobs, maxAttempts)
 }
 
 // LatestResults returns, for each model of the organisation, its latest

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/scrutin/scrutin/internal/model"
 )
@@ -80,14 +81,15 @@ func testRuns(t *testing.T, open opener) {
 	must(t, err)
 	r2 := f.run(t, f.a, second, f.alice)
 	r3 := f.run(t, f.a, f.modelA, f.alice)
+	// In the order of the fair claim: B's run comes second.
 	for _, tt := range []struct {
 		run    *Run
 		status string
 		result string
 	}{
 		{r, RunSucceeded, `{"ale": 1}`},
-		{r1, RunSucceeded, `{"ale": 2}`},
 		{rb, RunFailed, ``},
+		{r1, RunSucceeded, `{"ale": 2}`},
 		{r2, RunSucceeded, `{"ale": 3}`},
 		{r3, RunFailed, ``},
 	} {
@@ -224,23 +226,39 @@ func testRunLifecycle(t *testing.T, open opener) {
 		t.Fatalf("failed run = %+v", got)
 	}
 
-	// Restart: running runs go back to the queue, in their order.
+	// A graceful stop releases the runs it was running (the attempt does
+	// not count); a crash leaves them leased until the lease ends. Either
+	// way they go back to the queue: B's first, as B has had nothing
+	// claimed (its only claim was released) and A has.
 	x, y := f.run(t, f.a, f.modelA, f.alice), f.run(t, f.b, f.modelB, f.bob)
 	for range 2 {
 		_, err := db.ClaimRun(ctx)
 		must(t, err)
 	}
 	must(t, db.UpdateRunProgress(ctx, x.ID, 0.7))
-	n, err := db.RequeueRunning(ctx)
-	if err != nil || n != 2 {
-		t.Fatalf("RequeueRunning = %d, %v; want 2", n, err)
+	must(t, db.UpdateRunProgress(ctx, y.ID, 0.2))
+	must(t, db.ReleaseRun(ctx, y.ID))
+	wantCode(t, db.ReleaseRun(ctx, y.ID), model.ECONFLICT)
+	got, err = db.Run(ctx, f.b.ID, y.ID)
+	must(t, err)
+	if got.Status != RunQueued || got.Progress != 0 || got.StartedAt != nil || got.Attempts != 0 {
+		t.Fatalf("released run = %+v", got)
+	}
+	requeued, failed, err := db.RequeueExpiredRuns(ctx, DefaultMaxAttempts)
+	if err != nil || len(requeued)+len(failed) != 0 {
+		t.Fatalf("RequeueExpiredRuns while the lease lasts = %v, %v, %v", requeued, failed, err)
+	}
+	c.Set(c.peek().Add(DefaultLeaseTTL + time.Second))
+	requeued, failed, err = db.RequeueExpiredRuns(ctx, DefaultMaxAttempts)
+	if err != nil || !slices.Equal(requeued, []int64{x.ID}) || len(failed) != 0 {
+		t.Fatalf("RequeueExpiredRuns = %v, %v, %v; want [%d]", requeued, failed, err, x.ID)
 	}
 	got, err = db.Run(ctx, f.a.ID, x.ID)
 	must(t, err)
-	if got.Status != RunQueued || got.Progress != 0 || got.StartedAt != nil {
+	if got.Status != RunQueued || got.Progress != 0 || got.StartedAt != nil || got.Attempts != 1 {
 		t.Fatalf("requeued run = %+v", got)
 	}
-	for _, want := range []*Run{x, y} {
+	for _, want := range []*Run{y, x} {
 		claimed, err := db.ClaimRun(ctx)
 		must(t, err)
 		if claimed.ID != want.ID {

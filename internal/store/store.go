@@ -119,6 +119,9 @@ type Run struct {
 	CreatedAt  time.Time       `json:"created_at"`
 	StartedAt  *time.Time      `json:"started_at,omitempty"`
 	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+	// Attempts counts the claims of the run by a server (less those
+	// interrupted by a graceful shutdown).
+	Attempts int `json:"attempts"`
 }
 
 // Evidence is an uploaded evidence file of an organisation: the summary
@@ -157,6 +160,7 @@ type Plan struct {
 	// When a worker claimed it and when it finished (or was canceled).
 	StartedAt  *time.Time `json:"started_at,omitempty"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	Attempts   int        `json:"attempts"` // as for runs
 }
 
 // Share lets an agency see one organisation's shared portfolio results.
@@ -233,11 +237,17 @@ type Page struct {
 //	CreateRun(ctx, r *Run) error                                // status queued; Revision 0 → the latest
 //	Run(ctx, orgID string, id int64) (*Run, error)
 //	Runs(ctx, orgID string, modelID int64, p Page) ([]Run, error)  // modelID 0: all; newest first; Result omitted
-//	ClaimRun(ctx) (*Run, error)                                 // oldest queued → running, atomically; nil, nil when none
-//	UpdateRunProgress(ctx, id int64, progress float64) error    // not running (canceled) → ECONFLICT: stop
-//	FinishRun(ctx, id int64, status string, result []byte, errMsg string) error  // not running → ECONFLICT
+//	// A running job is leased to the handle that claimed it (job.go):
+//	// only that handle updates, renews, releases or finishes it.
+//	LeaseOwner() string; SetLeaseTTL(d time.Duration)           // this handle's name; its leases' life (DefaultLeaseTTL)
+//	ClaimRun(ctx) (*Run, error)                                 // next queued → running, atomically, fairly between organisations (fair.go); nil, nil when none
+//	ClaimJob(ctx) (*Run, *Plan, error)                          // the same over runs and plans together
+//	UpdateRunProgress(ctx, id int64, progress float64) error    // not running (canceled) or not ours → ECONFLICT: stop
+//	FinishRun(ctx, id int64, status string, result []byte, errMsg string) error  // not running or not ours → ECONFLICT
 //	CancelRun(ctx, orgID string, id int64) error                // queued or running → canceled; finished → ECONFLICT
-//	RequeueRunning(ctx) (int, error)                            // at start-up: running → queued
+//	RenewRunLease(ctx, id int64) error                          // heartbeat; ECONFLICT: stop
+//	ReleaseRun(ctx, id int64) error                             // graceful shutdown: running → queued, the attempt not counted
+//	RequeueExpiredRuns(ctx, maxAttempts int) (requeued, failed []int64, err error)  // lease ended → queued, or failed after maxAttempts
 //
 //	// Evidence, plans
 //	CreateEvidence(ctx, e *Evidence) error
@@ -248,7 +258,8 @@ type Page struct {
 //	Plan(ctx, orgID string, id int64) (*Plan, error)
 //	Plans(ctx, orgID string, p Page) ([]Plan, error)            // Result omitted
 //	ClaimPlan(ctx) (*Plan, error); FinishPlan(ctx, id int64, status string, result []byte, errMsg string) error
-//	CancelPlan(ctx, orgID string, id int64) error; RequeueRunningPlans(ctx) (int, error)  // as for runs
+//	CancelPlan(ctx, orgID string, id int64) error               // as for runs, and so are
+//	RenewPlanLease, ReleasePlan, RequeueExpiredPlans
 //
 //	// Sharing and the national view
 //	Share(ctx, orgID, agencyID string, by int64) error          // agencyID must be of kind agency

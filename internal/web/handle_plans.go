@@ -37,11 +37,12 @@ type planView struct {
 	CreatedAt  time.Time       `json:"created_at"`
 	StartedAt  *time.Time      `json:"started_at,omitempty"`
 	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+	Attempts   int             `json:"attempts" doc:"Times a server has claimed the plan, as for runs"`
 }
 
 func viewPlan(p *store.Plan) planView {
 	v := planView{ID: p.ID, Org: p.OrgID, ModelID: p.ModelID, Revision: p.Revision, Status: p.Status, Error: p.Error,
-		Result: p.Result, CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, StartedAt: p.StartedAt, FinishedAt: p.FinishedAt}
+		Result: p.Result, CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, StartedAt: p.StartedAt, FinishedAt: p.FinishedAt, Attempts: p.Attempts}
 	json.Unmarshal(p.Request, &v.Request) // written by createPlan
 	if v.Request.Evidence == nil {
 		v.Request.Evidence = []int64{}

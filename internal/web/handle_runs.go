@@ -42,6 +42,7 @@ type runView struct {
 	CreatedAt  time.Time       `json:"created_at"`
 	StartedAt  *time.Time      `json:"started_at,omitempty"`
 	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+	Attempts   int             `json:"attempts" doc:"Times a server has claimed the run; one that stops while running it each time (crash) makes it fail after the server's limit (3 by default)"`
 }
 
 func viewRun(r *store.Run) runView {
@@ -54,7 +55,7 @@ func viewRun(r *store.Run) runView {
 	}
 	return runView{ID: r.ID, Org: r.OrgID, ModelID: r.ModelID, Revision: r.Revision, Trials: r.Trials, Seed: r.Seed,
 		Controls: controls, Evidence: ids, Status: r.Status, Error: r.Error, Progress: r.Progress, Result: r.Result,
-		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt}
+		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Attempts: r.Attempts}
 }
 
 type runOutput struct {

@@ -16,13 +16,21 @@ import (
 
 // Jobs (runs and plans) live in the store's queue: the API queues them,
 // and a pool of Config.Workers goroutines claims them one at a time
-// (oldest first, whatever the organisation; ClaimRun is atomic, so
-// several servers may share a PostgreSQL database) and executes them with
-// Config.SimWorkers goroutines each. A job is canceled through the API
-// (the store marks it canceled; the worker here stops at once, a worker
-// of another server at its next progress update). At shutdown the jobs
-// being executed are stopped and left "running"; the next start queues
-// them again.
+// (fairly between organisations: the one with the fewest jobs running
+// first; ClaimJob is atomic, so several servers may share a database) and
+// executes them with Config.SimWorkers goroutines each. A claimed job is
+// leased to this server for Config.LeaseTTL, and the lease is renewed
+// every third of that while the job runs. A job is canceled through the
+// API (the store marks it canceled; the worker here stops at once, a
+// worker of another server at its next renewal or progress update). A
+// server whose lease was taken over (it was thought dead) stops the job
+// without recording anything. At shutdown the jobs being executed are
+// stopped and released to the queue, for this or another server. The
+// jobs of a server that stopped without releasing them (a crash) are
+// queued again once their lease has ended, by whichever server sees it
+// first (at start-up and at each renewal round), or fail after
+// Config.MaxAttempts claims, so that a job that kills the server cannot
+// keep it in a crash loop.
 
 // Job kinds, in metrics and logs.
 const (
@@ -30,8 +38,27 @@ const (
 	kindPlan = "plan"
 )
 
-// errJobCanceled is the cause of a job's context when someone cancels it.
-var errJobCanceled = errors.New("job canceled")
+// errJobCanceled is the cause of a job's context when someone cancels it
+// here; errLeaseLost when the store says the job is no longer this
+// server's (canceled elsewhere, or taken over after its lease ended).
+var (
+	errJobCanceled = errors.New("job canceled")
+	errLeaseLost   = errors.New("job no longer leased to this server")
+)
+
+// Outcomes of a job that are not a status to record: interrupted by the
+// shutdown (released to the queue), or lost (nothing to record).
+const (
+	jobInterrupted = ""
+	jobLost        = "lost"
+)
+
+// trackedJob is a job being executed here.
+type trackedJob struct {
+	kind   string
+	id     int64
+	cancel context.CancelCauseFunc
+}
 
 type runner struct {
 	db      *store.DB
@@ -42,7 +69,7 @@ type runner struct {
 	wake chan struct{}
 
 	mu      sync.Mutex
-	cancels map[string]context.CancelCauseFunc
+	running map[string]trackedJob
 
 	stopJobs context.CancelFunc
 	wg       sync.WaitGroup
@@ -51,22 +78,16 @@ type runner struct {
 
 func newRunner(db *store.DB, log *slog.Logger, m *metrics, cfg Config) *runner {
 	return &runner{db: db, log: log, metrics: m, cfg: cfg,
-		wake: make(chan struct{}, cfg.Workers), cancels: map[string]context.CancelCauseFunc{}}
+		wake: make(chan struct{}, cfg.Workers), running: map[string]trackedJob{}}
 }
 
-// start queues again the jobs a stopped server left running, then starts
-// the workers. Their context outlives ctx: stop ends them.
+// start queues again the jobs that stopped servers left running (once
+// their lease has ended), then starts the workers and the lease keeper.
+// Their context outlives ctx: stop ends them.
 func (r *runner) start(ctx context.Context) error {
-	runs, err := r.db.RequeueRunning(ctx)
-	if err != nil {
-		return fmt.Errorf("requeue runs: %w", err)
-	}
-	plans, err := r.db.RequeueRunningPlans(ctx)
-	if err != nil {
-		return fmt.Errorf("requeue plans: %w", err)
-	}
-	if runs+plans > 0 {
-		r.log.Info("queued again the jobs a stopped server left running", "runs", runs, "plans", plans)
+	r.db.SetLeaseTTL(r.cfg.LeaseTTL)
+	if err := r.requeueExpired(ctx); err != nil {
+		return err
 	}
 	jctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	r.stopJobs = cancel
@@ -74,9 +95,77 @@ func (r *runner) start(ctx context.Context) error {
 		r.wg.Add(1)
 		go r.work(jctx)
 	}
-	r.wg.Add(1)
+	r.wg.Add(2)
 	go r.housekeeping(jctx)
+	go r.keepLeases(jctx)
 	return nil
+}
+
+// requeueExpired queues again the jobs whose lease has ended, or fails
+// those tried Config.MaxAttempts times, and logs what it did.
+func (r *runner) requeueExpired(ctx context.Context) error {
+	for _, k := range []struct {
+		kind    string
+		requeue func(context.Context, int) ([]int64, []int64, error)
+	}{{kindRun, r.db.RequeueExpiredRuns}, {kindPlan, r.db.RequeueExpiredPlans}} {
+		requeued, failed, err := k.requeue(ctx, r.cfg.MaxAttempts)
+		if err != nil {
+			return fmt.Errorf("requeue %ss: %w", k.kind, err)
+		}
+		for range requeued {
+			r.metrics.job(k.kind, "requeued")
+		}
+		for range failed {
+			r.metrics.job(k.kind, "given_up")
+		}
+		if len(requeued) > 0 {
+			r.log.Info("queued again the jobs a stopped server left running", "kind", k.kind, "ids", requeued)
+			r.wakeOne()
+		}
+		if len(failed) > 0 {
+			r.log.Error("gave up jobs: the server stopped while running them at each of their attempts",
+				"kind", k.kind, "ids", failed, "attempts", r.cfg.MaxAttempts)
+		}
+	}
+	return nil
+}
+
+// keepLeases renews the leases of the jobs executed here every third of
+// the lease time, stopping those that are no longer this server's, and
+// queues again the jobs of stopped servers whose lease has ended.
+func (r *runner) keepLeases(ctx context.Context) {
+	defer r.wg.Done()
+	t := time.NewTicker(max(r.cfg.LeaseTTL/3, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		r.mu.Lock()
+		jobs := make([]trackedJob, 0, len(r.running))
+		for _, j := range r.running {
+			jobs = append(jobs, j)
+		}
+		r.mu.Unlock()
+		for _, j := range jobs {
+			renew := r.db.RenewRunLease
+			if j.kind == kindPlan {
+				renew = r.db.RenewPlanLease
+			}
+			err := renew(ctx, j.id)
+			switch {
+			case model.ErrorCode(err) == model.ECONFLICT:
+				j.cancel(errLeaseLost)
+			case err != nil && ctx.Err() == nil:
+				r.log.Warn("renewing a job's lease", "job", j.kind, "id", j.id, "error", err.Error())
+			}
+		}
+		if err := r.requeueExpired(ctx); err != nil && ctx.Err() == nil {
+			r.log.Warn("looking for jobs left by stopped servers", "error", err.Error())
+		}
+	}
 }
 
 // housekeepingEvery is how often expired sessions and tokens are deleted.
@@ -119,6 +208,11 @@ func (r *runner) ready() bool { return int(r.alive.Load()) == r.cfg.Workers }
 func (r *runner) queued(kind string) {
 	r.metrics.queued.Add(1)
 	r.metrics.job(kind, "queued")
+	r.wakeOne()
+}
+
+// wakeOne wakes an idle worker, if there is one.
+func (r *runner) wakeOne() {
 	select {
 	case r.wake <- struct{}{}:
 	default:
@@ -129,8 +223,8 @@ func (r *runner) queued(kind string) {
 func (r *runner) cancel(kind string, id int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if c, ok := r.cancels[jobKey(kind, id)]; ok {
-		c(errJobCanceled)
+	if j, ok := r.running[jobKey(kind, id)]; ok {
+		j.cancel(errJobCanceled)
 	}
 }
 
@@ -140,13 +234,13 @@ func jobKey(kind string, id int64) string { return kind + "/" + strconv.FormatIn
 func (r *runner) track(kind string, id int64, c context.CancelCauseFunc) func() {
 	k := jobKey(kind, id)
 	r.mu.Lock()
-	r.cancels[k] = c
+	r.running[k] = trackedJob{kind: kind, id: id, cancel: c}
 	r.mu.Unlock()
 	r.metrics.running.WithLabelValues(kind).Inc()
 	r.metrics.job(kind, "started")
 	return func() {
 		r.mu.Lock()
-		delete(r.cancels, k)
+		delete(r.running, k)
 		r.mu.Unlock()
 		r.metrics.running.WithLabelValues(kind).Dec()
 	}
@@ -174,20 +268,15 @@ func (r *runner) work(ctx context.Context) {
 
 // next claims and executes one job; false when none is queued.
 func (r *runner) next(ctx context.Context) (bool, error) {
-	run, err := r.db.ClaimRun(ctx)
-	if err != nil {
+	run, plan, err := r.db.ClaimJob(ctx)
+	switch {
+	case err != nil:
 		return false, err
-	}
-	if run != nil {
+	case run != nil:
 		r.metrics.queued.Add(-1)
 		r.execRun(ctx, run)
 		return true, nil
-	}
-	plan, err := r.db.ClaimPlan(ctx)
-	if err != nil {
-		return false, err
-	}
-	if plan != nil {
+	case plan != nil:
 		r.metrics.queued.Add(-1)
 		r.execPlan(ctx, plan)
 		return true, nil
@@ -196,16 +285,19 @@ func (r *runner) next(ctx context.Context) (bool, error) {
 	return false, nil
 }
 
-// outcome decides how a job that returned err ends: "" when the server
-// is shutting down (the job stays running, to be queued again), else
-// its status and error message. Errors that are not the user's are
-// logged here and reported as "internal error".
+// outcome decides how a job that returned err ends: jobInterrupted when
+// the server is shutting down (the job is released to the queue),
+// jobLost when it is no longer this server's, else its status and error
+// message. Errors that are not the user's are logged here and reported
+// as "internal error".
 func (r *runner) outcome(ctx, jctx context.Context, err error, log *slog.Logger) (status, msg string) {
 	switch {
 	case err == nil:
 		return store.RunSucceeded, ""
 	case ctx.Err() != nil:
-		return "", ""
+		return jobInterrupted, ""
+	case errors.Is(context.Cause(jctx), errLeaseLost):
+		return jobLost, ""
 	case errors.Is(context.Cause(jctx), errJobCanceled):
 		return store.RunCanceled, "canceled"
 	}
@@ -221,21 +313,54 @@ func (r *runner) outcome(ctx, jctx context.Context, err error, log *slog.Logger)
 	return store.RunFailed, "internal error (see the server's log)"
 }
 
-// finished records the end of a job with finish (FinishRun or
-// FinishPlan); a job canceled meanwhile keeps its status.
-func (r *runner) finished(ctx context.Context, kind string, id int64, status string, result []byte, msg string,
-	finish func(ctx context.Context, id int64, status string, result []byte, errMsg string) error, log *slog.Logger, took time.Duration) {
-	if status == "" {
-		r.metrics.job(kind, "interrupted")
-		log.Info("job interrupted by shutdown; it will be queued again at the next start")
+// jobStore is how a worker records a job of one kind in the store.
+type jobStore struct {
+	finish  func(ctx context.Context, id int64, status string, result []byte, errMsg string) error
+	release func(ctx context.Context, id int64) error
+}
+
+func (r *runner) store(kind string) jobStore {
+	if kind == kindPlan {
+		return jobStore{finish: r.db.FinishPlan, release: r.db.ReleasePlan}
+	}
+	return jobStore{finish: r.db.FinishRun, release: r.db.ReleaseRun}
+}
+
+// finished records the end of a job: its status, or its release to the
+// queue when the shutdown interrupted it; nothing when it was lost. A
+// job canceled or taken over meanwhile keeps its state.
+func (r *runner) finished(ctx context.Context, kind string, id int64, status string, result []byte, msg string, log *slog.Logger, took time.Duration) {
+	if status == jobLost {
+		r.metrics.job(kind, jobLost)
+		log.Warn("job stopped: it is no longer this server's (canceled, or taken over by another server after its lease ended); nothing recorded")
 		return
 	}
 	// A job that ended just as the server began to stop keeps its end.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	err := finish(fctx, id, status, result, msg)
+	js := r.store(kind)
+	if status == jobInterrupted {
+		err := js.release(fctx, id)
+		switch {
+		case model.ErrorCode(err) == model.ECONFLICT:
+			log.Info("job interrupted by shutdown; it was no longer this server's", "error", err.Error())
+		case err != nil:
+			log.Error("releasing a job interrupted by shutdown; it will be queued again when its lease ends", "error", err.Error())
+		default:
+			r.metrics.job(kind, "interrupted")
+			log.Info("job interrupted by shutdown; released to the queue for the next server")
+		}
+		return
+	}
+	err := js.finish(fctx, id, status, result, msg)
+	if model.ErrorCode(err) == model.ECONFLICT && status == store.RunCanceled {
+		// Canceled through this server, which the store recorded first.
+		err = nil
+	}
 	if model.ErrorCode(err) == model.ECONFLICT {
-		status, err = store.RunCanceled, nil
+		r.metrics.job(kind, jobLost)
+		log.Info("job ended, but it is no longer this server's (canceled, or taken over by another server); its end is not recorded", "error", err.Error())
+		return
 	}
 	if err != nil {
 		log.Error("recording the end of a job", "error", err.Error())

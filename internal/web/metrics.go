@@ -36,7 +36,7 @@ func newMetrics() *metrics {
 	}, []string{"route"})
 	m.jobs = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "scrutin_jobs_total",
-		Help: "Jobs (runs and plans) by kind and status: queued (created here), started, succeeded, failed, canceled, interrupted (by shutdown).",
+		Help: "Jobs (runs and plans) by kind and status: queued (created here), started, succeeded, failed, canceled, interrupted (by shutdown), lost (lease taken over), requeued (left by a stopped server), given_up (after too many attempts).",
 	}, []string{"kind", "status"})
 	m.running = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "scrutin_jobs_running",

@@ -90,6 +90,13 @@ type Config struct {
 	// another server on the same database (default 2 s); jobs queued here
 	// wake them at once.
 	PollInterval time.Duration
+	// LeaseTTL is how long a job claimed by this server stays its own
+	// without being renewed (default store.DefaultLeaseTTL); it is
+	// renewed every third of that. A job whose lease ends (its server
+	// died) is queued again, or fails once it has been claimed
+	// MaxAttempts times (default store.DefaultMaxAttempts).
+	LeaseTTL    time.Duration
+	MaxAttempts int
 	// Password sets the argon2id parameters of new password hashes
 	// (default DefaultPasswordParams).
 	Password *argon2id.Params
@@ -168,6 +175,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = 2 * time.Second
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = store.DefaultLeaseTTL
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = store.DefaultMaxAttempts
 	}
 	if c.Password == nil {
 		c.Password = DefaultPasswordParams()
@@ -253,12 +266,12 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve starts the job workers (after putting back in the queue the jobs
-// a previous server left running) and answers HTTP requests on ln until
-// ctx ends. Then it shuts down gracefully: it stops accepting
-// connections, lets in-flight requests finish within
-// Config.ShutdownTimeout, and cancels the running jobs, which stay
-// "running" in the database and are queued again at the next start. It
-// returns nil after a graceful shutdown.
+// that stopped servers left running, once their lease has ended) and
+// answers HTTP requests on ln until ctx ends. Then it shuts down
+// gracefully: it stops accepting connections, lets in-flight requests
+// finish within Config.ShutdownTimeout, and cancels the running jobs,
+// which are released to the queue for the next server. It returns nil
+// after a graceful shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.jobs.start(ctx); err != nil {
 		ln.Close()

@@ -102,7 +102,7 @@ func (r *runner) execRun(ctx context.Context, run *store.Run) {
 	start := time.Now()
 	result, err := r.simulate(jctx, run, cancel)
 	status, msg := r.outcome(ctx, jctx, err, log)
-	r.finished(ctx, kindRun, run.ID, status, result, msg, r.db.FinishRun, log, time.Since(start))
+	r.finished(ctx, kindRun, run.ID, status, result, msg, log, time.Since(start))
 }
 
 // simulate executes a run as `scrutin run` would: the revision, the
@@ -138,8 +138,8 @@ func (r *runner) simulate(ctx context.Context, run *store.Run, cancel context.Ca
 
 // progress stores the run's progress now and then until the returned
 // function is called, and counts the simulated years. A run that the
-// store no longer has running was canceled, maybe by another server: its
-// context is canceled.
+// store no longer has running here was canceled, maybe on another
+// server, or taken over: its context is canceled.
 func (r *runner) progress(ctx context.Context, run *store.Run, done *atomic.Int64, cancel context.CancelCauseFunc) func() {
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -160,7 +160,7 @@ func (r *runner) progress(ctx context.Context, run *store.Run, done *atomic.Int6
 			err := r.db.UpdateRunProgress(ctx, run.ID, float64(d)/float64(run.Trials))
 			switch {
 			case model.ErrorCode(err) == model.ECONFLICT:
-				cancel(errJobCanceled)
+				cancel(errLeaseLost)
 			case err != nil && ctx.Err() == nil:
 				r.log.Warn("storing a run's progress", "run_id", run.ID, "error", err.Error())
 			}
@@ -196,7 +196,7 @@ func (r *runner) execPlan(ctx context.Context, p *store.Plan) {
 	start := time.Now()
 	result, err := r.optimize(jctx, p)
 	status, msg := r.outcome(ctx, jctx, err, log)
-	r.finished(ctx, kindPlan, p.ID, status, result, msg, r.db.FinishPlan, log, time.Since(start))
+	r.finished(ctx, kindPlan, p.ID, status, result, msg, log, time.Since(start))
 }
 
 // optimize executes a plan as `scrutin plan` would.
