@@ -144,7 +144,7 @@ func (t iocToken) String() string {
 
 // iocLex splits a pattern into tokens.
 func iocLex(s string) ([]iocToken, error) {
-	toks := make([]iocToken, 0, 16) // [type:path.value = 'x'] is 9
+	toks := make([]iocToken, 0, 8) // [type:path = 'x'] is 7
 
 	for i := 0; i < len(s); {
 		c := s[i]

@@ -81,9 +81,9 @@ func iocParseSTIX(data []byte, bundleOnly bool) (*IndicatorImport, error) {
 		p = newPatternReader()
 	}
 	d, err := iocDecodeSTIX(data, imp, p)
-	var results []iocSTIXPatternResult
+	var jobs []iocPatternJob
 	if p != nil {
-		results = p.wait(d)
+		jobs = p.wait(d)
 	}
 	switch {
 	case err != nil:
@@ -95,18 +95,23 @@ func iocParseSTIX(data []byte, bundleOnly bool) (*IndicatorImport, error) {
 	case d.bundleType != "bundle":
 		return nil, model.Errorf(model.EINVALID, "not a bundle (type is not \"bundle\")")
 	}
-	for i, o := range d.indicators {
-		var r iocSTIXPatternResult
-		if p != nil {
-			r = results[i]
-		} else {
-			r = iocSTIXPatternValues(o.ID, o.Pattern, o.PatternType)
+	if p == nil {
+		jobs = []iocPatternJob{{objs: d.indicators}}
+	}
+	for _, job := range jobs {
+		for i, o := range job.objs {
+			var r iocSTIXPatternResult
+			if job.res != nil {
+				r = job.res[i]
+			} else {
+				r = iocSTIXPatternValues(o.ID, o.Pattern, o.PatternType)
+			}
+			var actors []string
+			if len(r.found) > 0 {
+				actors = iocSTIXActors(&d.g, o.ID)
+			}
+			iocAddSTIXValues(imp, r, o.ID, o.Name, o.Pattern, actors)
 		}
-		var actors []string
-		if len(r.found) > 0 {
-			actors = iocSTIXActors(&d.g, o.ID)
-		}
-		iocAddSTIXValues(imp, r, o.ID, o.Name, o.Pattern, actors)
 	}
 	return imp, nil
 }
@@ -123,7 +128,7 @@ type iocPatternReader struct {
 // earlier (as encoding/json would decode it), and so do its results.
 type iocPatternJob struct {
 	gen  int
-	objs []*iocSTIXObject
+	objs []iocSTIXIndicator
 	res  []iocSTIXPatternResult
 }
 
@@ -149,13 +154,13 @@ func newPatternReader() *iocPatternReader {
 func (p *iocPatternReader) send(d *iocSTIXDecoder, flush bool) {
 	if len(d.batch) >= iocPatternBatch || flush && len(d.batch) > 0 {
 		p.jobs <- iocPatternJob{gen: d.gen, objs: d.batch}
-		d.batch = nil
+		d.batch = make([]iocSTIXIndicator, 0, iocPatternBatch)
 	}
 }
 
-// wait sends the last batch and returns the results of the indicators of
-// d (nil when decoding failed), in their order.
-func (p *iocPatternReader) wait(d *iocSTIXDecoder) []iocSTIXPatternResult {
+// wait sends the last batch and returns the batches of the indicators of
+// d (nil when decoding failed) with their results, in their order.
+func (p *iocPatternReader) wait(d *iocSTIXDecoder) []iocPatternJob {
 	if d != nil {
 		p.send(d, true)
 	}
@@ -164,13 +169,7 @@ func (p *iocPatternReader) wait(d *iocSTIXDecoder) []iocSTIXPatternResult {
 	if d == nil {
 		return nil
 	}
-	results := make([]iocSTIXPatternResult, 0, len(d.indicators))
-	for _, job := range done {
-		if job.gen == d.gen {
-			results = append(results, job.res...)
-		}
-	}
-	return results
+	return slices.DeleteFunc(done, func(job iocPatternJob) bool { return job.gen != d.gen })
 }
 
 // iocSTIXObject holds the fields of a STIX object that indicator import
@@ -190,10 +189,16 @@ type iocSTIXObject struct {
 
 type iocSTIXRef struct{ SourceName, ExternalID string }
 
+// iocSTIXIndicator is what the import keeps of an indicator object.
+type iocSTIXIndicator struct{ ID, Name, Pattern, PatternType string }
+
+// iocSTIXRel is what the import keeps of a relationship.
+type iocSTIXRel struct{ Type, SourceRef, TargetRef string }
+
 // iocSTIXGraph is a bundle's objects and relationships, by id.
 type iocSTIXGraph struct {
-	objs    map[string]*iocSTIXObject
-	out, in map[string][]*iocSTIXObject // relationships by source and by target
+	objs    map[string]*iocSTIXObject // the objects that can lead to actors
+	out, in map[string][]iocSTIXRel   // relationships by source and by target
 }
 
 // actors returns the actors that object id leads to, following
@@ -213,18 +218,18 @@ func (g *iocSTIXGraph) actors(id string, seen map[string]bool) []string {
 		return []string{o.actorLabel()}
 	case "campaign":
 		for _, r := range g.out[id] {
-			if r.RelationshipType == "attributed-to" {
+			if r.Type == "attributed-to" {
 				out = append(out, g.actors(r.TargetRef, seen)...)
 			}
 		}
 	case "malware", "tool":
 		for _, r := range g.out[id] {
-			if r.RelationshipType == "attributed-to" || r.RelationshipType == "authored-by" {
+			if r.Type == "attributed-to" || r.Type == "authored-by" {
 				out = append(out, g.actors(r.TargetRef, seen)...)
 			}
 		}
 		for _, r := range g.in[id] {
-			if r.RelationshipType == "uses" {
+			if r.Type == "uses" {
 				out = append(out, g.actors(r.SourceRef, seen)...)
 			}
 		}
@@ -251,7 +256,7 @@ func iocSTIXActors(g *iocSTIXGraph, id string) []string {
 	var actors []string
 	var seen map[string]bool
 	for _, r := range g.out[id] {
-		if r.RelationshipType == "indicates" {
+		if r.Type == "indicates" {
 			if seen == nil {
 				seen = make(map[string]bool)
 			}

@@ -32,10 +32,10 @@ type iocSTIXDecoder struct {
 	imp  *IndicatorImport
 	g    iocSTIXGraph
 
-	indicators []*iocSTIXObject
-	patterns   *iocPatternReader // nil: the caller reads the patterns after
-	batch      []*iocSTIXObject  // indicators not yet sent to patterns
-	gen        int               // "objects" arrays seen
+	indicators []iocSTIXIndicator // without patterns: the caller reads them after
+	patterns   *iocPatternReader
+	batch      []iocSTIXIndicator // indicators not yet sent to patterns
+	gen        int                // "objects" arrays seen
 	bundleType string
 	// topErr is the first member of the top level of the wrong type: an
 	// error for a bundle, not for a MISP event, which reads neither.
@@ -59,8 +59,8 @@ func iocDecodeSTIX(data []byte, imp *IndicatorImport, patterns *iocPatternReader
 		imp: imp,
 		g: iocSTIXGraph{
 			objs: make(map[string]*iocSTIXObject),
-			out:  make(map[string][]*iocSTIXObject),
-			in:   make(map[string][]*iocSTIXObject),
+			out:  make(map[string][]iocSTIXRel),
+			in:   make(map[string][]iocSTIXRel),
 		},
 		strs: make(map[string]string),
 	}
@@ -234,19 +234,22 @@ func (d *iocSTIXDecoder) object(i int) error {
 	// those that can lead to actors are kept.
 	switch o.Type {
 	case "indicator":
-		kept := *o
-		kept.ExternalReferences = nil
-		d.indicators = append(d.indicators, &kept)
+		kept := iocSTIXIndicator{ID: o.ID, Name: o.Name, Pattern: o.Pattern, PatternType: o.PatternType}
 		if d.patterns != nil {
-			d.batch = append(d.batch, &kept)
+			d.batch = append(d.batch, kept)
 			d.patterns.send(d, false)
+		} else {
+			d.indicators = append(d.indicators, kept)
 		}
 		d.forget(o.ID)
 	case "relationship":
+		// Attribution follows the relationships of these types from
+		// their source, and "uses" back from its target.
+		kept := iocSTIXRel{Type: o.RelationshipType, SourceRef: o.SourceRef, TargetRef: o.TargetRef}
 		switch o.RelationshipType {
-		case "indicates", "attributed-to", "authored-by", "uses":
-			kept := &iocSTIXObject{Type: o.Type, RelationshipType: o.RelationshipType, SourceRef: o.SourceRef, TargetRef: o.TargetRef}
+		case "indicates", "attributed-to", "authored-by":
 			d.g.out[o.SourceRef] = append(d.g.out[o.SourceRef], kept)
+		case "uses":
 			d.g.in[o.TargetRef] = append(d.g.in[o.TargetRef], kept)
 		}
 		d.forget(o.ID)
