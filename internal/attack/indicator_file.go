@@ -38,11 +38,11 @@ func ParseIndicators(name string, r io.Reader) (*IndicatorImport, error) {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return iocParseList(name, data)
 	}
+	// Malformed JSON is reported as such: which of the two it meant to be
+	// is not known.
 	imp, err := iocParseSTIX(data, false)
 	if err == nil && imp == nil {
 		imp, err = iocParseMISP(data)
-	} else if err != nil {
-		err = model.Errorf(model.EINVALID, "stix bundle: %v", err)
 	}
 	if err != nil {
 		return nil, model.Errorf(model.EINVALID, "%s: %v", name, err)

@@ -63,15 +63,16 @@ func ParseSTIXIndicators(r io.Reader) (*IndicatorImport, error) {
 		return nil, fmt.Errorf("stix bundle: %w", err)
 	}
 	imp, err := iocParseSTIX(data, true)
-	if err != nil {
+	if err != nil && !strings.HasPrefix(err.Error(), "stix bundle: ") {
 		return nil, model.Errorf(model.EINVALID, "stix bundle: %v", err)
 	}
-	return imp, nil
+	return imp, err
 }
 
 // iocParseSTIX imports the indicators of the bundle in data. It returns
 // nil and no error when data is a JSON object that is not a bundle and
-// bundleOnly is false, for the caller to read it otherwise.
+// bundleOnly is false, for the caller to read it otherwise. Errors of the
+// bundle start "stix bundle: ", those of the JSON "invalid JSON: ".
 func iocParseSTIX(data []byte, bundleOnly bool) (*IndicatorImport, error) {
 	imp := &IndicatorImport{}
 	// The patterns are read by another goroutine while the bundle is
@@ -91,9 +92,9 @@ func iocParseSTIX(data []byte, bundleOnly bool) (*IndicatorImport, error) {
 	case d.bundleType != "bundle" && !bundleOnly:
 		return nil, nil
 	case d.topErr != nil:
-		return nil, d.topErr
+		return nil, model.Errorf(model.EINVALID, "stix bundle: %v", d.topErr)
 	case d.bundleType != "bundle":
-		return nil, model.Errorf(model.EINVALID, "not a bundle (type is not \"bundle\")")
+		return nil, model.Errorf(model.EINVALID, "stix bundle: not a bundle (type is not \"bundle\")")
 	}
 	if p == nil {
 		jobs = []iocPatternJob{{objs: d.indicators}}

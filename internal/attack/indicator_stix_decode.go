@@ -108,7 +108,7 @@ func (d *iocSTIXDecoder) bundle() error {
 		if err := d.dec.SkipValue(); err != nil {
 			return d.jsonErr(err)
 		}
-		return model.Errorf(model.EINVALID, "not a STIX bundle: expected a JSON object, got %s (%s)", iocKindName(k), position(d.data, start))
+		return model.Errorf(model.EINVALID, "stix bundle: expected a JSON object, got %s (%s)", iocKindName(k), position(d.data, start))
 	}
 	if _, err := d.dec.ReadToken(); err != nil {
 		return d.jsonErr(err)
@@ -128,7 +128,7 @@ func (d *iocSTIXDecoder) bundle() error {
 			case kind == '"':
 				d.bundleType = s
 			case kind != 'n' && d.topErr == nil:
-				d.topErr = model.Errorf(model.EINVALID, "not a STIX bundle: \"type\" must be a string, not %s (%s)", iocKindName(kind), position(d.data, off))
+				d.topErr = model.Errorf(model.EINVALID, "\"type\" must be a string, not %s (%s)", iocKindName(kind), position(d.data, off))
 			}
 		case "objects":
 			if err := d.objects(); err != nil {
