@@ -151,6 +151,7 @@ type Server struct {
 	jobs      *runner
 	limiter   *loginLimiter
 	passwords *passwords
+	touches   tokenTouches
 	// The web UI: static files, page templates (parsed once, here) and
 	// the prepared results of runs.
 	assets  *assets
