@@ -271,10 +271,20 @@ func (m ingestMatcher) MatchURL(u string) []attack.Indicator {
 // Fancy Bear) become ATT&CK group ids where the embedded MISP galaxy knows
 // them.
 func ingestIndicators(e *env, files []string) ([]attack.Indicator, error) {
+	// The embedded catalogue, which resolves the names, is parsed while
+	// the first file is read.
+	embedded := make(chan *attack.Catalog, 1)
+	go func() {
+		cat, _ := attack.Embedded() // without it (it is embedded), names stay as found
+		embedded <- cat
+	}()
+	var cat *attack.Catalog
 	var inds []attack.Indicator
-	cat, _ := attack.Embedded() // without it (it is embedded), names stay as found
-	for _, name := range files {
+	for i, name := range files {
 		imp, err := ingestParseIndicators(e, name)
+		if i == 0 {
+			cat = <-embedded
+		}
 		if err != nil {
 			return nil, err
 		}
