@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"maps"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/go-json-experiment/json/jsontext"
@@ -73,10 +74,80 @@ func (v runView) appendJSON(dst []byte) ([]byte, bool) {
 	out = append(out, `,"result":`...)
 	start := len(out)
 	out = append(out, result...)
-	val := jsontext.Value(out[start:])
+	if !v.compact {
+		val := jsontext.Value(out[start:])
+		if err := val.Compact(); err != nil {
+			return nil, false
+		}
+		out = append(out[:start], val...)
+	}
+	return append(out, head.Bytes()[at:]...), true
+}
+
+// compactJSON returns raw compacted as encoding/json compacts it, or
+// false when it is not valid JSON.
+func compactJSON(raw []byte) ([]byte, bool) {
+	val := jsontext.Value(bytes.Clone(raw))
 	if err := val.Compact(); err != nil {
 		return nil, false
 	}
-	out = append(out[:start], val...)
-	return append(out, head.Bytes()[at:]...), true
+	return val, true
+}
+
+// Bounds of compactCache.
+const (
+	maxCompactRuns  = 256
+	maxCompactBytes = 32 << 20
+)
+
+// compactCache keeps the results of the runs last answered, as stored and
+// compacted, so that answering a run again need not compact its result
+// again: a result is served from here only when it is byte for byte the
+// one stored now.
+type compactCache struct {
+	mu    sync.Mutex
+	m     map[int64]compactEntry
+	order []int64 // oldest first
+	size  int
+}
+
+type compactEntry struct{ stored, compact []byte }
+
+// result returns run id's result, as stored, compacted: from the cache,
+// else compacted now and kept; nil when it is not valid JSON.
+func (c *compactCache) result(id int64, stored []byte) []byte {
+	c.mu.Lock()
+	e, ok := c.m[id]
+	c.mu.Unlock()
+	if ok && bytes.Equal(e.stored, stored) {
+		return e.compact
+	}
+	compact, ok := compactJSON(stored)
+	if !ok {
+		return nil
+	}
+	e = compactEntry{stored: bytes.Clone(stored), compact: compact}
+	n := len(e.stored) + len(e.compact)
+	if n > maxCompactBytes/4 {
+		return compact // too large to keep
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[int64]compactEntry)
+	}
+	if old, ok := c.m[id]; ok {
+		c.size -= len(old.stored) + len(old.compact)
+	} else {
+		c.order = append(c.order, id)
+	}
+	c.m[id] = e
+	c.size += n
+	for len(c.order) > 0 && (len(c.m) > maxCompactRuns || c.size > maxCompactBytes) {
+		old := c.m[c.order[0]]
+		c.size -= len(old.stored) + len(old.compact)
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	return compact
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,18 @@ func TestRunViewJSON(t *testing.T) {
 			if _, ok := v.appendJSON(nil); !ok {
 				t.Errorf("result %q: not written by appendJSON", r)
 			}
+			// Compacted before (compactCache): the same bytes.
+			var cache compactCache
+			c := cache.result(v.ID, v.Result)
+			if c == nil || !bytes.Equal(cache.result(v.ID, v.Result), c) {
+				t.Fatalf("result %q: compacted %q", r, c)
+			}
+			kept := v
+			kept.Result, kept.compact = c, true
+			got.Reset()
+			if err := marshalJSON(&got, kept); err != nil || !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("result %q compacted before:\n got %s\nwant %s (%v)", r, got.Bytes(), want.Bytes(), err)
+			}
 		}
 		for _, bad := range []string{`{`, `{"a":}`, `[1,]`, `1 2`} {
 			v.Result = json.RawMessage(bad)
@@ -62,6 +75,31 @@ func TestRunViewJSON(t *testing.T) {
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("no result:\n got %s\nwant %s", got.Bytes(), want.Bytes())
 		}
+	}
+}
+
+// TestCompactCache: a kept result is served only while the stored one is
+// the same, and the cache stays within its bounds.
+func TestCompactCache(t *testing.T) {
+	var c compactCache
+	if got := c.result(1, []byte(`{"a": 1}`)); string(got) != `{"a":1}` {
+		t.Fatalf("compacted %q", got)
+	}
+	if got := c.result(1, []byte(`{"a": 2}`)); string(got) != `{"a":2}` {
+		t.Errorf("a changed result: %q", got)
+	}
+	if got := c.result(2, []byte(`{"a": `)); got != nil {
+		t.Errorf("invalid JSON compacted: %q", got)
+	}
+	big := []byte(`"` + strings.Repeat("x", 200<<10) + `"`)
+	for id := range int64(400) {
+		c.result(100+id, big)
+	}
+	if len(c.m) > maxCompactRuns || c.size > maxCompactBytes || len(c.order) != len(c.m) {
+		t.Errorf("%d runs, %d bytes kept (order %d)", len(c.m), c.size, len(c.order))
+	}
+	if got := c.result(1000, []byte(`"`+strings.Repeat("y", maxCompactBytes/4)+`"`)); len(got) == 0 || c.m[1000].compact != nil {
+		t.Errorf("a result over a quarter of the bound: %d bytes, kept %v", len(got), c.m[1000].compact != nil)
 	}
 }
 

@@ -42,6 +42,8 @@ type runView struct {
 	CreatedAt  time.Time       `json:"created_at"`
 	StartedAt  *time.Time      `json:"started_at,omitempty"`
 	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+	// compact says that Result is compacted already (appendJSON).
+	compact bool
 }
 
 func viewRun(r *store.Run) runView {
@@ -138,7 +140,13 @@ func (s *Server) getRun(ctx context.Context, in *runInput) (*runOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &runOutput{Body: viewRun(r)}, nil
+	v := viewRun(r)
+	if len(v.Result) > 0 {
+		if c := s.compacted.result(r.ID, r.Result); c != nil {
+			v.Result, v.compact = c, true
+		}
+	}
+	return &runOutput{Body: v}, nil
 }
 
 func (s *Server) listRuns(ctx context.Context, in *struct {

@@ -157,6 +157,9 @@ type Server struct {
 	assets  *assets
 	tmpl    *templates
 	results *resultCache
+	// compacted are the results of the runs last answered by the API,
+	// compacted (api_json.go).
+	compacted compactCache
 	// reports are the reports of runs last built for download.
 	reports *reportCache
 }
