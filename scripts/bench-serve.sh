@@ -13,7 +13,9 @@
 # (default 200) and prints wrk's latency distribution (50/75/90/99 %) and
 # throughput, and the server's CPU time per request. With -e, each request
 # of the mix is then measured alone too.
-# Needs wrk (Debian: apt-get install wrk), curl and taskset.
+# Needs wrk (Debian: apt-get install wrk), curl and taskset. With KEEP=FILE
+# in the environment, the server's log (a JSON line per request, with its
+# duration) is kept there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +48,7 @@ url=http://127.0.0.1:$port
 password=bench-serve-password
 SCRUTIN_ADMIN_PASSWORD=$password taskset -c 0 "$bin" serve --data "$dir/data" --addr "127.0.0.1:$port" >"$dir/serve.out" 2>"$dir/serve.log" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$dir/serve.log" "$KEEP"; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do
 	curl -sf "$url/healthz" >/dev/null && break
 	sleep 0.2
