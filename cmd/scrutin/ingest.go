@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"runtime"
@@ -305,23 +303,29 @@ func (m ingestMatcher) MatchURL(u string) []attack.Indicator {
 	return nil
 }
 
-// ingestIndicators reads indicator files: STIX 2 bundles, MISP events (told
-// apart by their JSON), or lists of values, one per line, each optionally
-// followed by its actors ("203.0.113.9 G0007"). Actor names and aliases
-// (Sofacy, Fancy Bear) become ATT&CK group ids where the embedded MISP
-// galaxy knows them.
+// ingestIndicators reads indicator files (attack.ParseIndicators: STIX 2
+// bundles, MISP events, lists of values); actor names and aliases (Sofacy,
+// Fancy Bear) become ATT&CK group ids where the embedded MISP galaxy knows
+// them.
 func ingestIndicators(e *env, files []string) ([]attack.Indicator, error) {
+	// The embedded catalogue, which resolves the names, is parsed while
+	// the first file is read.
+	embedded := make(chan *attack.Catalog, 1)
+	go func() {
+		cat, _ := attack.Embedded() // without it (it is embedded), names stay as found
+		embedded <- cat
+	}()
+	var cat *attack.Catalog
 	var inds []attack.Indicator
-	for _, name := range files {
-		data, err := ingestReadInput(e, name)
+	for i, name := range files {
+		imp, err := ingestParseIndicators(e, name)
+		if i == 0 {
+			cat = <-embedded
+		}
 		if err != nil {
 			return nil, err
 		}
-		imp, err := ingestParseIndicators(name, data)
-		if err != nil {
-			return nil, err
-		}
-		if cat, err := attack.Embedded(); err == nil {
+		if cat != nil {
 			imp.ResolveActors(cat.ResolveName)
 		}
 		inds = append(inds, imp.Indicators...)
@@ -329,111 +333,19 @@ func ingestIndicators(e *env, files []string) ([]attack.Indicator, error) {
 	return inds, nil
 }
 
-func ingestReadInput(e *env, name string) ([]byte, error) {
+func ingestParseIndicators(e *env, name string) (*attack.IndicatorImport, error) {
 	if name == "-" {
-		b, err := io.ReadAll(e.stdin)
-		if err != nil {
-			return nil, model.Errorf(model.EINVALID, "cannot read standard input: %v", err)
-		}
-		return b, nil
+		return attack.ParseIndicators(name, e.stdin)
 	}
-	b, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, model.Errorf(model.EINVALID, "cannot read %s: %v", name, unwrapPath(err))
 	}
-	return b, nil
-}
-
-func ingestParseIndicators(name string, data []byte) (*attack.IndicatorImport, error) {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		var probe struct {
-			Type string `json:"type"`
-		}
-		_ = json.Unmarshal(trimmed, &probe)
-		var imp *attack.IndicatorImport
-		var err error
-		if probe.Type == "bundle" {
-			imp, err = attack.ParseSTIXIndicators(bytes.NewReader(data))
-		} else {
-			imp, err = attack.ParseMISPEvent(bytes.NewReader(data))
-		}
-		if err != nil {
-			return nil, model.Errorf(model.EINVALID, "%s: %v", name, err)
-		}
-		return imp, nil
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, model.Errorf(model.EINVALID, "cannot read %s: it is a directory", name)
 	}
-	return ingestIndicatorList(name, data)
-}
-
-// ingestIndicatorList reads a list of indicator values, one per line, with
-// "#" comments; each value may be followed, after a space, by actors
-// separated by commas ("203.0.113.9 Fancy Bear, G0016"). The type is the value's: an address, a network, a URL (with
-// "://"), a hash (32, 40 or 64 hex digits), else a domain.
-func ingestIndicatorList(name string, data []byte) (*attack.IndicatorImport, error) {
-	imp := &attack.IndicatorImport{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	var problems []model.Problem
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		if i := strings.IndexByte(text, '#'); i >= 0 {
-			text = text[:i]
-		}
-		text = strings.TrimSpace(text)
-		if text == "" {
-			continue
-		}
-		value, rest, _ := strings.Cut(strings.ReplaceAll(text, "\t", " "), " ")
-		var actors []string
-		for a := range strings.SplitSeq(rest, ",") {
-			if a = strings.TrimSpace(a); a != "" {
-				actors = append(actors, a)
-			}
-		}
-		ind := attack.Indicator{Type: ingestIndicatorType(value), Value: value, Actors: actors,
-			Source: fmt.Sprintf("%s:%d", name, line)}
-		norm, err := attack.NormalizeIndicator(ind)
-		if err != nil {
-			problems = append(problems, model.Problem{File: name, Pos: model.Pos{Line: line, Column: 1}, Message: err.Error()})
-			continue
-		}
-		imp.Indicators = append(imp.Indicators, norm)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, model.Errorf(model.EINVALID, "%s: %v", name, err)
-	}
-	if len(problems) > 0 {
-		return nil, &model.ValidationError{Problems: problems}
-	}
-	return imp, nil
-}
-
-func ingestIndicatorType(v string) string {
-	if _, err := netip.ParseAddr(v); err == nil {
-		return attack.IndicatorIP
-	}
-	if _, err := netip.ParsePrefix(v); err == nil {
-		return attack.IndicatorCIDR
-	}
-	if strings.Contains(v, "://") {
-		return attack.IndicatorURL
-	}
-	hex := len(v) > 0
-	for _, c := range v {
-		hex = hex && ('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F')
-	}
-	if hex {
-		switch len(v) {
-		case 32:
-			return attack.IndicatorMD5
-		case 40:
-			return attack.IndicatorSHA1
-		case 64:
-			return attack.IndicatorSHA256
-		}
-	}
-	return attack.IndicatorDomain
+	return attack.ParseIndicators(name, f)
 }
 
 // ingestFile reads one input into in.

@@ -2,6 +2,7 @@ package attack
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -80,19 +81,35 @@ func (imp *IndicatorImport) skip(reason, warn string) {
 // alias resolution, such as the MISP threat-actor galaxy's, plugs in: the
 // importers keep the names their source gives.
 func (imp *IndicatorImport) ResolveActors(resolve func(name string) (id string, ok bool)) {
+	// Feeds name a few actors many times over: each name is resolved
+	// once, and each list of actors (shared by the indicators of one STIX
+	// pattern) rewritten once.
+	names := make(map[string]string)
+	var last, lastOut []string
 	for i := range imp.Indicators {
 		ind := &imp.Indicators[i]
 		if len(ind.Actors) == 0 {
 			continue
 		}
+		if len(ind.Actors) == len(last) && &ind.Actors[0] == &last[0] {
+			ind.Actors = lastOut
+			continue
+		}
+		last = ind.Actors
 		out := make([]string, 0, len(ind.Actors))
 		for _, a := range ind.Actors {
-			if id, ok := resolve(a); ok && id != "" {
-				a = id
+			id, seen := names[a]
+			if !seen {
+				id = a
+				if r, ok := resolve(a); ok && r != "" {
+					id = r
+				}
+				names[a] = id
 			}
-			out = append(out, a)
+			out = append(out, id)
 		}
-		ind.Actors = iocSortedUnique(out)
+		ind.Actors = slices.Clip(iocSortedUnique(out))
+		lastOut = ind.Actors
 	}
 }
 

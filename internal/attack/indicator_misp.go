@@ -49,10 +49,15 @@ import (
 // Only a reader error, or JSON that is not a MISP event (a model.EINVALID
 // error), is an error.
 func ParseMISPEvent(r io.Reader) (*IndicatorImport, error) {
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("misp event: %w", err)
 	}
+	return iocParseMISP(data)
+}
+
+// iocParseMISP imports the MISP event in data.
+func iocParseMISP(data []byte) (*IndicatorImport, error) {
 	var wrapped struct {
 		Event json.RawMessage `json:"Event"`
 	}

@@ -144,7 +144,8 @@ func (t iocToken) String() string {
 
 // iocLex splits a pattern into tokens.
 func iocLex(s string) ([]iocToken, error) {
-	var toks []iocToken
+	toks := make([]iocToken, 0, 8) // [type:path = 'x'] is 7
+
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -213,8 +214,12 @@ func iocLex(s string) ([]iocToken, error) {
 // iocLexString reads the quoted string starting at s[i] == '\” and returns
 // its decoded text and the offset after its closing quote.
 func iocLexString(s string, i int) (string, int, error) {
-	var b strings.Builder
 	start := i
+	// Most strings have no escape: their text is cut out of s.
+	if end := strings.IndexAny(s[i+1:], `'\\`); end >= 0 && s[i+1+end] == '\'' {
+		return s[i+1 : i+1+end], i + end + 2, nil
+	}
+	var b strings.Builder
 	for i++; i < len(s); i++ {
 		switch s[i] {
 		case '\'':

@@ -1,9 +1,10 @@
 package attack
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/scrutin/scrutin/internal/model"
@@ -57,78 +58,148 @@ import (
 // model.EINVALID error), is an error; objects that cannot be read are
 // skipped and reported.
 func ParseSTIXIndicators(r io.Reader) (*IndicatorImport, error) {
-	var bundle struct {
-		Type    string            `json:"type"`
-		Objects []json.RawMessage `json:"objects"`
-	}
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("stix bundle: %w", err)
 	}
-	if err := json.Unmarshal(data, &bundle); err != nil {
+	imp, err := iocParseSTIX(data, true)
+	if err != nil && !strings.HasPrefix(err.Error(), "stix bundle: ") {
 		return nil, model.Errorf(model.EINVALID, "stix bundle: %v", err)
 	}
-	if bundle.Type != "bundle" {
+	return imp, err
+}
+
+// iocParseSTIX imports the indicators of the bundle in data. It returns
+// nil and no error when data is a JSON object that is not a bundle and
+// bundleOnly is false, for the caller to read it otherwise. Errors of the
+// bundle start "stix bundle: ", those of the JSON "invalid JSON: ".
+func iocParseSTIX(data []byte, bundleOnly bool) (*IndicatorImport, error) {
+	imp := &IndicatorImport{}
+	// The patterns are read by another goroutine while the bundle is
+	// decoded (on one core, after): the two take about as long.
+	var p *iocPatternReader
+	if runtime.GOMAXPROCS(0) > 1 {
+		p = newPatternReader()
+	}
+	d, err := iocDecodeSTIX(data, imp, p)
+	var jobs []iocPatternJob
+	if p != nil {
+		jobs = p.wait(d)
+	}
+	switch {
+	case err != nil:
+		return nil, err
+	case d.bundleType != "bundle" && !bundleOnly:
+		return nil, nil
+	case d.topErr != nil:
+		return nil, model.Errorf(model.EINVALID, "stix bundle: %v", d.topErr)
+	case d.bundleType != "bundle":
 		return nil, model.Errorf(model.EINVALID, "stix bundle: not a bundle (type is not \"bundle\")")
 	}
-	imp := &IndicatorImport{}
-	g := iocSTIXGraph{
-		objs: make(map[string]*iocSTIXObject),
-		out:  make(map[string][]*iocSTIXObject),
-		in:   make(map[string][]*iocSTIXObject),
+	if p == nil {
+		jobs = []iocPatternJob{{objs: d.indicators}}
 	}
-	var indicators []*iocSTIXObject
-	for i, raw := range bundle.Objects {
-		o := &iocSTIXObject{}
-		if err := json.Unmarshal(raw, o); err != nil {
-			imp.skip("unreadable object", fmt.Sprintf("object %d: %v", i, err))
-			continue
-		}
-		if o.Revoked {
-			if o.Type == "indicator" {
-				imp.skip("revoked", "")
+	for _, job := range jobs {
+		for i, o := range job.objs {
+			var r iocSTIXPatternResult
+			if job.res != nil {
+				r = job.res[i]
+			} else {
+				r = iocSTIXPatternValues(o.ID, o.Pattern, o.PatternType)
 			}
-			continue
+			var actors []string
+			if len(r.found) > 0 {
+				actors = iocSTIXActors(&d.g, o.ID)
+			}
+			iocAddSTIXValues(imp, r, o.ID, o.Name, o.Pattern, actors)
 		}
-		switch o.Type {
-		case "indicator":
-			indicators = append(indicators, o)
-		case "relationship":
-			g.out[o.SourceRef] = append(g.out[o.SourceRef], o)
-			g.in[o.TargetRef] = append(g.in[o.TargetRef], o)
-		}
-		if o.ID != "" {
-			g.objs[o.ID] = o
-		}
-	}
-	for _, o := range indicators {
-		iocImportSTIXIndicator(imp, &g, o)
 	}
 	return imp, nil
+}
+
+// iocPatternReader reads the patterns of the indicators that the decoder
+// sends it, in batches, in the order sent.
+type iocPatternReader struct {
+	jobs chan iocPatternJob
+	done chan []iocPatternJob
+}
+
+// iocPatternJob is a batch of indicators and, once read, their patterns'
+// results. gen counts the "objects" arrays: a later one replaces the
+// earlier (as encoding/json would decode it), and so do its results.
+type iocPatternJob struct {
+	gen  int
+	objs []iocSTIXIndicator
+	res  []iocSTIXPatternResult
+}
+
+const iocPatternBatch = 256
+
+func newPatternReader() *iocPatternReader {
+	p := &iocPatternReader{jobs: make(chan iocPatternJob, 16), done: make(chan []iocPatternJob, 1)}
+	go func() {
+		var done []iocPatternJob
+		for job := range p.jobs {
+			job.res = make([]iocSTIXPatternResult, len(job.objs))
+			for i, o := range job.objs {
+				job.res[i] = iocSTIXPatternValues(o.ID, o.Pattern, o.PatternType)
+			}
+			done = append(done, job)
+		}
+		p.done <- done
+	}()
+	return p
+}
+
+// send hands the decoder's batch over when full, or with flush.
+func (p *iocPatternReader) send(d *iocSTIXDecoder, flush bool) {
+	if len(d.batch) >= iocPatternBatch || flush && len(d.batch) > 0 {
+		p.jobs <- iocPatternJob{gen: d.gen, objs: d.batch}
+		d.batch = make([]iocSTIXIndicator, 0, iocPatternBatch)
+	}
+}
+
+// wait sends the last batch and returns the batches of the indicators of
+// d (nil when decoding failed) with their results, in their order.
+func (p *iocPatternReader) wait(d *iocSTIXDecoder) []iocPatternJob {
+	if d != nil {
+		p.send(d, true)
+	}
+	close(p.jobs)
+	done := <-p.done
+	if d == nil {
+		return nil
+	}
+	return slices.DeleteFunc(done, func(job iocPatternJob) bool { return job.gen != d.gen })
 }
 
 // iocSTIXObject holds the fields of a STIX object that indicator import
 // reads.
 type iocSTIXObject struct {
-	Type               string `json:"type"`
-	ID                 string `json:"id"`
-	Name               string `json:"name"`
-	Revoked            bool   `json:"revoked"`
-	Pattern            string `json:"pattern"`
-	PatternType        string `json:"pattern_type"`
-	RelationshipType   string `json:"relationship_type"`
-	SourceRef          string `json:"source_ref"`
-	TargetRef          string `json:"target_ref"`
-	ExternalReferences []struct {
-		SourceName string `json:"source_name"`
-		ExternalID string `json:"external_id"`
-	} `json:"external_references"`
+	Type               string
+	ID                 string
+	Name               string
+	Revoked            bool
+	Pattern            string
+	PatternType        string
+	RelationshipType   string
+	SourceRef          string
+	TargetRef          string
+	ExternalReferences []iocSTIXRef
 }
+
+type iocSTIXRef struct{ SourceName, ExternalID string }
+
+// iocSTIXIndicator is what the import keeps of an indicator object.
+type iocSTIXIndicator struct{ ID, Name, Pattern, PatternType string }
+
+// iocSTIXRel is what the import keeps of a relationship.
+type iocSTIXRel struct{ Type, SourceRef, TargetRef string }
 
 // iocSTIXGraph is a bundle's objects and relationships, by id.
 type iocSTIXGraph struct {
-	objs    map[string]*iocSTIXObject
-	out, in map[string][]*iocSTIXObject // relationships by source and by target
+	objs    map[string]*iocSTIXObject // the objects that can lead to actors
+	out, in map[string][]iocSTIXRel   // relationships by source and by target
 }
 
 // actors returns the actors that object id leads to, following
@@ -148,18 +219,18 @@ func (g *iocSTIXGraph) actors(id string, seen map[string]bool) []string {
 		return []string{o.actorLabel()}
 	case "campaign":
 		for _, r := range g.out[id] {
-			if r.RelationshipType == "attributed-to" {
+			if r.Type == "attributed-to" {
 				out = append(out, g.actors(r.TargetRef, seen)...)
 			}
 		}
 	case "malware", "tool":
 		for _, r := range g.out[id] {
-			if r.RelationshipType == "attributed-to" || r.RelationshipType == "authored-by" {
+			if r.Type == "attributed-to" || r.Type == "authored-by" {
 				out = append(out, g.actors(r.TargetRef, seen)...)
 			}
 		}
 		for _, r := range g.in[id] {
-			if r.RelationshipType == "uses" {
+			if r.Type == "uses" {
 				out = append(out, g.actors(r.SourceRef, seen)...)
 			}
 		}
@@ -180,36 +251,65 @@ func (o *iocSTIXObject) actorLabel() string {
 	return o.ID
 }
 
-// iocImportSTIXIndicator adds the indicators of one STIX indicator object.
-func iocImportSTIXIndicator(imp *IndicatorImport, g *iocSTIXGraph, o *iocSTIXObject) {
-	if pt := strings.ToLower(o.PatternType); pt != "" && pt != "stix" {
-		imp.skip("pattern_type "+pt, "")
-		return
-	}
-	root, err := ParseSTIXPattern(o.Pattern)
-	if err != nil {
-		imp.skip("malformed pattern", fmt.Sprintf("%s: %v", o.ID, err))
-		return
-	}
-	x := iocSTIXExtract{imp: imp, id: o.ID, seen: make(map[[2]string]bool)}
-	x.walk(root, false)
-	if len(x.found) == 0 {
-		return
-	}
+// iocSTIXActors returns the actors of the STIX indicator id, through its
+// "indicates" relationships, sorted.
+func iocSTIXActors(g *iocSTIXGraph, id string) []string {
 	var actors []string
-	seen := make(map[string]bool)
-	for _, r := range g.out[o.ID] {
-		if r.RelationshipType == "indicates" {
+	var seen map[string]bool
+	for _, r := range g.out[id] {
+		if r.Type == "indicates" {
+			if seen == nil {
+				seen = make(map[string]bool)
+			}
 			actors = append(actors, g.actors(r.TargetRef, seen)...)
 		}
 	}
-	actors = iocSortedUnique(actors)
-	name := o.Name
-	if name == "" {
-		name = o.Pattern
+	return iocSortedUnique(actors)
+}
+
+// iocImportSTIXPattern adds the indicators of the pattern of the STIX
+// indicator id, attributed to actors.
+func iocImportSTIXPattern(imp *IndicatorImport, id, name, pattern, patternType string, actors []string) {
+	iocAddSTIXValues(imp, iocSTIXPatternValues(id, pattern, patternType), id, name, pattern, actors)
+}
+
+// iocSTIXPatternResult is what the pattern of one STIX indicator gives:
+// the values it tests, and what was skipped, in order.
+type iocSTIXPatternResult struct {
+	found []iocSTIXValue
+	skips []iocSkip
+}
+
+// iocSkip is a call of IndicatorImport.skip, kept to be made later.
+type iocSkip struct{ reason, warn string }
+
+// iocSTIXPatternValues reads the pattern of the STIX indicator id. It
+// touches nothing shared, so that patterns can be read while the bundle
+// is still being decoded.
+func iocSTIXPatternValues(id, pattern, patternType string) iocSTIXPatternResult {
+	if pt := strings.ToLower(patternType); pt != "" && pt != "stix" {
+		return iocSTIXPatternResult{skips: []iocSkip{{"pattern_type " + pt, ""}}}
 	}
-	for _, f := range x.found {
-		ind := Indicator{Type: f.typ, Value: f.value, Actors: actors, Source: "stix " + o.ID, Name: name}
+	root, err := ParseSTIXPattern(pattern)
+	if err != nil {
+		return iocSTIXPatternResult{skips: []iocSkip{{"malformed pattern", fmt.Sprintf("%s: %v", id, err)}}}
+	}
+	x := iocSTIXExtract{id: id}
+	x.walk(root, false)
+	return iocSTIXPatternResult{found: x.found, skips: x.skips}
+}
+
+// iocAddSTIXValues makes the skips of r, then adds its values as
+// indicators of the STIX indicator id, attributed to actors.
+func iocAddSTIXValues(imp *IndicatorImport, r iocSTIXPatternResult, id, name, pattern string, actors []string) {
+	for _, sk := range r.skips {
+		imp.skip(sk.reason, sk.warn)
+	}
+	if name == "" {
+		name = pattern
+	}
+	for _, f := range r.found {
+		ind := Indicator{Type: f.typ, Value: f.value, Actors: actors, Source: "stix " + id, Name: name}
 		if f.conj {
 			ind.Name += " (part of an AND pattern)"
 		}
@@ -219,10 +319,32 @@ func iocImportSTIXIndicator(imp *IndicatorImport, g *iocSTIXGraph, o *iocSTIXObj
 
 // iocSTIXExtract collects the values a pattern tests.
 type iocSTIXExtract struct {
-	imp   *IndicatorImport
 	id    string
+	skips []iocSkip
 	found []iocSTIXValue
-	seen  map[[2]string]bool
+	seen  map[[2]string]bool // the values found, once there are many
+}
+
+// add adds v unless its type and value were found already. Most patterns test one or two values, which a scan
+// checks faster than a map; a long IN set gets the map.
+func (x *iocSTIXExtract) add(v iocSTIXValue) {
+	key := [2]string{v.typ, v.value}
+	switch {
+	case x.seen != nil:
+		if x.seen[key] {
+			return
+		}
+		x.seen[key] = true
+	case slices.ContainsFunc(x.found, func(f iocSTIXValue) bool { return f.typ == v.typ && f.value == v.value }):
+		return
+	case len(x.found) == 16:
+		x.seen = make(map[[2]string]bool)
+		for _, f := range x.found {
+			x.seen[[2]string{f.typ, f.value}] = true
+		}
+		x.seen[key] = true
+	}
+	x.found = append(x.found, v)
 }
 
 type iocSTIXValue struct {
@@ -295,9 +417,44 @@ func iocSTIXPathKind(c *PatternComparison) string {
 		}
 	case "file", "artifact":
 		if len(p) == 2 && p[0] == "hashes" {
-			alg := strings.ToUpper(strings.NewReplacer("-", "", "_", "").Replace(p[1]))
-			return map[string]string{"MD5": IndicatorMD5, "SHA1": IndicatorSHA1, "SHA256": IndicatorSHA256}[alg]
+			return iocHashAlgorithm(p[1])
 		}
+	}
+	return ""
+}
+
+// iocHashAlgorithm names the indicator type of a hash algorithm however
+// written (SHA256, SHA-256, sha_256 …), or "" for others.
+func iocHashAlgorithm(alg string) string {
+	for i := 0; i < len(alg); i++ {
+		if alg[i] >= 0x80 { // Unicode case mapping: ſha256 is SHA256
+			alg = strings.ToUpper(strings.NewReplacer("-", "", "_", "").Replace(alg))
+			break
+		}
+	}
+	var b [8]byte
+	n := 0
+	for i := 0; i < len(alg); i++ {
+		c := alg[i]
+		if c == '-' || c == '_' {
+			continue
+		}
+		if n == len(b) {
+			return ""
+		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b[n] = c
+		n++
+	}
+	switch string(b[:n]) {
+	case "MD5":
+		return IndicatorMD5
+	case "SHA1":
+		return IndicatorSHA1
+	case "SHA256":
+		return IndicatorSHA256
 	}
 	return ""
 }
@@ -330,12 +487,7 @@ func (x *iocSTIXExtract) comparison(c *PatternComparison, conj bool) {
 			x.invalid(fmt.Sprintf("%s: %s: %v", x.id, path, err))
 			continue
 		}
-		key := [2]string{typ, value}
-		if x.seen[key] {
-			continue
-		}
-		x.seen[key] = true
-		x.found = append(x.found, iocSTIXValue{typ, value, conj})
+		x.add(iocSTIXValue{typ, value, conj})
 	}
 }
 
@@ -360,9 +512,9 @@ func iocSTIXValueOf(kind, value string) (typ, norm string, err error) {
 }
 
 func (x *iocSTIXExtract) unsupported(reason, what string) {
-	x.imp.skip(reason, fmt.Sprintf("%s: %s not imported", x.id, what))
+	x.skips = append(x.skips, iocSkip{reason, fmt.Sprintf("%s: %s not imported", x.id, what)})
 }
 
 func (x *iocSTIXExtract) invalid(warn string) {
-	x.imp.skip("invalid value", warn)
+	x.skips = append(x.skips, iocSkip{"invalid value", warn})
 }

@@ -143,16 +143,8 @@ func Import(r io.Reader) (*Catalog, error) {
 // when the reader knows its size (a file, a bytes.Reader): growing a
 // buffer to 35 MB by doubling costs more than decoding it.
 func readAll(r io.Reader) ([]byte, error) {
-	size := int64(-1)
-	switch v := r.(type) {
-	case interface{ Len() int }:
-		size = int64(v.Len())
-	case interface{ Stat() (fs.FileInfo, error) }:
-		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
-			size = fi.Size()
-		}
-	}
-	if size < 0 || size > 1<<31 {
+	size, ok := readerSize(r)
+	if !ok || size > 1<<31 {
 		return io.ReadAll(r)
 	}
 	buf := make([]byte, size+1) // one more byte to see the end
@@ -165,6 +157,24 @@ func readAll(r io.Reader) ([]byte, error) {
 		return append(buf, rest...), err
 	}
 	return nil, err
+}
+
+// readerSize returns the number of bytes r holds, when it knows: a file, a
+// bytes.Reader, an io.LimitReader of one of them.
+func readerSize(r io.Reader) (int64, bool) {
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		return int64(v.Len()), true
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size(), true
+		}
+	case *io.LimitedReader:
+		if size, ok := readerSize(v.R); ok {
+			return min(size, max(v.N, 0)), true
+		}
+	}
+	return 0, false
 }
 
 // decodeBundle decodes the whole bundle at once, which is fast; on a type

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scrutin/scrutin/internal/model"
@@ -52,6 +53,7 @@ type DB struct {
 	// leases last leaseTTL (job.go).
 	owner    string
 	leaseTTL time.Duration
+	stmts    *stmtCache // SQLite: prepared statements, shared with transactions' DBs
 }
 
 type querier interface {
@@ -93,6 +95,15 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 		return nil, err
 	}
 	db.q = db.sql
+	if db.dialect == SQLite {
+		// Every request of the server reads: keep connections rather than
+		// open one per request (database/sql keeps 2 idle by default, and
+		// an SQLite connection costs a file open and its own cache), and
+		// keep their statements prepared (SQLite parsing a query costs more
+		// than running it on a small database).
+		db.sql.SetMaxIdleConns(sqliteIdleConns)
+		db.stmts = &stmtCache{m: make(map[string]*sql.Stmt)}
+	}
 	if err := db.sql.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s database: %w", db.dialect, err)
@@ -210,6 +221,14 @@ func (db *DB) Close() error {
 	if db.keep != nil {
 		db.keep.Close()
 	}
+	if c := db.stmts; c != nil {
+		c.mu.Lock()
+		for _, st := range c.m {
+			st.Close()
+		}
+		c.m = nil
+		c.mu.Unlock()
+	}
 	return db.sql.Close()
 }
 
@@ -277,15 +296,69 @@ func (db *DB) rebind(query string) string {
 }
 
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := db.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return db.q.ExecContext(ctx, db.rebind(query), args...)
 }
 
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.q.QueryContext(ctx, db.rebind(query), args...)
 }
 
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.q.QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// sqliteIdleConns is how many idle SQLite connections the pool keeps.
+const sqliteIdleConns = 32
+
+// maxStmts bounds the statement cache: the package's queries are
+// constants, a few hundred at most.
+const maxStmts = 512
+
+// stmtCache holds a prepared statement per query text. A *sql.Stmt
+// prepares itself on each connection of the pool that runs it, once.
+type stmtCache struct {
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+// prepared returns the prepared statement of query, or nil to run the
+// query as it is: in a transaction (whose writes are few), on PostgreSQL
+// (whose driver caches statements itself), when the cache is full, or
+// when preparing fails (running it will report the error).
+func (db *DB) prepared(ctx context.Context, query string) *sql.Stmt {
+	c := db.stmts
+	if c == nil || db.tx != nil {
+		return nil
+	}
+	c.mu.RLock()
+	st := c.m[query]
+	c.mu.RUnlock()
+	if st != nil {
+		return st
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st := c.m[query]; st != nil {
+		return st
+	}
+	if len(c.m) >= maxStmts {
+		return nil
+	}
+	st, err := db.sql.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.m[query] = st
+	return st
 }
 
 // execOne runs a statement that must change exactly one row; none is

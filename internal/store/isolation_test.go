@@ -73,7 +73,9 @@ func testIsolation(t *testing.T, open opener) {
 	must(t, err)
 	latest, err := db.LatestResults(ctx, a)
 	must(t, err)
-	if len(models) != 1 || len(runs) != 1 || len(plans) != 1 || len(evidence) != 1 || len(latest) != 0 {
+	latestRuns, err := db.LatestRuns(ctx, a)
+	must(t, err)
+	if len(models) != 1 || len(runs) != 1 || len(plans) != 1 || len(evidence) != 1 || len(latest) != 0 || len(latestRuns) != 0 {
 		t.Fatalf("A's lists: %d models, %d runs, %d plans, %d evidence, %d results", len(models), len(runs), len(plans), len(evidence), len(latest))
 	}
 	for _, m := range models {

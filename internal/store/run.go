@@ -176,8 +176,16 @@ func (db *DB) RequeueExpiredRuns(ctx context.Context, maxAttempts int) (requeued
 // LatestResults returns, for each model of the organisation, its latest
 // succeeded run (the one created last), with its result, by model id.
 func (db *DB) LatestResults(ctx context.Context, orgID string) ([]Run, error) {
-	return list(ctx, db, "runs", scanRun, `SELECT `+runColumns+` FROM runs r
+	return list(ctx, db, "runs", scanRun, `SELECT `+runColumns+latestRuns, orgID)
+}
+
+// LatestRuns is LatestResults without the results, which a caller that
+// keeps them prepared need not read again.
+func (db *DB) LatestRuns(ctx context.Context, orgID string) ([]Run, error) {
+	return list(ctx, db, "runs", scanRun, `SELECT `+runListColumns+latestRuns, orgID)
+}
+
+const latestRuns = ` FROM runs r
 		WHERE org_id = ? AND status = 'succeeded' AND id = (SELECT MAX(id) FROM runs l
 			WHERE l.org_id = r.org_id AND l.model_id = r.model_id AND l.status = 'succeeded')
-		ORDER BY model_id`, orgID)
-}
+		ORDER BY model_id`

@@ -118,6 +118,16 @@ func testRuns(t *testing.T, open opener) {
 	if err != nil || len(none) != 0 {
 		t.Fatalf("LatestResults of B = %v, %v", none, err)
 	}
+	// LatestRuns: the same runs, without their results.
+	runs, err := db.LatestRuns(ctx, f.a.ID)
+	must(t, err)
+	if len(runs) != 2 || runs[0].ID != r1.ID || runs[1].ID != r2.ID || runs[0].Result != nil || runs[1].Result != nil ||
+		runs[0].Status != RunSucceeded || runs[0].FinishedAt == nil {
+		t.Fatalf("LatestRuns = %+v", runs)
+	}
+	if none, err := db.LatestRuns(ctx, f.b.ID); err != nil || len(none) != 0 {
+		t.Fatalf("LatestRuns of B = %v, %v", none, err)
+	}
 }
 
 func testRunLifecycle(t *testing.T, open opener) {

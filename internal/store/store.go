@@ -267,6 +267,7 @@ type Page struct {
 //	Shares(ctx, orgID string) ([]Share, error)                  // whom orgID shares with
 //	SharedWith(ctx, agencyID string) ([]Share, error)           // who shares with the agency
 //	LatestResults(ctx, orgID string) ([]Run, error)             // per model, the latest succeeded run (for the national view)
+//	LatestRuns(ctx, orgID string) ([]Run, error)                // the same, Result omitted (for the dashboard)
 //	SharedLatestResults(ctx, agencyID, orgID string) ([]Run, error)  // the same, ENOTFOUND unless orgID shares with agencyID
 //
 //	// Audit log (append-only: no update or delete exists)

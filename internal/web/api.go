@@ -61,6 +61,7 @@ func newAPI(mux *http.ServeMux, version string) huma.API {
 	config.OpenAPIPath = apiPrefix + "/openapi"
 	config.Info.Description = apiDescription
 	config.Info.License = &huma.License{Name: "Apache-2.0", Identifier: "Apache-2.0"}
+	config.Formats = jsonFormats()
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":  {Type: "http", Scheme: "bearer", Description: "An API token from POST /api/v1/auth/token."},
 		"session": {Type: "apiKey", In: "cookie", Name: sessionCookie, Description: "The session cookie that POST /api/v1/auth/login sets."},

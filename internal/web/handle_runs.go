@@ -43,6 +43,8 @@ type runView struct {
 	StartedAt  *time.Time      `json:"started_at,omitempty"`
 	FinishedAt *time.Time      `json:"finished_at,omitempty"`
 	Attempts   int             `json:"attempts" doc:"Times a server has claimed the run; one that stops while running it each time (crash) makes it fail after the server's limit (3 by default)"`
+	// compact says that Result is compacted already (appendJSON).
+	compact bool
 }
 
 func viewRun(r *store.Run) runView {
@@ -139,7 +141,13 @@ func (s *Server) getRun(ctx context.Context, in *runInput) (*runOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &runOutput{Body: viewRun(r)}, nil
+	v := viewRun(r)
+	if len(v.Result) > 0 {
+		if c := s.compacted.result(r.ID, r.Result); c != nil {
+			v.Result, v.compact = c, true
+		}
+	}
+	return &runOutput{Body: v}, nil
 }
 
 func (s *Server) listRuns(ctx context.Context, in *struct {

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scrutin/scrutin/internal/model"
@@ -235,11 +236,49 @@ func (s *Server) identify(r *http.Request) {
 		return
 	}
 	info.user, info.token = u, t
-	if now := s.cfg.Now(); t.LastUsed == nil || now.Sub(*t.LastUsed) > time.Minute {
+	if now := s.cfg.Now(); (t.LastUsed == nil || now.Sub(*t.LastUsed) > time.Minute) && s.touches.claim(t.ID, now) {
 		if err := s.db.TouchToken(ctx, t.ID); err != nil {
 			info.log.Warn("recording a token's use", "error", err.Error())
 		}
 	}
+}
+
+// maxTokenTouches bounds tokenTouches: past it, the entries older than a
+// minute are dropped.
+const maxTokenTouches = 10_000
+
+// tokenTouches remembers when this server last recorded each token's use,
+// so that the requests that all find it more than a minute old (a client
+// with many connections) record it once: the others would queue for the
+// database's write lock to write the same.
+type tokenTouches struct {
+	mu sync.Mutex
+	at map[int64]time.Time
+}
+
+// claim reports whether the caller is to record token id's use now: not
+// when it was recorded, or is being, within the minute.
+func (tt *tokenTouches) claim(id int64, now time.Time) bool {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	if last, ok := tt.at[id]; ok && now.Sub(last) <= time.Minute {
+		return false
+	}
+	if tt.at == nil {
+		tt.at = make(map[int64]time.Time)
+	}
+	if len(tt.at) >= maxTokenTouches {
+		for k, last := range tt.at {
+			if now.Sub(last) > time.Minute {
+				delete(tt.at, k)
+			}
+		}
+	}
+	if len(tt.at) >= maxTokenTouches {
+		return true // a crowd of tokens in the minute: record, unremembered
+	}
+	tt.at[id] = now
+	return true
 }
 
 // caller is the signed-in user of the request, or EUNAUTHORIZED.

@@ -203,11 +203,15 @@ type Server struct {
 	jobs      *runner
 	limiter   *loginLimiter
 	passwords *passwords
+	touches   tokenTouches
 	// The web UI: static files, page templates (parsed once, here) and
 	// the prepared results of runs.
 	assets  *assets
 	tmpl    *templates
 	results *resultCache
+	// compacted are the results of the runs last answered by the API,
+	// compacted (api_json.go).
+	compacted compactCache
 	// reports are the reports of runs last built for download.
 	reports *reportCache
 	// attackIDs are the ids of the ATT&CK catalogue, which the models

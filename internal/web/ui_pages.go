@@ -3,11 +3,15 @@ package web
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/scrutin/scrutin/internal/i18n"
+	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/sim"
 	"github.com/scrutin/scrutin/internal/store"
 )
@@ -35,16 +39,57 @@ type dashModel struct {
 }
 
 type dashboardPage struct {
-	Models    []dashModel
-	Chosen    *dashModel
-	Verdict   string
+	Models  []dashModel
+	Chosen  *dashModel
+	Verdict string
+	// ResultHTML is the chosen run's figures, curve, grid and top
+	// scenarios (the dashboard-result template), rendered once per run
+	// and language.
+	ResultHTML template.HTML
+	// Trend lists the succeeded runs of the chosen model, oldest first.
+	Trend      []trendPoint
+	TrendChart *chart
+}
+
+// dashResult is the data of the dashboard-result template: what the
+// dashboard shows of a run that depends on nothing but the run (its
+// prepared result, immutable), its organisation and the language.
+type dashResult struct {
+	P         *i18n.Printer
+	RR        *runResult
+	OrgID     string
+	RunID     int64
 	LEC       *chart
 	Tolerance []sim.TolerancePoint
 	Top       []scenarioRow
 	TopMax    float64
-	// Trend lists the succeeded runs of the chosen model, oldest first.
-	Trend      []trendPoint
-	TrendChart *chart
+}
+
+// dashResultHTML renders the dashboard-result template of the chosen
+// model's run, or takes it from the run's prepared result, which keeps it
+// by language: the larger part of the page, and of its cost.
+func (s *Server) dashResultHTML(v *view, c *dashModel) (template.HTML, error) {
+	rr := c.Result
+	key := string(v.Lang) + " " + v.Org.ID
+	if h, ok := rr.dashboard.Load(key); ok {
+		return h.(template.HTML), nil
+	}
+	res := rr.Result
+	d := dashResult{P: v.P, RR: rr, OrgID: v.Org.ID, RunID: c.Run.ID, LEC: lecChart("lec-data", v.P, res)}
+	if t := res.Portfolio.Tolerance; t != nil {
+		d.Tolerance = t.Points
+	}
+	d.Top = rr.Scenarios[:min(topScenarios, len(rr.Scenarios))]
+	if len(d.Top) > 0 {
+		d.TopMax = d.Top[0].Mean
+	}
+	var b strings.Builder
+	if err := s.tmpl.pages["dashboard"].ExecuteTemplate(&b, "dashboard-result", d); err != nil {
+		return "", fmt.Errorf("template dashboard-result: %w", err)
+	}
+	h := template.HTML(b.String())
+	rr.dashboard.Store(key, h)
+	return h, nil
 }
 
 // topScenarios is how many scenarios the dashboard ranks.
@@ -63,7 +108,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 	if err != nil {
 		return err
 	}
-	latest, err := s.db.LatestResults(ctx, org)
+	// The runs without their results: those kept prepared (the usual
+	// case) are not read again.
+	latest, err := s.db.LatestRuns(ctx, org)
 	if err != nil {
 		return err
 	}
@@ -76,9 +123,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 	for _, m := range models {
 		dm := dashModel{ID: m.ID, Name: m.Name, Revision: m.Revision, State: "none"}
 		if run := byModel[m.ID]; run != nil {
-			rr, err := s.result(ctx, run, m.Name)
-			if err != nil {
-				return err
+			rr := s.results.get(run)
+			if rr == nil {
+				full, err := s.db.Run(ctx, org, run.ID)
+				if model.ErrorCode(err) == model.ENOTFOUND {
+					page.Models = append(page.Models, dm) // deleted since listed
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if rr, err = s.result(ctx, full, m.Name); err != nil {
+					return err
+				}
 			}
 			dm.Run, dm.Result, dm.State = run, rr, toleranceState(rr.Result.Portfolio.Tolerance)
 		}
@@ -102,13 +159,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 		res := c.Result.Result
 		v.Charts = true
 		page.Verdict = verdict(v.P, res)
-		page.LEC = lecChart("lec-data", v.P, res)
-		if t := res.Portfolio.Tolerance; t != nil {
-			page.Tolerance = t.Points
-		}
-		page.Top = c.Result.Scenarios[:min(topScenarios, len(c.Result.Scenarios))]
-		if len(page.Top) > 0 {
-			page.TopMax = page.Top[0].Mean
+		if page.ResultHTML, err = s.dashResultHTML(v, c); err != nil {
+			return err
 		}
 		if err := s.trend(r, c, page); err != nil {
 			return err

@@ -37,6 +37,9 @@ type runResult struct {
 	Grid      *riskGrid
 	// SparkMaxLoss is the largest loss of the sparklines' common axis.
 	SparkMaxLoss float64
+	// dashboard holds the rendered dashboard-result template of the run,
+	// by language and organisation (dashResultHTML).
+	dashboard sync.Map
 }
 
 // namedID is an id with the name the model gives it.
