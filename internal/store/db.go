@@ -296,6 +296,10 @@ func (db *DB) rebind(query string) string {
 }
 
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, err := db.statementContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if st := db.prepared(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -303,6 +307,10 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := db.statementContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if st := db.prepared(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -310,10 +318,36 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx, err := db.statementContext(ctx)
+	if err != nil {
+		// A canceled context makes the row's Scan return ctx's error.
+		return db.q.QueryRowContext(ctx, db.rebind(query), args...)
+	}
 	if st := db.prepared(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return db.q.QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// statementContext is the context a statement runs with. On SQLite, once
+// ctx is checked, a statement outside a transaction runs without ctx's
+// cancellation: for a cancellable context database/sql and the driver
+// each start a goroutine per statement to watch it, and under load those
+// goroutines (two per query, a dozen queries per page) crowd the
+// scheduler's queue so much that the requests waiting behind them take
+// seconds (measured with scripts/bench-serve.sh and a runtime trace).
+// The statements are in-process work on indexed rows, bounded in rows
+// and by busy_timeout in waiting, so nothing is lost by letting one
+// finish. PostgreSQL statements, which cross a network and may wait on
+// locks, keep their cancellation; so do transactions.
+func (db *DB) statementContext(ctx context.Context) (context.Context, error) {
+	if db.dialect != SQLite || db.tx != nil {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return ctx, err
+	}
+	return context.WithoutCancel(ctx), nil
 }
 
 // sqliteIdleConns is how many idle SQLite connections the pool keeps.
