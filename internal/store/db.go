@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scrutin/scrutin/internal/model"
@@ -54,6 +55,11 @@ type DB struct {
 	owner    string
 	leaseTTL time.Duration
 	stmts    *stmtCache // SQLite: prepared statements, shared with transactions' DBs
+	// accounts counts the committed changes to users and tokens
+	// (AccountsVersion), shared with transactions' DBs; accountsPending,
+	// in a transaction's DB, notes such a change until the commit.
+	accounts        *atomic.Uint64
+	accountsPending *bool
 }
 
 type querier interface {
@@ -77,7 +83,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{now: now, owner: owner, leaseTTL: DefaultLeaseTTL}
+	db := &DB{now: now, owner: owner, leaseTTL: DefaultLeaseTTL, accounts: new(atomic.Uint64)}
 	switch {
 	case DialectOf(dsn) == Postgres:
 		db.dialect = Postgres
@@ -257,12 +263,21 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *DB) error) error {
 	}
 	t := *db
 	t.q, t.tx = tx, tx
+	var accountsPending bool
+	t.accountsPending = &accountsPending
 	defer func() {
 		// A panic in fn must not leave the transaction (on SQLite, the
 		// database's write lock) held.
 		if p := recover(); p != nil {
 			tx.Rollback()
 			panic(p)
+		}
+	}()
+	// Counted once the transaction has ended, committed or not (a change
+	// counted that did not happen costs a reader one read).
+	defer func() {
+		if accountsPending {
+			db.accounts.Add(1)
 		}
 	}()
 	if err := fn(&t); err != nil {
@@ -273,6 +288,34 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *DB) error) error {
 		return txError(fmt.Errorf("store: commit: %w", err))
 	}
 	return nil
+}
+
+// AccountsVersion counts the changes to what identifies a caller — a
+// user's row (any column), the deletion of tokens and sessions — made
+// through this handle and committed: it changes after each such change
+// becomes visible to readers (in a transaction, once the transaction
+// ends), and only then. A cache of identities read after reading the
+// version holds while the version is the same, for the changes made
+// through this handle; those made through another handle on the same
+// database (another server) are not counted. Creating or touching a
+// token does not count: no cached identity can depend on it.
+func (db *DB) AccountsVersion() uint64 {
+	if db.accounts == nil {
+		return 0
+	}
+	return db.accounts.Load()
+}
+
+// accountsChanged records a change to users or tokens, made (or tried)
+// just now: counted at once outside a transaction, at its end inside
+// one.
+func (db *DB) accountsChanged() {
+	switch {
+	case db.accountsPending != nil:
+		*db.accountsPending = true
+	case db.accounts != nil:
+		db.accounts.Add(1)
+	}
 }
 
 // rebind turns the ? placeholders of query into PostgreSQL's $1, $2, …

@@ -52,6 +52,7 @@ func testStore(t *testing.T, open opener) {
 		{"Members", testMembers},
 		{"Tokens", testTokens},
 		{"Accounts", testAccounts},
+		{"AccountsVersion", testAccountsVersion},
 		{"Models", testModels},
 		{"SaveModelConcurrent", testSaveModelConcurrent},
 		{"Runs", testRuns},

@@ -58,12 +58,14 @@ func (db *DB) TouchToken(ctx context.Context, id int64) error {
 // DeleteToken deletes the token (signing out, revoking). A handler acting
 // for a user should rather call DeleteUserToken, which checks the owner.
 func (db *DB) DeleteToken(ctx context.Context, id int64) error {
+	defer db.accountsChanged()
 	return db.execOne(ctx, "token", `DELETE FROM tokens WHERE id = ?`, id)
 }
 
 // DeleteUserToken deletes the token if it is the user's; another user's
 // token is ENOTFOUND.
 func (db *DB) DeleteUserToken(ctx context.Context, userID, id int64) error {
+	defer db.accountsChanged()
 	return db.execOne(ctx, "token", `DELETE FROM tokens WHERE id = ? AND user_id = ?`, id, userID)
 }
 
@@ -73,6 +75,7 @@ func (db *DB) DeleteUserTokens(ctx context.Context, userID int64, kind string) (
 	if kind != "" && kind != "api" && kind != "session" {
 		return 0, model.Errorf(model.EINVALID, "unknown token kind %q (api or session)", kind)
 	}
+	defer db.accountsChanged()
 	res, err := db.exec(ctx, `DELETE FROM tokens WHERE user_id = ? AND (? = '' OR kind = ?)`, userID, kind, kind)
 	if err != nil {
 		return 0, dbError(err, "tokens")
@@ -84,6 +87,7 @@ func (db *DB) DeleteUserTokens(ctx context.Context, userID int64, kind string) (
 // DeleteExpiredTokens deletes the tokens that have expired and returns
 // how many.
 func (db *DB) DeleteExpiredTokens(ctx context.Context) (int, error) {
+	defer db.accountsChanged()
 	res, err := db.exec(ctx, `DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?`, db.timeArg(db.time()))
 	if err != nil {
 		return 0, dbError(err, "tokens")

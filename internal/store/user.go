@@ -55,6 +55,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*User, error) {
 // UpdateUser stores u's name, password hash, language and administrator
 // flag (not its email, nor whether it is disabled: SetUserDisabled).
 func (db *DB) UpdateUser(ctx context.Context, u *User) error {
+	defer db.accountsChanged()
 	return db.execOne(ctx, "user", `UPDATE users SET name = ?, password_hash = ?, language = ?, admin = ? WHERE id = ?`,
 		u.Name, u.PasswordHash, u.Language, u.Admin, u.ID)
 }
@@ -73,5 +74,6 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 	if disabled {
 		at = db.timeArg(db.time())
 	}
+	defer db.accountsChanged()
 	return db.execOne(ctx, "user", `UPDATE users SET disabled_at = ? WHERE id = ?`, at, id)
 }

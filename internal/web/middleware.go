@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -213,7 +214,7 @@ func (s *Server) identify(r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	t, err := s.db.TokenByHash(ctx, hashToken(secret))
+	t, u, err := s.lookupIdentity(ctx, sha256.Sum256([]byte(secret)))
 	if err == nil && t.Kind != kind {
 		err = model.Errorf(model.ENOTFOUND, "token not found")
 	}
@@ -221,11 +222,6 @@ func (s *Server) identify(r *http.Request) {
 		if model.ErrorCode(err) == model.ENOTFOUND {
 			err = model.Errorf(model.EUNAUTHORIZED, "invalid or expired credentials: sign in again")
 		}
-		info.authErr = err
-		return
-	}
-	u, err := s.db.UserByID(ctx, t.UserID)
-	if err != nil {
 		info.authErr = err
 		return
 	}

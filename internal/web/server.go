@@ -204,6 +204,8 @@ type Server struct {
 	limiter   *loginLimiter
 	passwords *passwords
 	touches   tokenTouches
+	// identities are the callers last identified (identity.go).
+	identities identities
 	// The web UI: static files, page templates (parsed once, here) and
 	// the prepared results of runs.
 	assets  *assets
