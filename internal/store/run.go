@@ -66,6 +66,12 @@ func (db *DB) Run(ctx context.Context, orgID string, id int64) (*Run, error) {
 	return &r, nil
 }
 
+// RunExists is nil when the organisation has the run, else ENOTFOUND
+// (as Run), without reading the run.
+func (db *DB) RunExists(ctx context.Context, orgID string, id int64) error {
+	return db.mustExist(ctx, "run", `SELECT 1 FROM runs WHERE org_id = ? AND id = ?`, orgID, id)
+}
+
 // Runs lists the organisation's runs, of one model or, with modelID 0,
 // of all, newest first, without their results. A model that is not the
 // organisation's is ENOTFOUND.

@@ -52,8 +52,14 @@ func marshalJSON(w io.Writer, v any) error {
 // without its result, then the result compacted by jsontext spliced in
 // where encoding/json puts it, before "created_by" (the field after it in
 // runView). A result that is not valid JSON is left to encoding/json, to
-// fail as it fails.
+// fail as it fails. A run with its body written before is that body.
 func (v runView) appendJSON(dst []byte) ([]byte, bool) {
+	if v.body != nil {
+		if dst == nil {
+			return v.body, true
+		}
+		return append(dst, v.body...), true
+	}
 	if len(v.Result) == 0 {
 		return nil, false
 	}
@@ -74,80 +80,68 @@ func (v runView) appendJSON(dst []byte) ([]byte, bool) {
 	out = append(out, `,"result":`...)
 	start := len(out)
 	out = append(out, result...)
-	if !v.compact {
-		val := jsontext.Value(out[start:])
-		if err := val.Compact(); err != nil {
-			return nil, false
-		}
-		out = append(out[:start], val...)
-	}
-	return append(out, head.Bytes()[at:]...), true
-}
-
-// compactJSON returns raw compacted as encoding/json compacts it, or
-// false when it is not valid JSON.
-func compactJSON(raw []byte) ([]byte, bool) {
-	val := jsontext.Value(bytes.Clone(raw))
+	val := jsontext.Value(out[start:])
 	if err := val.Compact(); err != nil {
 		return nil, false
 	}
-	return val, true
+	out = append(out[:start], val...)
+	return append(out, head.Bytes()[at:]...), true
 }
 
-// Bounds of compactCache.
+// Bounds of runBodies.
 const (
-	maxCompactRuns  = 256
-	maxCompactBytes = 32 << 20
+	maxKeptRuns     = 256
+	maxKeptRunBytes = 32 << 20
 )
 
-// compactCache keeps the results of the runs last answered, as stored and
-// compacted, so that answering a run again need not compact its result
-// again: a result is served from here only when it is byte for byte the
-// one stored now.
-type compactCache struct {
+// runBodies keeps the JSON bodies of the succeeded runs last answered, by
+// run id, so that answering one again need not read its result and write
+// it again: a run that has finished never changes (every update of a run
+// is of a queued or running one), so the body holds while the run exists.
+type runBodies struct {
 	mu    sync.Mutex
-	m     map[int64]compactEntry
+	m     map[int64]keptRun
 	order []int64 // oldest first
 	size  int
 }
 
-type compactEntry struct{ stored, compact []byte }
+type keptRun struct {
+	org  string
+	body []byte
+}
 
-// result returns run id's result, as stored, compacted: from the cache,
-// else compacted now and kept; nil when it is not valid JSON.
-func (c *compactCache) result(id int64, stored []byte) []byte {
+// get returns the body kept of the organisation's run, or nil.
+func (c *runBodies) get(org string, id int64) []byte {
 	c.mu.Lock()
-	e, ok := c.m[id]
-	c.mu.Unlock()
-	if ok && bytes.Equal(e.stored, stored) {
-		return e.compact
+	defer c.mu.Unlock()
+	if k, ok := c.m[id]; ok && k.org == org {
+		return k.body
 	}
-	compact, ok := compactJSON(stored)
-	if !ok {
-		return nil
-	}
-	e = compactEntry{stored: bytes.Clone(stored), compact: compact}
-	n := len(e.stored) + len(e.compact)
-	if n > maxCompactBytes/4 {
-		return compact // too large to keep
+	return nil
+}
+
+// put keeps the body of a finished run (the caller no longer changes
+// it), dropping the oldest past the bounds; one over a quarter of the
+// bytes is not kept.
+func (c *runBodies) put(org string, id int64, body []byte) {
+	if len(body) > maxKeptRunBytes/4 {
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = make(map[int64]compactEntry)
+		c.m = make(map[int64]keptRun)
 	}
 	if old, ok := c.m[id]; ok {
-		c.size -= len(old.stored) + len(old.compact)
+		c.size -= len(old.body)
 	} else {
 		c.order = append(c.order, id)
 	}
-	c.m[id] = e
-	c.size += n
-	for len(c.order) > 0 && (len(c.m) > maxCompactRuns || c.size > maxCompactBytes) {
-		old := c.m[c.order[0]]
-		c.size -= len(old.stored) + len(old.compact)
+	c.m[id] = keptRun{org: org, body: body}
+	c.size += len(body)
+	for len(c.order) > 0 && (len(c.m) > maxKeptRuns || c.size > maxKeptRunBytes) {
+		c.size -= len(c.m[c.order[0]].body)
 		delete(c.m, c.order[0])
 		c.order = c.order[1:]
 	}
-	return compact
 }

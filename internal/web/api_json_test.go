@@ -46,17 +46,11 @@ func TestRunViewJSON(t *testing.T) {
 			if _, ok := v.appendJSON(nil); !ok {
 				t.Errorf("result %q: not written by appendJSON", r)
 			}
-			// Compacted before (compactCache): the same bytes.
-			var cache compactCache
-			c := cache.result(v.ID, v.Result)
-			if c == nil || !bytes.Equal(cache.result(v.ID, v.Result), c) {
-				t.Fatalf("result %q: compacted %q", r, c)
-			}
-			kept := v
-			kept.Result, kept.compact = c, true
+			// Written before and kept (runBodies): the same bytes.
+			b, _ := v.appendJSON(nil)
 			got.Reset()
-			if err := marshalJSON(&got, kept); err != nil || !bytes.Equal(got.Bytes(), want.Bytes()) {
-				t.Errorf("result %q compacted before:\n got %s\nwant %s (%v)", r, got.Bytes(), want.Bytes(), err)
+			if err := marshalJSON(&got, runView{body: b}); err != nil || !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("result %q written before:\n got %s\nwant %s (%v)", r, got.Bytes(), want.Bytes(), err)
 			}
 		}
 		for _, bad := range []string{`{`, `{"a":}`, `[1,]`, `1 2`} {
@@ -78,28 +72,33 @@ func TestRunViewJSON(t *testing.T) {
 	}
 }
 
-// TestCompactCache: a kept result is served only while the stored one is
-// the same, and the cache stays within its bounds.
-func TestCompactCache(t *testing.T) {
-	var c compactCache
-	if got := c.result(1, []byte(`{"a": 1}`)); string(got) != `{"a":1}` {
-		t.Fatalf("compacted %q", got)
+// TestRunBodies: a kept body is given for its run and organisation
+// only, and the cache stays within its bounds.
+func TestRunBodies(t *testing.T) {
+	var c runBodies
+	c.put("a", 1, []byte(`{"id":1}`))
+	if got := c.get("a", 1); string(got) != `{"id":1}` {
+		t.Fatalf("kept %q", got)
 	}
-	if got := c.result(1, []byte(`{"a": 2}`)); string(got) != `{"a":2}` {
-		t.Errorf("a changed result: %q", got)
+	if got := c.get("b", 1); got != nil {
+		t.Errorf("another organisation's run: %q", got)
 	}
-	if got := c.result(2, []byte(`{"a": `)); got != nil {
-		t.Errorf("invalid JSON compacted: %q", got)
+	if got := c.get("a", 2); got != nil {
+		t.Errorf("another run: %q", got)
 	}
 	big := []byte(`"` + strings.Repeat("x", 200<<10) + `"`)
 	for id := range int64(400) {
-		c.result(100+id, big)
+		c.put("a", 100+id, big)
 	}
-	if len(c.m) > maxCompactRuns || c.size > maxCompactBytes || len(c.order) != len(c.m) {
+	if len(c.m) > maxKeptRuns || c.size > maxKeptRunBytes || len(c.order) != len(c.m) {
 		t.Errorf("%d runs, %d bytes kept (order %d)", len(c.m), c.size, len(c.order))
 	}
-	if got := c.result(1000, []byte(`"`+strings.Repeat("y", maxCompactBytes/4)+`"`)); len(got) == 0 || c.m[1000].compact != nil {
-		t.Errorf("a result over a quarter of the bound: %d bytes, kept %v", len(got), c.m[1000].compact != nil)
+	if c.get("a", 499) == nil || c.get("a", 100) != nil {
+		t.Error("not the newest kept")
+	}
+	c.put("a", 1000, []byte(`"`+strings.Repeat("y", maxKeptRunBytes/4)+`"`))
+	if c.get("a", 1000) != nil {
+		t.Error("a body over a quarter of the bound is kept")
 	}
 }
 

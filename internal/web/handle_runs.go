@@ -43,8 +43,9 @@ type runView struct {
 	StartedAt  *time.Time      `json:"started_at,omitempty"`
 	FinishedAt *time.Time      `json:"finished_at,omitempty"`
 	Attempts   int             `json:"attempts" doc:"Times a server has claimed the run; one that stops while running it each time (crash) makes it fail after the server's limit (3 by default)"`
-	// compact says that Result is compacted already (appendJSON).
-	compact bool
+	// body, when set, is the whole JSON of the run, written before
+	// (runBodies): the other fields are not set.
+	body []byte
 }
 
 func viewRun(r *store.Run) runView {
@@ -137,14 +138,23 @@ func (s *Server) getRun(ctx context.Context, in *runInput) (*runOutput, error) {
 	if _, err := s.authorize(ctx, in.Org, store.RoleViewer, false); err != nil {
 		return nil, err
 	}
+	if body := s.runBodies.get(in.Org, in.ID); body != nil {
+		// Kept for a run that has finished, which does not change again:
+		// that it still exists is all there is to check.
+		if err := s.db.RunExists(ctx, in.Org, in.ID); err != nil {
+			return nil, err
+		}
+		return &runOutput{Body: runView{body: body}}, nil
+	}
 	r, err := s.db.Run(ctx, in.Org, in.ID)
 	if err != nil {
 		return nil, err
 	}
 	v := viewRun(r)
-	if len(v.Result) > 0 {
-		if c := s.compacted.result(r.ID, r.Result); c != nil {
-			v.Result, v.compact = c, true
+	if r.Status == store.RunSucceeded && len(v.Result) > 0 {
+		if body, ok := v.appendJSON(nil); ok {
+			s.runBodies.put(r.OrgID, r.ID, body)
+			v.body = body
 		}
 	}
 	return &runOutput{Body: v}, nil

@@ -211,9 +211,9 @@ type Server struct {
 	assets  *assets
 	tmpl    *templates
 	results *resultCache
-	// compacted are the results of the runs last answered by the API,
-	// compacted (api_json.go).
-	compacted compactCache
+	// runBodies are the JSON bodies of the finished runs last answered
+	// by the API (api_json.go).
+	runBodies runBodies
 	// reports are the reports of runs last built for download.
 	reports *reportCache
 	// attackIDs are the ids of the ATT&CK catalogue, which the models
