@@ -214,6 +214,9 @@ type Server struct {
 	// runBodies are the JSON bodies of the finished runs last answered
 	// by the API (api_json.go).
 	runBodies runBodies
+	// dashboards are the dashboards last rendered, by their inputs
+	// (ui_memo.go).
+	dashboards pageMemo
 	// reports are the reports of runs last built for download.
 	reports *reportCache
 	// attackIDs are the ids of the ATT&CK catalogue, which the models

@@ -324,14 +324,34 @@ func (s *Server) write(w http.ResponseWriter, status int, name, tmpl string, v *
 	if err := t.ExecuteTemplate(buf, tmpl, v); err != nil {
 		return fmt.Errorf("template %s: %w", name, err)
 	}
+	return writeHTML(w, status, v.Lang, buf.Bytes())
+}
+
+// renderBytes renders the page's template in the layout, as render does,
+// into a new slice.
+func (s *Server) renderBytes(name string, v *view) ([]byte, error) {
+	t, ok := s.tmpl.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	buf := s.tmpl.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer s.tmpl.bufs.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// writeHTML answers a page rendered in the language.
+func writeHTML(w http.ResponseWriter, status int, lang i18n.Lang, body []byte) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Language", string(v.Lang))
+	h.Set("Content-Language", string(lang))
 	h.Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
-	if err != nil {
+	if _, err := w.Write(body); err != nil {
 		return errWritten
 	}
 	return nil

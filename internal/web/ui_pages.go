@@ -156,18 +156,30 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 		return orgNotFound()
 	}
 	if c := page.Chosen; c != nil {
-		res := c.Result.Result
 		v.Charts = true
+		if err := s.trend(r, c, page); err != nil {
+			return err
+		}
+	}
+	// Every input is known: the page may have been rendered already.
+	key, results := dashboardKey(v, page)
+	if body := s.dashboards.get(key, results); body != nil {
+		return writeHTML(w, http.StatusOK, v.Lang, body)
+	}
+	if c := page.Chosen; c != nil {
+		res := c.Result.Result
 		page.Verdict = verdict(v.P, res)
 		if page.ResultHTML, err = s.dashResultHTML(v, c); err != nil {
 			return err
 		}
-		if err := s.trend(r, c, page); err != nil {
-			return err
-		}
 		page.TrendChart = trendChart("trend-data", v.P, res.Currency, page.Trend)
 	}
-	return s.render(w, http.StatusOK, "dashboard", v)
+	body, err := s.renderBytes("dashboard", v)
+	if err != nil {
+		return err
+	}
+	s.dashboards.put(key, results, body)
+	return writeHTML(w, http.StatusOK, v.Lang, body)
 }
 
 // trend fills in the chosen model's portfolio mean and P90 across its
