@@ -55,5 +55,5 @@ func (db *DB) Audit(ctx context.Context, e *AuditEntry) error {
 // lists the site-wide ones.
 func (db *DB) AuditLog(ctx context.Context, orgID string, p Page) ([]AuditEntry, error) {
 	return list(ctx, db, "audit log", scanAudit, `SELECT `+auditColumns+` FROM audit
-		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, orgID, p.after(), p.limit())
+		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT CAST(? AS BIGINT)`, orgID, p.after(), p.limit())
 }

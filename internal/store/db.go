@@ -477,7 +477,11 @@ func (db *DB) exists(ctx context.Context, query string, args ...any) (bool, erro
 	return true, nil
 }
 
-// limit is p's page size within [1, MaxLimit].
+// limit is p's page size within [1, MaxLimit]. Queries bind it as
+// "LIMIT CAST(? AS BIGINT)": given a bare "LIMIT ?", SQLite plans with
+// the value bound and prepares the statement again whenever another value
+// is bound (BenchmarkLimit), which pages of different sizes do all the
+// time.
 func (p Page) limit() int {
 	switch {
 	case p.Limit <= 0:

@@ -84,7 +84,7 @@ func (db *DB) Evidence(ctx context.Context, orgID string, id int64) (*Evidence, 
 // the summaries.
 func (db *DB) EvidenceList(ctx context.Context, orgID string, p Page) ([]Evidence, error) {
 	return list(ctx, db, "evidence", scanEvidence, `SELECT `+evidenceListColumns+` FROM evidence
-		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, orgID, p.after(), p.limit())
+		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT CAST(? AS BIGINT)`, orgID, p.after(), p.limit())
 }
 
 // DeleteEvidence deletes the organisation's evidence.

@@ -118,7 +118,7 @@ func (db *DB) Model(ctx context.Context, orgID string, modelID int64) (*Model, e
 // Models lists the organisation's models, newest first.
 func (db *DB) Models(ctx context.Context, orgID string, p Page) ([]Model, error) {
 	return list(ctx, db, "models", scanModel, `SELECT `+modelColumns+` FROM models
-		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, orgID, p.after(), p.limit())
+		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT CAST(? AS BIGINT)`, orgID, p.after(), p.limit())
 }
 
 const revisionSelect = `SELECT r.model_id, r.revision, %s, r.message, r.author_id, u.email, r.created_at
@@ -154,7 +154,7 @@ func (db *DB) Revisions(ctx context.Context, orgID string, modelID int64, p Page
 		return nil, err
 	}
 	q := strings.Replace(revisionSelect, "%s", "''", 1) +
-		` WHERE m.org_id = ? AND r.model_id = ? AND r.revision < CAST(? AS BIGINT) ORDER BY r.revision DESC LIMIT ?`
+		` WHERE m.org_id = ? AND r.model_id = ? AND r.revision < CAST(? AS BIGINT) ORDER BY r.revision DESC LIMIT CAST(? AS BIGINT)`
 	return list(ctx, db, "revisions", scanRevision, q, orgID, modelID, p.after(), p.limit())
 }
 

@@ -54,7 +54,7 @@ func (db *DB) Org(ctx context.Context, id string) (*Org, error) {
 // listed (an offset).
 func (db *DB) Orgs(ctx context.Context, p Page) ([]Org, error) {
 	return list(ctx, db, "organisations", scanOrg,
-		`SELECT `+orgColumns+` FROM orgs ORDER BY id LIMIT ? OFFSET ?`, p.limit(), max(p.After, 0))
+		`SELECT `+orgColumns+` FROM orgs ORDER BY id LIMIT CAST(? AS BIGINT) OFFSET ?`, p.limit(), max(p.After, 0))
 }
 
 const memberSelect = `SELECT m.org_id, m.user_id, u.email, u.name, m.role, u.disabled_at IS NOT NULL, o.name, o.kind

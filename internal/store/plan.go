@@ -56,7 +56,7 @@ func (db *DB) Plan(ctx context.Context, orgID string, id int64) (*Plan, error) {
 // results.
 func (db *DB) Plans(ctx context.Context, orgID string, p Page) ([]Plan, error) {
 	return list(ctx, db, "plans", scanPlan, `SELECT `+planListColumns+` FROM plans
-		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, orgID, p.after(), p.limit())
+		WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT CAST(? AS BIGINT)`, orgID, p.after(), p.limit())
 }
 
 // ClaimPlan gives the next queued plan to this handle, as ClaimRun does

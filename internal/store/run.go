@@ -84,7 +84,7 @@ func (db *DB) Runs(ctx context.Context, orgID string, modelID int64, p Page) ([]
 		q += ` AND model_id = ?`
 		args = append(args, modelID)
 	}
-	return list(ctx, db, "runs", scanRun, q+` ORDER BY id DESC LIMIT ?`, append(args, p.limit())...)
+	return list(ctx, db, "runs", scanRun, q+` ORDER BY id DESC LIMIT CAST(? AS BIGINT)`, append(args, p.limit())...)
 }
 
 // jobColumns are the columns claimJob returns, by table.

@@ -63,7 +63,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *User) error {
 // Users lists the users, newest first.
 func (db *DB) Users(ctx context.Context, p Page) ([]User, error) {
 	return list(ctx, db, "users", scanUser,
-		`SELECT `+userColumns+` FROM users WHERE id < ? ORDER BY id DESC LIMIT ?`, p.after(), p.limit())
+		`SELECT `+userColumns+` FROM users WHERE id < ? ORDER BY id DESC LIMIT CAST(? AS BIGINT)`, p.after(), p.limit())
 }
 
 // SetUserDisabled disables the user (from now) or enables them again. It
