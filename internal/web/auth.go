@@ -192,6 +192,12 @@ func (s *Server) authorize(ctx context.Context, org, need string, asAdmin bool) 
 	if err != nil {
 		return nil, err
 	}
+	return s.authorizeRole(ctx, u, org, role, need, asAdmin)
+}
+
+// authorizeRole is authorize for caller u, whose role in org ("" for
+// none) was read already.
+func (s *Server) authorizeRole(ctx context.Context, u *store.User, org, role, need string, asAdmin bool) (*store.User, error) {
 	if role == "" {
 		if asAdmin && u.Admin {
 			if _, err := s.db.Org(ctx, org); err != nil {

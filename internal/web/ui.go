@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -250,13 +251,21 @@ func (s *Server) page(h uiHandler) http.HandlerFunc {
 func (s *Server) orgPage(need string, asAdmin bool, h uiHandler) http.HandlerFunc {
 	return s.page(func(w http.ResponseWriter, r *http.Request, v *view) error {
 		org := r.PathValue("org")
-		if _, err := s.authorize(r.Context(), org, need, asAdmin); err != nil {
-			return err
-		}
 		for i := range v.Orgs {
 			if v.Orgs[i].ID == org {
 				v.Org = &v.Orgs[i]
 			}
+		}
+		var err error
+		if v.Org != nil {
+			// A member: their role was read with the organisations of the
+			// switcher, in this request.
+			_, err = s.authorizeRole(r.Context(), v.User, org, v.Org.Role, need, asAdmin)
+		} else {
+			_, err = s.authorize(r.Context(), org, need, asAdmin)
+		}
+		if err != nil {
+			return err
 		}
 		if v.Org == nil { // the administrator, who is not a member
 			o, err := s.db.Org(r.Context(), org)
@@ -350,6 +359,8 @@ func writeHTML(w http.ResponseWriter, status int, lang i18n.Lang, body []byte) e
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Language", string(lang))
 	h.Set("Vary", "Cookie, Accept-Language")
+	// Said, the length spares the chunked encoding's last write.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if _, err := w.Write(body); err != nil {
 		return errWritten
