@@ -64,6 +64,18 @@ func scanMember(r rowScanner, m *Member) error {
 	return r.Scan(&m.OrgID, &m.UserID, &m.Email, &m.Name, &m.Role, &m.Disabled, &m.OrgName, &m.OrgKind)
 }
 
+// OrgDataVersion is the organisation's data version: a number that
+// changes with every committed change of the organisation's models and
+// runs, made by any server (the database keeps it, in the transaction of
+// the change), and only then. An unknown organisation is ENOTFOUND.
+func (db *DB) OrgDataVersion(ctx context.Context, orgID string) (int64, error) {
+	var v int64
+	if err := db.queryRow(ctx, `SELECT data_version FROM orgs WHERE id = ?`, orgID).Scan(&v); err != nil {
+		return 0, dbError(err, "organisation")
+	}
+	return v, nil
+}
+
 // OrgsOf lists the organisations the user is a member of, with the role,
 // by organisation id.
 func (db *DB) OrgsOf(ctx context.Context, userID int64) ([]Member, error) {

@@ -53,6 +53,7 @@ func testStore(t *testing.T, open opener) {
 		{"Tokens", testTokens},
 		{"Accounts", testAccounts},
 		{"AccountsVersion", testAccountsVersion},
+		{"DataVersion", testDataVersion},
 		{"Models", testModels},
 		{"SaveModelConcurrent", testSaveModelConcurrent},
 		{"Runs", testRuns},

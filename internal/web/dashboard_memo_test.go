@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -118,4 +120,24 @@ func TestDashboardInputs(t *testing.T) {
 
 	admin.want(http.StatusNoContent, "DELETE", fmt.Sprintf("/api/v1/orgs/demo/models/%d", saved.ID), nil)
 	check("a model deleted", true, vera, "/orgs/demo", "en")
+}
+
+// TestDashboardOtherServer: a change of an organisation's models or runs
+// made through another server on the same database shows on the
+// dashboard kept here at the next request.
+func TestDashboardOtherServer(t *testing.T) {
+	c := &clock{}
+	db := filepath.Join(t.TempDir(), "scrutin.db")
+	here := startServer(t, db, testConfig(c), c)
+	there := startServer(t, db, testConfig(c), c)
+	web := here.signedIn(t, DefaultAdminEmail, adminPassword, "en")
+	first := web.get("/orgs/demo").want(http.StatusOK).body
+	if web.get("/orgs/demo").want(http.StatusOK).body != first {
+		t.Fatal("the page differs from one request to the next")
+	}
+	admin := there.signIn(t, DefaultAdminEmail, adminPassword)
+	admin.want(http.StatusCreated, "POST", "/api/v1/orgs/demo/models", map[string]string{"name": "made elsewhere", "yaml": scenariosModel(3)})
+	if p := web.get("/orgs/demo").want(http.StatusOK).body; !strings.Contains(p, "made elsewhere") {
+		t.Error("a model saved through another server does not show")
+	}
 }

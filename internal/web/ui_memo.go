@@ -1,18 +1,18 @@
 package web
 
 import (
-	"math"
-	"slices"
 	"strconv"
 	"sync"
 )
 
-// Pages kept once rendered, by their inputs. A page whose every input is
-// known (the data its handler reads for it, the caller, the language,
-// the path) is rendered once for those inputs and then served as it is,
-// until an input changes: then its key does, and it is rendered again.
-// The inputs are read on every request, from the store, so a change made
-// by another server shows at once too; only the rendering is saved.
+// Pages kept once rendered, by their inputs. A page whose inputs are all
+// in its key — the view (the caller, their organisations and roles, the
+// language, the path) and the data version of the organisation whose
+// data it shows, which the database changes with every change of that
+// data (store.DB.OrgDataVersion) — is rendered once for them and then
+// served as it is. The key is read on every request, from the store, so
+// a change made by another server shows at once too; only the reading of
+// the data and the rendering are saved.
 
 // Bounds of pageMemo.
 const (
@@ -24,33 +24,21 @@ const (
 // bounds.
 type pageMemo struct {
 	mu    sync.Mutex
-	m     map[string]memoPage
+	m     map[string][]byte
 	order []string // oldest first
 	size  int
 }
 
-// memoPage is a page kept, with the prepared results it shows, compared
-// by identity: a result prepared again (from another model name, after
-// the cache of results dropped it) is another input. Holding them keeps
-// their addresses from being reused.
-type memoPage struct {
-	results []*runResult
-	body    []byte
-}
-
-// get returns the page kept for key and results, or nil.
-func (c *pageMemo) get(key string, results []*runResult) []byte {
+// get returns the page kept for key, or nil.
+func (c *pageMemo) get(key string) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if p, ok := c.m[key]; ok && slices.Equal(p.results, results) {
-		return p.body
-	}
-	return nil
+	return c.m[key]
 }
 
-// put keeps body (which the caller no longer changes) for key and
-// results; a page over a quarter of the bytes is not kept.
-func (c *pageMemo) put(key string, results []*runResult, body []byte) {
+// put keeps body (which the caller no longer changes) for key; a page
+// over a quarter of the bytes is not kept.
+func (c *pageMemo) put(key string, body []byte) {
 	n := len(key) + len(body)
 	if n > maxMemoBytes/4 {
 		return
@@ -58,18 +46,18 @@ func (c *pageMemo) put(key string, results []*runResult, body []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = make(map[string]memoPage)
+		c.m = make(map[string][]byte)
 	}
 	if old, ok := c.m[key]; ok {
-		c.size -= len(key) + len(old.body)
+		c.size -= len(key) + len(old)
 	} else {
 		c.order = append(c.order, key)
 	}
-	c.m[key] = memoPage{results: slices.Clone(results), body: body}
+	c.m[key] = body
 	c.size += n
 	for len(c.order) > 0 && (len(c.m) > maxMemoPages || c.size > maxMemoBytes) {
 		k := c.order[0]
-		c.size -= len(k) + len(c.m[k].body)
+		c.size -= len(k) + len(c.m[k])
 		delete(c.m, k)
 		c.order = c.order[1:]
 	}
@@ -104,8 +92,6 @@ func (k *memoKey) bool(v bool) {
 		k.b = append(k.b, 'F')
 	}
 }
-
-func (k *memoKey) float(f float64) { k.int(int64(math.Float64bits(f))) }
 
 // view writes the layout's inputs: everything of the view but Page.
 func (k *memoKey) view(v *view) {
@@ -145,51 +131,13 @@ func (k *memoKey) org(o orgView) {
 	k.str(o.Role)
 }
 
-// dashboardKey is the key of a dashboard whose models, chosen model and
-// trend are filled in (the rest of the page derives from them, the
-// prepared results and the view), and the prepared results it shows.
-func dashboardKey(v *view, page *dashboardPage) (string, []*runResult) {
+// dashboardKey is the key of the organisation's dashboard at data
+// version: the view's inputs as the dashboard handler has them before it
+// reads the data (Charts, which follows from the data, not yet set).
+func dashboardKey(v *view, version int64) string {
 	var k memoKey
 	k.str("dashboard")
+	k.int(version)
 	k.view(v)
-	var results []*runResult
-	k.int(int64(len(page.Models)))
-	for _, m := range page.Models {
-		k.int(m.ID)
-		k.str(m.Name)
-		k.int(int64(m.Revision))
-		k.str(m.State)
-		if r := m.Run; r != nil {
-			k.bool(true)
-			k.int(r.ID)
-			k.int(int64(r.Revision))
-			k.str(r.Status)
-			if r.FinishedAt != nil {
-				k.int(r.FinishedAt.UnixNano())
-			} else {
-				k.str("")
-			}
-		} else {
-			k.bool(false)
-		}
-		if m.Result != nil {
-			k.bool(true)
-			results = append(results, m.Result)
-		} else {
-			k.bool(false)
-		}
-	}
-	if c := page.Chosen; c != nil {
-		k.int(c.ID)
-	} else {
-		k.str("")
-	}
-	k.int(int64(len(page.Trend)))
-	for _, p := range page.Trend {
-		k.int(p.RunID)
-		k.int(p.At.UnixNano())
-		k.float(p.Mean)
-		k.float(p.P90)
-	}
-	return string(k.b), results
+	return string(k.b)
 }

@@ -104,6 +104,18 @@ const trendRuns = 30
 // EBIOS RM grid, the scenarios that weigh most and the trend across runs.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, org := r.Context(), v.Org.ID
+	v.Title, v.Nav = v.P.T("dashboard.title"), "dashboard"
+	// The page depends on the view and on the organisation's models and
+	// runs, whose data version is read before them: a page rendered from
+	// them holds while the version is the same.
+	version, err := s.db.OrgDataVersion(ctx, org)
+	if err != nil {
+		return err
+	}
+	key := dashboardKey(v, version)
+	if body := s.dashboards.get(key); body != nil {
+		return writeHTML(w, http.StatusOK, v.Lang, body)
+	}
 	models, err := s.db.Models(ctx, org, store.Page{Limit: maxListed})
 	if err != nil {
 		return err
@@ -151,25 +163,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 			page.Chosen = dm
 		}
 	}
-	v.Title, v.Nav, v.Page = v.P.T("dashboard.title"), "dashboard", page
+	v.Page = page
 	if want != 0 && page.Chosen == nil {
 		return orgNotFound()
 	}
 	if c := page.Chosen; c != nil {
-		v.Charts = true
-		if err := s.trend(r, c, page); err != nil {
-			return err
-		}
-	}
-	// Every input is known: the page may have been rendered already.
-	key, results := dashboardKey(v, page)
-	if body := s.dashboards.get(key, results); body != nil {
-		return writeHTML(w, http.StatusOK, v.Lang, body)
-	}
-	if c := page.Chosen; c != nil {
 		res := c.Result.Result
+		v.Charts = true
 		page.Verdict = verdict(v.P, res)
 		if page.ResultHTML, err = s.dashResultHTML(v, c); err != nil {
+			return err
+		}
+		if err := s.trend(r, c, page); err != nil {
 			return err
 		}
 		page.TrendChart = trendChart("trend-data", v.P, res.Currency, page.Trend)
@@ -178,7 +183,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 	if err != nil {
 		return err
 	}
-	s.dashboards.put(key, results, body)
+	s.dashboards.put(key, body)
 	return writeHTML(w, http.StatusOK, v.Lang, body)
 }
 
