@@ -60,6 +60,7 @@ func TestDashboardResultKept(t *testing.T) {
 		t.Error("the French dashboard is not in French")
 	}
 	ts.srv.results = newResultCache()
+	ts.srv.dashboards.reset()
 	if fresh := get("en"); fresh != first {
 		t.Error("the dashboard rendered afresh differs from the kept one")
 	}

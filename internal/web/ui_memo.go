@@ -133,7 +133,7 @@ func (k *memoKey) org(o orgView) {
 
 // dashboardKey is the key of the organisation's dashboard at data
 // version: the view's inputs as the dashboard handler has them before it
-// reads the data (Charts, which follows from the data, not yet set).
+// reads the data (Title, Nav and Charts, which it sets, not yet set).
 func dashboardKey(v *view, version int64) string {
 	var k memoKey
 	k.str("dashboard")

@@ -104,7 +104,6 @@ const trendRuns = 30
 // EBIOS RM grid, the scenarios that weigh most and the trend across runs.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, org := r.Context(), v.Org.ID
-	v.Title, v.Nav = v.P.T("dashboard.title"), "dashboard"
 	// The page depends on the view and on the organisation's models and
 	// runs, whose data version is read before them: a page rendered from
 	// them holds while the version is the same.
@@ -163,7 +162,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 			page.Chosen = dm
 		}
 	}
-	v.Page = page
+	v.Title, v.Nav, v.Page = v.P.T("dashboard.title"), "dashboard", page
 	if want != 0 && page.Chosen == nil {
 		return orgNotFound()
 	}
