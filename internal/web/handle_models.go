@@ -39,9 +39,10 @@ type savedModelOutput struct {
 }
 
 // checkModel decodes yaml as the command line does: an invalid model is
-// a *model.ValidationError, with the file name given.
-func checkModel(name, yaml string) error {
-	_, err := model.Decode(name, []byte(yaml))
+// a *model.ValidationError, with the file name given. It gives up when
+// ctx is done (the client has gone).
+func checkModel(ctx context.Context, name, yaml string) error {
+	_, err := model.DecodeContext(ctx, name, []byte(yaml))
 	return err
 }
 
@@ -63,7 +64,7 @@ func (s *Server) newModel(ctx context.Context, org, name, yaml, message string) 
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
-	if err := checkModel(name, yaml); err != nil {
+	if err := checkModel(ctx, name, yaml); err != nil {
 		return nil, err
 	}
 	rev := &store.Revision{YAML: yaml, Message: message, AuthorID: u.ID}
@@ -165,7 +166,7 @@ func (s *Server) saveRevision(ctx context.Context, org string, id int64, base in
 	if err != nil {
 		return nil, err
 	}
-	if err := checkModel(m.Name, yaml); err != nil {
+	if err := checkModel(ctx, m.Name, yaml); err != nil {
 		return nil, err
 	}
 	rev := &store.Revision{YAML: yaml, Message: message, AuthorID: u.ID}
