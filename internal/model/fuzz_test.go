@@ -98,7 +98,7 @@ func FuzzScan(f *testing.F) {
 	}
 	for _, s := range append(append([]shape{}, hostileShapes...), boundShapes...) {
 		f.Add(hostileModel(s, 600))
-		f.Add([]byte(s.build(200)))
+		f.Add([]byte(s.build(200)[:min(400, len(s.build(200)))]))
 	}
 	f.Add(largeModel(40_000))
 	f.Add(denseModel(8_000))

@@ -159,11 +159,8 @@ func decodeWithin(t *testing.T, limit time.Duration, src []byte) (*Model, error,
 	}
 	done := make(chan result, 1)
 	go func() {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		m, err := Decode("hostile.yaml", src)
-		runtime.ReadMemStats(&after)
-		done <- result{m, err, after.TotalAlloc - before.TotalAlloc}
+		m, err, alloc := decodeMeasured(src)
+		done <- result{m, err, alloc}
 	}()
 	select {
 	case r := <-done:
@@ -172,6 +169,15 @@ func decodeWithin(t *testing.T, limit time.Duration, src []byte) (*Model, error,
 		t.Fatalf("the decoding of %d bytes has not ended after %v", len(src), limit)
 		return nil, nil, 0
 	}
+}
+
+// decodeMeasured decodes src and returns the bytes it allocated.
+func decodeMeasured(src []byte) (*Model, error, uint64) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m, err := Decode("hostile.yaml", src)
+	runtime.ReadMemStats(&after)
+	return m, err, after.TotalAlloc - before.TotalAlloc
 }
 
 // TestDecodeHostileShapes feeds each hostile shape, 4 MiB of it, to

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -69,8 +70,9 @@ type frame struct {
 	items  int  // items so far
 	path   int  // the length of its path
 	child  int  // the length of the path of its latest key or item
-	// Flow collections: what the current entry holds so far.
-	key, colon, value bool
+	// Flow collections: what the current entry holds so far; in a
+	// sequence, whether it is a mapping of one pair.
+	key, colon, value, pair bool
 }
 
 // scanProblem is the first bound that a source exceeds, and where (a byte
@@ -115,7 +117,16 @@ type scanner struct {
 
 	tokens, unitTokens, empty, pathBytes, aliases int
 	depth, keys                                   int // the deepest nesting, the most keys of a mapping
-	prob                                          *scanProblem
+	pairs                                         int // flow sequences whose current entry is a mapping of one pair
+	propsCol                                      int // where the anchor or tag of the node being read began on this line, or -1
+	// The parser's plain scalars go on to the next line when its first
+	// character is beyond the column (from 1) of the last key, dash or
+	// "?" (lastDelim, 0 for none): plainEnd says that the last token was
+	// a plain scalar, contLine that this line goes on with it.
+	lastDelim          int
+	plainEnd, contLine bool
+	noCont             bool // the line has an anchor, alias or directive: the parser ends its scalar at its end
+	prob               *scanProblem
 
 	// Anchored values: their tokens so far; whether the next node is
 	// anchored; the flow depth above which, or the indentation beyond
@@ -175,7 +186,7 @@ func scan(src []byte) (scanned, *scanProblem) {
 
 func newScanner(src []byte) *scanner {
 	return &scanner{src: src, line: 1, topSeq: -1, topKeys: map[string]bool{}, plainRun: -1, overWhole: -1,
-		anchorFlow: -1, anchorIndent: -1, parts: []part{{start: 0, line: 1}}}
+		anchorFlow: -1, anchorIndent: -1, propsCol: -1, parts: []part{{start: 0, line: 1}}}
 }
 
 // lines returns the first line longer than MaxLine, if any, and notes
@@ -318,6 +329,8 @@ func (s *scanner) lineStart() {
 		s.nextLine(eol)
 		return
 	}
+	s.contLine = s.plainEnd && !s.noCont && src[s.i] != '#' && (s.lastDelim == 0 || indent+1 > s.lastDelim)
+	s.noCont = false
 	if len(s.flow) == 0 && src[s.i] != '#' {
 		s.blockLine(indent)
 	}
@@ -342,8 +355,8 @@ func (s *scanner) nextLine(eol int) {
 // line in block context, indented by indent.
 func (s *scanner) blockLine(indent int) {
 	src := s.src
-	dash := src[s.i] == '-' && isBlank(s.at(s.i+1))
-	marker := s.i == s.bol && s.i+3 <= len(src) && (string(src[s.i:s.i+3]) == "---" || string(src[s.i:s.i+3]) == "...") && isBlank(s.at(s.i+3))
+	dash := src[s.i] == '-' && isBlank(s.at(s.i+1)) && !s.contLine
+	marker := !s.contLine && s.i == s.bol && s.i+3 <= len(src) && (string(src[s.i:s.i+3]) == "---" || string(src[s.i:s.i+3]) == "...") && isBlank(s.at(s.i+3))
 	if marker || src[s.i] == '%' && s.i == s.bol {
 		if s.started || src[s.i] != '-' || !s.restBlank(s.i+3) {
 			s.whole = true // documents and directives: only the parser tells them apart
@@ -351,6 +364,7 @@ func (s *scanner) blockLine(indent int) {
 		s.resolvePending(-1, false)
 		s.block = s.block[:0]
 		s.plainRun = -1
+		s.lastDelim = 0
 		return
 	}
 	if s.anchorIndent >= 0 && indent < s.anchorIndent {
@@ -362,7 +376,7 @@ func (s *scanner) blockLine(indent int) {
 			s.anchorSeq = false
 		}
 	}
-	continued := s.plainRun >= 0 && indent > s.plainRunIndent && !dash
+	continued := s.contLine
 	if !continued {
 		s.plainRun = -1
 		s.resolvePending(indent, dash)
@@ -398,6 +412,7 @@ func (s *scanner) blockLine(indent int) {
 	s.rootBare = false
 	s.atNode = true
 	s.indicator = 0
+	s.propsCol = -1
 }
 
 // restBlank reports whether the line holds only blanks and a comment
@@ -444,8 +459,8 @@ func (s *scanner) keyLine() bool {
 			return false // a quoted key does not go on to the next line
 		}
 		i++
-	case c == '[' || c == '{' || c == '|' || c == '>' || c == '#':
-		return false
+	case c == '[' || c == '{' || c == '|' || c == '>' || c == '#' || c == ':':
+		return false // a ":" without a key: the parser gives it the token before
 	}
 	for ; i < len(src) && src[i] != '\n'; i++ {
 		if src[i] == ':' && isBlank(s.at(i+1)) {
@@ -520,8 +535,13 @@ func (s *scanner) push(f frame, flow bool) {
 	} else {
 		s.block = append(s.block, f)
 	}
-	s.depth = max(s.depth, len(s.block)+len(s.flow))
-	if s.depth > MaxDepth {
+	s.nest()
+}
+
+// nest notes the depth of the collections open here: block, flow, and
+// the mappings of one pair in flow sequences.
+func (s *scanner) nest() {
+	if s.depth = max(s.depth, len(s.block)+len(s.flow)+s.pairs); s.depth > MaxDepth {
 		s.fail(s.i, text("the model is nested too deeply (more than %d levels)", MaxDepth))
 	}
 }
@@ -575,6 +595,18 @@ func (s *scanner) inline() {
 	for s.i < len(src) && s.prob == nil {
 		c := src[s.i]
 		flow := len(s.flow) > 0
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			if s.contLine && c != '#' {
+				s.contLine, s.plainEnd = false, false
+				start := s.i
+				s.plain() // the rest of the parser's plain scalar
+				s.tok(1)
+				s.afterScalar(start, false)
+				continue
+			}
+			s.contLine = false
+			s.plainEnd = false
+		}
 		switch {
 		case c == '\n':
 			return
@@ -595,9 +627,9 @@ func (s *scanner) inline() {
 			}
 			s.atNode = true
 			s.i++
-		case c == ']' || c == '}':
+		case (c == ']' || c == '}') && flow:
 			s.tok(1)
-			if flow {
+			if flow && s.flow[len(s.flow)-1].seq == (c == ']') { // a bracket that does not match stays open for the parser too
 				s.endEntry()
 				s.flow = s.flow[:len(s.flow)-1]
 				if len(s.flow) == s.anchorFlow {
@@ -607,21 +639,19 @@ func (s *scanner) inline() {
 			s.i++
 			s.atNode = false
 			s.afterNode()
-		case c == ',':
+		case c == ',' && flow:
 			s.tok(1)
-			if flow {
-				s.endEntry()
-				if f := &s.flow[len(s.flow)-1]; f.seq {
-					s.addItem(f)
-				}
-				s.atNode = true
+			s.endEntry()
+			if f := &s.flow[len(s.flow)-1]; f.seq {
+				s.addItem(f)
 			}
+			s.atNode = true
 			s.i++
 		case c == '-' && isBlank(s.at(s.i+1)) && !flow && s.atNode:
 			s.dash()
 		case c == '?' && isBlank(s.at(s.i+1)) && s.atNode:
 			s.explicitKey()
-		case c == ':' && (isBlank(s.at(s.i+1)) || flow && isFlowIndicator(s.at(s.i+1))):
+		case c == ':' && (isBlank(s.at(s.i+1)) || flow):
 			s.colon(s.i-s.bol, 0)
 		case c == '\'' || c == '"':
 			start := s.i
@@ -633,6 +663,10 @@ func (s *scanner) inline() {
 			s.blockScalar()
 		case c == '&' || c == '*' || c == '!':
 			start := s.i
+			s.noCont = s.noCont || c != '!'
+			if c != '*' && s.propsCol < 0 {
+				s.propsCol = start - s.bol
+			}
 			if c == '*' {
 				s.value()
 			}
@@ -642,6 +676,18 @@ func (s *scanner) inline() {
 			if s.i-start > MaxScalar {
 				s.fail(start, text("this text is longer than %d KiB", MaxScalar>>10))
 			}
+			// The parser makes a token of each & or * that starts one,
+			// and may end one at a flow indicator.
+			extra := 0
+			for j := start + 1; j < s.i && (src[j] == '&' || src[j] == '*'); j++ {
+				extra++
+			}
+			for j := start; j < s.i; j++ {
+				if isFlowIndicator(src[j]) {
+					extra += 2
+				}
+			}
+			s.tok(extra)
 			switch c {
 			case '*':
 				s.tok(2)
@@ -659,19 +705,36 @@ func (s *scanner) inline() {
 				s.rootBare = false
 			}
 		case c == '%' && s.i == s.bol && !flow:
-			s.tok(1) // a directive: "%", then a token a word
-			for s.i < len(src) && src[s.i] != '\n' {
-				if !isBlank(src[s.i]) && (s.i == s.bol || isBlank(src[s.i-1])) {
+			s.noCont = true
+			for ; s.i < len(src) && src[s.i] == '%'; s.i++ {
+				s.tok(1) // a directive: each %, then a token a word
+			}
+			rest := s.i
+			for word := true; s.i < len(src) && src[s.i] != '\n'; s.i++ {
+				if !isBlank(src[s.i]) && word {
 					s.tok(1)
 				}
-				s.i++
+				if strings.IndexByte("%&*!|>'\"@`?-:,[]{}#", src[s.i]) >= 0 {
+					s.tok(1)
+				}
+				word = isBlank(src[s.i])
 			}
+			// The parser reads the words as tokens of any kind, which
+			// may open flow collections: read them as such too.
+			s.i = rest
 		case s.i == s.bol && !flow && s.i+3 <= len(src) && (string(src[s.i:s.i+3]) == "---" || string(src[s.i:s.i+3]) == "...") && isBlank(s.at(s.i+3)):
 			s.tok(1)
 			s.i += 3
 			s.atNode = true
+		case (flow || !s.atNode) && c == '-' && isBlank(s.at(s.i+1)) || !s.atNode && c == '?' && isBlank(s.at(s.i+1)) || flow && (c == '|' || c == '>') || c == '@' || c == '`' || c == '%' && s.lineIndent() == 0:
+			s.noCont = s.noCont || c == '%'
+			s.tok(1) // "- " or "? " after a node, "- " in flow, | and > in flow, a reserved character, % on a line not indented: tokens of their own
+			s.i++
 		default:
 			start := s.i
+			if c == ']' || c == '}' {
+				s.tok(1) // the parser may make a token of a bracket that opens nothing
+			}
 			s.value()
 			s.plain()
 			s.tok(1)
@@ -680,11 +743,21 @@ func (s *scanner) inline() {
 	}
 }
 
+// lineIndent is the number of spaces that begin the current line.
+func (s *scanner) lineIndent() int {
+	n := 0
+	for s.bol+n < len(s.src) && s.src[s.bol+n] == ' ' {
+		n++
+	}
+	return n
+}
+
 // dash reads a "- " in block context: an item of the sequence at its
 // column, which it opens if needed.
 func (s *scanner) dash() {
 	col := s.i - s.bol
 	s.tok(1)
+	s.lastDelim = col + 1
 	n := len(s.block)
 	if n == 0 || !s.block[n-1].seq || s.block[n-1].indent != col {
 		s.push(frame{indent: col, seq: true}, false)
@@ -710,12 +783,18 @@ func (s *scanner) dash() {
 func (s *scanner) explicitKey() {
 	col := s.i - s.bol
 	s.tok(1)
+	s.lastDelim = col + 1
 	s.addEmpty(s.i)
 	if len(s.flow) == 0 {
 		k := len(s.block)
 		if k == 0 || s.block[k-1].seq || s.block[k-1].indent != col {
 			s.push(frame{indent: col}, false)
 		}
+		if s.prob == nil {
+			s.addKey(&s.block[len(s.block)-1], 0)
+		}
+	} else if f := &s.flow[len(s.flow)-1]; !f.seq {
+		s.addKey(f, 0)
 	}
 	s.i++
 	s.atNode = true
@@ -726,6 +805,7 @@ func (s *scanner) explicitKey() {
 // 0) and is n bytes long (0: none on this line).
 func (s *scanner) colon(col, n int) {
 	s.tok(1)
+	s.lastDelim = col + 1
 	s.i++
 	s.atNode = true
 	s.plainRun = -1
@@ -737,8 +817,13 @@ func (s *scanner) colon(col, n int) {
 		f.colon, f.value = true, false
 		if !f.seq {
 			s.addKey(f, n)
-		} else {
+		} else { // "[a: b]": a mapping of one pair in the sequence
+			if !f.pair {
+				f.pair = true
+				s.pairs++
+			}
 			s.addPath(f.child + n + 3)
+			s.nest()
 		}
 		return
 	}
@@ -747,7 +832,9 @@ func (s *scanner) colon(col, n int) {
 		s.block = s.block[:k-1]
 		k--
 	}
-	if k == 0 || s.block[k-1].seq || s.block[k-1].indent != col {
+	if k == 0 || s.block[k-1].seq || s.block[k-1].indent != col || n == 0 {
+		// Without a key before it on its line, the parser may make a
+		// key of the token before: count a mapping more.
 		s.push(frame{indent: col}, false)
 		k = len(s.block)
 	}
@@ -771,6 +858,10 @@ func (s *scanner) endEntry() {
 		s.addEmpty(s.i)
 	}
 	f.key, f.colon, f.value = false, false, false
+	if f.pair {
+		f.pair = false
+		s.pairs--
+	}
 }
 
 // afterNode runs after a flow collection closes: it may be a key ("[a]: b"),
@@ -793,18 +884,24 @@ func (s *scanner) afterScalar(start int, quoted bool) {
 	for j < len(s.src) && (s.src[j] == ' ' || s.src[j] == '\t') {
 		j++
 	}
-	if s.at(j) == ':' && (isBlank(s.at(j+1)) || len(s.flow) > 0 && (quoted || isFlowIndicator(s.at(j+1)))) {
+	if s.at(j) == ':' && (isBlank(s.at(j+1)) || len(s.flow) > 0) {
 		s.i = j
 		col := start - s.bol
 		if start < s.bol { // a quoted key over several lines: the parser refuses it
 			col = 0
 		}
+		if s.propsCol >= 0 && s.propsCol < col {
+			col = s.propsCol // the key's collection is where its anchor or tag begins
+		}
+		s.propsCol = -1
 		s.colon(col, s.i-start)
 		if len(s.block) == 1 && len(s.flow) == 0 && col == 0 && start == s.bol {
 			s.topKey(start, s.i)
 		}
 		return
 	}
+	s.propsCol = -1
+	s.plainEnd = !quoted && s.src[start] != '*' // the parser ends an alias at the line's end
 	if !quoted && len(s.flow) == 0 && s.plainRun < 0 {
 		s.plainRun, s.plainRunIndent = start, s.blockIndent()
 	}
@@ -845,7 +942,7 @@ func (s *scanner) plain() {
 		if c == '\n' || flow && isFlowIndicator(c) {
 			break
 		}
-		if c == ':' && (isBlank(s.at(s.i+1)) || flow && isFlowIndicator(s.at(s.i+1))) {
+		if c == ':' && (isBlank(s.at(s.i+1)) || flow) { // in flow, the parser splits at any ":"
 			break
 		}
 		if c == '#' && s.i > start && isBlank(src[s.i-1]) {
@@ -903,7 +1000,7 @@ func (s *scanner) blockScalar() {
 	s.tok(2)
 	s.inBlockScalar = true
 	s.scalarStart = s.i
-	s.scalarParent = s.blockIndent()
+	s.scalarParent = max(s.blockIndent(), 0) // at the root too, the parser ends it at a line not indented
 	s.scalarIndent = -1
 	for s.i++; s.i < len(src) && src[s.i] != '\n' && src[s.i] != '#'; s.i++ {
 		if c := src[s.i]; c >= '1' && c <= '9' {
