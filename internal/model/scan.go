@@ -126,6 +126,7 @@ type scanner struct {
 	lastDelim          int
 	plainEnd, contLine bool
 	noCont             bool // the line has an anchor, alias or directive: the parser ends its scalar at its end
+	itemValue          bool // the line is the value of the dash above it, at its indentation
 	prob               *scanProblem
 
 	// Anchored values: their tokens so far; whether the next node is
@@ -276,7 +277,9 @@ func (s *scanner) anchoredNode(flowStart bool) {
 	}
 }
 
-func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+// isBlank reports whether c ends a token as a space does (the parser
+// reads NUL as the end of the text).
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0 }
 
 func isFlowIndicator(c byte) bool {
 	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'
@@ -377,6 +380,9 @@ func (s *scanner) blockLine(indent int) {
 		}
 	}
 	continued := s.contLine
+	// A dash whose value is missing on its line: the parser takes the
+	// node on the next line as its value, even at the dash's indentation.
+	s.itemValue = s.pendingSet && s.pendingDash && s.pendingIndent == indent && !dash
 	if !continued {
 		s.plainRun = -1
 		s.resolvePending(indent, dash)
@@ -388,7 +394,7 @@ func (s *scanner) blockLine(indent int) {
 		for n := len(s.block); n > 0 && s.block[n-1].indent > indent; n-- {
 			s.block = s.block[:n-1]
 		}
-		if n := len(s.block); n > 0 && s.block[n-1].seq && s.block[n-1].indent == indent && !dash {
+		if n := len(s.block); n > 0 && s.block[n-1].seq && s.block[n-1].indent == indent && !dash && !s.itemValue {
 			// A key at the indentation of a sequence: the sequence was
 			// the value of the mapping that goes on here.
 			s.block = s.block[:n-1]
@@ -823,15 +829,17 @@ func (s *scanner) colon(col, n int) {
 				s.pairs++
 			}
 			s.addPath(f.child + n + 3)
+			s.keys = max(s.keys, 1)
 			s.nest()
 		}
 		return
 	}
 	k := len(s.block)
-	if k > 0 && s.block[k-1].seq && s.block[k-1].indent == col {
+	if k > 0 && s.block[k-1].seq && s.block[k-1].indent == col && !s.itemValue {
 		s.block = s.block[:k-1]
 		k--
 	}
+	s.itemValue = false
 	if k == 0 || s.block[k-1].seq || s.block[k-1].indent != col || n == 0 {
 		// Without a key before it on its line, the parser may make a
 		// key of the token before: count a mapping more.
