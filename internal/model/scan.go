@@ -739,7 +739,11 @@ func (s *scanner) inline() {
 		default:
 			start := s.i
 			if c == ']' || c == '}' {
-				s.tok(1) // the parser may make a token of a bracket that opens nothing
+				s.tok(1) // the parser makes a token of a bracket that closes nothing
+				if s.at(s.i+1) != ':' {
+					s.i++
+					continue
+				}
 			}
 			s.value()
 			s.plain()
