@@ -125,8 +125,9 @@ type scanner struct {
 	// a plain scalar, contLine that this line goes on with it.
 	lastDelim          int
 	plainEnd, contLine bool
-	noCont             bool // the line has an anchor, alias or directive: the parser ends its scalar at its end
-	itemValue          bool // the line is the value of the dash above it, at its indentation
+	noCont             bool   // the line has an anchor, alias or directive: the parser ends its scalar at its end
+	itemValue          bool   // the line is the value of the dash above it, at its indentation
+	unclosed           [2]int // where a ' and a " quote first ran to the end unclosed
 	prob               *scanProblem
 
 	// Anchored values: their tokens so far; whether the next node is
@@ -187,7 +188,8 @@ func scan(src []byte) (scanned, *scanProblem) {
 
 func newScanner(src []byte) *scanner {
 	return &scanner{src: src, line: 1, topSeq: -1, topKeys: map[string]bool{}, plainRun: -1, overWhole: -1,
-		anchorFlow: -1, anchorIndent: -1, propsCol: -1, parts: []part{{start: 0, line: 1}}}
+		anchorFlow: -1, anchorIndent: -1, propsCol: -1, unclosed: [2]int{len(src) + 1, len(src) + 1},
+		parts: []part{{start: 0, line: 1}}}
 }
 
 // lines returns the first line longer than MaxLine, if any, and notes
@@ -618,7 +620,7 @@ func (s *scanner) inline() {
 			return
 		case c == ' ' || c == '\t' || c == '\r':
 			s.i++
-		case c == '#' && (s.i == s.bol || isBlank(src[s.i-1])):
+		case c == '#': // where a token starts, as the parser reads it (in a plain scalar, only " #" is one)
 			s.tok(1)
 			for s.i < len(src) && src[s.i] != '\n' {
 				s.i++
@@ -660,9 +662,25 @@ func (s *scanner) inline() {
 		case c == ':' && (isBlank(s.at(s.i+1)) || flow):
 			s.colon(s.i-s.bol, 0)
 		case c == '\'' || c == '"':
-			start := s.i
+			start, line, bol := s.i, s.line, s.bol
 			s.value()
-			s.quoted(c)
+			q := 0
+			if c == '"' {
+				q = 1
+			}
+			// Once a quote has run to the end unclosed, so would those
+			// after it: read them as text at once (the scan stays linear).
+			closed := start < s.unclosed[q] && s.quoted(c)
+			if !closed && s.prob == nil {
+				s.unclosed[q] = min(s.unclosed[q], start)
+				// No closing quote: the parser may not have read a quote
+				// here either; count the rest as it would any text.
+				s.i, s.line, s.bol = start, line, bol
+				s.plain()
+				s.tok(1)
+				s.afterScalar(start, false)
+				break
+			}
 			s.tok(1)
 			s.afterScalar(start, true)
 		case (c == '|' || c == '>') && !flow && s.atNode:
@@ -972,8 +990,8 @@ func (s *scanner) plain() {
 }
 
 // quoted reads a single- or double-quoted scalar, over several lines if
-// need be.
-func (s *scanner) quoted(q byte) {
+// need be, and reports whether it found its closing quote.
+func (s *scanner) quoted(q byte) bool {
 	src := s.src
 	start := s.i
 	s.i++
@@ -991,7 +1009,7 @@ func (s *scanner) quoted(q byte) {
 			if s.i-start > MaxScalar {
 				s.fail(start+MaxScalar, text("this text is longer than %d KiB", MaxScalar>>10))
 			}
-			return
+			return true
 		case c == '\n':
 			s.line++
 			s.bol = s.i + 1
@@ -999,9 +1017,10 @@ func (s *scanner) quoted(q byte) {
 		s.i++
 		if s.i-start > MaxScalar {
 			s.fail(start+MaxScalar, text("this text is longer than %d KiB", MaxScalar>>10))
-			return
+			return false
 		}
 	}
+	return false
 }
 
 // blockScalar reads the header of a literal (|) or folded (>) scalar; the

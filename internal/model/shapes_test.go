@@ -103,6 +103,9 @@ var hostileShapes = []shape{
 	{"many tags", func(size int) string {
 		return "x-tags:\n" + repeatTo("- !a a\n", size)
 	}, fmt.Sprintf("more than %d YAML tokens", MaxTokens)},
+	{"many unclosed quotes", func(size int) string {
+		return "x-quotes:\n" + repeatTo("- \"a\n", size)
+	}, fmt.Sprintf("more than %d YAML tokens", MaxTokens)},
 	{"many comments", func(size int) string {
 		return repeatTo("#\n", size)
 	}, fmt.Sprintf("more than %d YAML tokens", MaxPartTokens)},
