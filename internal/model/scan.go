@@ -128,6 +128,7 @@ type scanner struct {
 	noCont             bool   // the line has an anchor, alias or directive: the parser ends its scalar at its end
 	itemValue          bool   // the line is the value of the dash above it, at its indentation
 	unclosed           [2]int // where a ' and a " quote first ran to the end unclosed
+	lineProp           bool   // the last token read on the line is an anchor or a tag
 	prob               *scanProblem
 
 	// Anchored values: their tokens so far; whether the next node is
@@ -243,6 +244,7 @@ func (s *scanner) tok(n int) {
 // value marks the start of a node other than a collection in block
 // context: the line's key or dash has a value.
 func (s *scanner) value() {
+	s.lineProp = false
 	s.anchoredNode(false)
 	s.atNode = false
 	s.indicator = 0
@@ -516,6 +518,12 @@ func (s *scanner) addEmpty(at int) {
 
 // endLine is called at the end of a line read by inline.
 func (s *scanner) endLine() {
+	if len(s.flow) == 0 && s.atNode && s.indicator == 0 && s.lineProp {
+		// An anchor or tag alone on its line: its node is on the lines
+		// below, or missing.
+		s.indicator, s.indicatorIndent = ':', s.lineIndent()
+	}
+	s.lineProp = false
 	if s.anchorNext && len(s.flow) == 0 {
 		// The anchored node is on the lines below, indented more than
 		// the key or dash it is the value of.
@@ -691,10 +699,14 @@ func (s *scanner) inline() {
 			if c != '*' && s.propsCol < 0 {
 				s.propsCol = start - s.bol
 			}
+			s.lineProp = c != '*'
 			if c == '*' {
 				s.value()
 			}
-			for s.i < len(src) && !isBlank(src[s.i]) && !(flow && isFlowIndicator(src[s.i])) {
+			// A tag runs to a blank (the parser makes an invalid token
+			// of what follows "!" up to there), a name to a flow
+			// indicator in flow too.
+			for s.i < len(src) && !isBlank(src[s.i]) && !(flow && c != '!' && isFlowIndicator(src[s.i])) {
 				s.i++
 			}
 			if s.i-start > MaxScalar {
