@@ -129,6 +129,7 @@ type scanner struct {
 	itemValue          bool   // the line is the value of the dash above it, at its indentation
 	unclosed           [2]int // where a ' and a " quote first ran to the end unclosed
 	lineProp           bool   // the last token read on the line is an anchor or a tag
+	wordsLine          int    // the line whose directive words are counted
 	prob               *scanProblem
 
 	// Anchored values: their tokens so far; whether the next node is
@@ -319,6 +320,9 @@ func (s *scanner) lineStart() {
 		s.i++
 	}
 	blank := s.i == eol || (src[s.i] == '\r' && s.i+1 == eol)
+	if blank && bytes.IndexByte(src[s.bol:eol], '\t') >= 0 && !s.inBlockScalar {
+		s.tok(1) // the parser makes an invalid token of a line of tabs
+	}
 	if s.inBlockScalar {
 		if !blank && s.scalarIndent < 0 && indent > s.scalarParent {
 			s.scalarIndent = indent
@@ -745,25 +749,18 @@ func (s *scanner) inline() {
 			for ; s.i < len(src) && src[s.i] == '%'; s.i++ {
 				s.tok(1) // a directive: each %, then a token a word
 			}
-			rest := s.i
-			for word := true; s.i < len(src) && src[s.i] != '\n'; s.i++ {
-				if !isBlank(src[s.i]) && word {
-					s.tok(1)
-				}
-				if strings.IndexByte("%&*!|>'\"@`?-:,[]{}#", src[s.i]) >= 0 {
-					s.tok(1)
-				}
-				word = isBlank(src[s.i])
-			}
-			// The parser reads the words as tokens of any kind, which
-			// may open flow collections: read them as such too.
-			s.i = rest
+			s.directiveWords()
 		case s.i == s.bol && !flow && s.i+3 <= len(src) && (string(src[s.i:s.i+3]) == "---" || string(src[s.i:s.i+3]) == "...") && isBlank(s.at(s.i+3)):
 			s.tok(1)
 			s.i += 3
 			s.atNode = true
 		case (flow || !s.atNode) && c == '-' && isBlank(s.at(s.i+1)) || !s.atNode && c == '?' && isBlank(s.at(s.i+1)) || flow && (c == '|' || c == '>') || c == '@' || c == '`' || c == '%' && s.lineIndent() == 0:
-			s.noCont = s.noCont || c == '%'
+			if c == '%' {
+				s.noCont = true
+				s.i++
+				s.directiveWords()
+				s.i--
+			}
 			s.tok(1) // "- " or "? " after a node, "- " in flow, | and > in flow, a reserved character, % on a line not indented: tokens of their own
 			s.i++
 		default:
@@ -780,6 +777,27 @@ func (s *scanner) inline() {
 			s.tok(1)
 			s.afterScalar(start, false)
 		}
+	}
+}
+
+// directiveWords counts, once a line, the words after a directive's "%"
+// as tokens, with one more for each indicator in them: the parser splits
+// them at blanks, then reads them as tokens of any kind, which may open
+// flow collections, so the line is then read as any other too.
+func (s *scanner) directiveWords() {
+	if s.wordsLine == s.line {
+		return
+	}
+	s.wordsLine = s.line
+	src := s.src
+	for i, word := s.i, true; i < len(src) && src[i] != '\n'; i++ {
+		if !isBlank(src[i]) && word {
+			s.tok(1)
+		}
+		if strings.IndexByte("%&*!|>'\"@`?-:,[]{}#", src[i]) >= 0 {
+			s.tok(1)
+		}
+		word = isBlank(src[i])
 	}
 }
 
@@ -1046,8 +1064,14 @@ func (s *scanner) blockScalar() {
 	s.scalarParent = max(s.blockIndent(), 0) // at the root too, the parser ends it at a line not indented
 	s.scalarIndent = -1
 	for s.i++; s.i < len(src) && src[s.i] != '\n' && src[s.i] != '#'; s.i++ {
-		if c := src[s.i]; c >= '1' && c <= '9' {
+		switch c := src[s.i]; {
+		case c >= '1' && c <= '9':
 			s.scalarIndent = max(s.scalarParent, 0) + int(c-'0')
+		case c == '+' || c == '-' || isBlank(c):
+		default:
+			// An invalid header: the parser reads the lines below as
+			// any others.
+			s.inBlockScalar = false
 		}
 	}
 	if s.i < len(src) && src[s.i] == '#' {
