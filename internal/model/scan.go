@@ -194,13 +194,19 @@ func newScanner(src []byte) *scanner {
 		parts: []part{{start: 0, line: 1}}}
 }
 
-// lines returns the first line longer than MaxLine, if any, and notes
+// lines returns the first control character or line longer than MaxLine,
+// if any, and notes
 // whether the source has line breaks or marks that only the parser should
 // interpret.
 func (s *scanner) lines() *scanProblem {
 	src := s.src
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		s.whole = true // a byte-order mark
+	}
+	for i, c := range src {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return &scanProblem{at: i, t: text("the model holds a control character (byte %#02x), which YAML does not allow: is it a text file?", c)}
+		}
 	}
 	for start := 0; start < len(src); {
 		n := bytes.IndexByte(src[start:], '\n')
