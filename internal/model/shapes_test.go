@@ -141,13 +141,13 @@ var hostileShapes = []shape{
 // memory in proportion to their size.
 var boundShapes = []shape{
 	{"block items up to the token bound", func(size int) string {
-		return "x-items:\n" + repeatTo("- 1\n", min(size, (MaxTokens-10_000)*2))
+		return "x-items:\n" + repeatTo("- 1\n", min(size, (MaxTokens-10_000)*4/3)) // 3 tokens, a line's included, in 4 bytes
 	}, ""},
 	{"a flow collection up to the part bound", func(size int) string {
 		return "x-items: [" + repeatTo("1,", min(size, MaxPartTokens-1000)) + "1]\n"
 	}, ""},
 	{"mappings of 200 keys", func(size int) string {
-		return "x-maps:\n" + lines(size, func(int) string {
+		return "x-maps:\n" + lines(min(size, (MaxTokens-10_000)/4*10), func(int) string {
 			var b strings.Builder
 			for k := range MaxKeys {
 				fmt.Fprintf(&b, "    k%03d: 1\n", k)
@@ -178,10 +178,10 @@ var boundShapes = []shape{
 	}, ""},
 	{"anchors and aliases up to the bounds", func(size int) string {
 		anchors := "x-anchors:\n" + lines(MaxAnchored/3*9, func(i int) string { return fmt.Sprintf("- &a%d x\n", i) })
-		return anchors + "x-aliases:\n" + repeatTo("- *a0\n", min(size-len(anchors), (MaxTokens-MaxAnchored*4/3-10_000)*2))
+		return anchors + "x-aliases:\n" + repeatTo("- *a0\n", min(size-len(anchors), (MaxTokens-MaxAnchored*5/3-10_000)*6/4))
 	}, ""},
 	{"comments in block items", func(size int) string {
-		return "x-items:\n" + repeatTo("- 1\n"+strings.Repeat("#\n", 20), min(size, (MaxTokens-10_000)*2))
+		return "x-items:\n" + repeatTo("- 1\n"+strings.Repeat("#\n", 20), min(size, (MaxTokens-10_000)*44/43))
 	}, ""},
 }
 
