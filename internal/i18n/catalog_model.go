@@ -41,6 +41,7 @@ var modelMessages = map[Lang]map[string]string{
 		"the paths to the model's values add up to more than %d MiB: keys too long for how deeply they nest": "les chemins des valeurs du modèle totalisent plus de %d Mio\u00a0: des clés trop longues pour leur profondeur d'imbrication",
 		"the model is too large to read whole: more than %d YAML tokens (write it in block style, a key or list item a line, as the examples are, so that it is read in parts)": "le modèle est trop grand pour être lu d'un seul tenant\u00a0: plus de %d lexèmes YAML (écrivez-le en style bloc, une clé ou un élément de liste par ligne, comme les exemples, pour qu'il soit lu par parties)",
 		"expected a list item, got %s": "un élément de liste est attendu, trouvé %s",
+		"a carriage return (CR) without a line feed (LF) after it: use LF or CR LF line breaks":           "un retour chariot (CR) sans saut de ligne (LF) après lui\u00a0: utilisez des fins de ligne LF ou CR LF",
 		"the model holds a control character (byte %#02x), which YAML does not allow: is it a text file?": "le modèle contient un caractère de contrôle (octet %#02x), que YAML n'admet pas\u00a0: est-ce un fichier texte\u00a0?",
 		"the model is too large (more than %d values)":                                                    "le modèle est trop grand (plus de %d valeurs)",
 		"aliases and merges expand the model to more than %d values, too many to decode (an alias bomb?)": "les alias et les fusions déploient le modèle en plus de %d valeurs, trop pour le lire (une bombe d'alias\u00a0?)",

@@ -217,7 +217,9 @@ func (s *scanner) lines() *scanProblem {
 			return &scanProblem{at: start + MaxLine, t: text("this line is longer than %d KiB", MaxLine>>10)}
 		}
 		if r := bytes.IndexByte(src[start:start+n], '\r'); r >= 0 && r != n-1 {
-			s.whole = true // a carriage return that does not end the line
+			// The parser reads a lone CR as a line break, where the scan
+			// reads lines by LF: refuse what they would read apart.
+			return &scanProblem{at: start + r, t: text("a carriage return (CR) without a line feed (LF) after it: use LF or CR LF line breaks")}
 		}
 		start += n + 1
 	}
@@ -734,7 +736,7 @@ func (s *scanner) inline() {
 				extra++
 			}
 			for j := start; j < s.i; j++ {
-				if isFlowIndicator(src[j]) {
+				if isFlowIndicator(src[j]) || src[j] == ':' {
 					extra += 2
 				}
 			}
