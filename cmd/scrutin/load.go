@@ -35,24 +35,40 @@ func decodeModel(e *env, path string, attack func() (*model.AttackIDs, error)) (
 	return model.DecodeWith(name, src, model.DecodeOptions{Attack: attack})
 }
 
+// readModel reads the model at path, as loadModel does, refusing one
+// larger than model.MaxSize before reading it all.
 func readModel(e *env, path string) (string, []byte, error) {
+	return readInput(e, path, model.MaxSize)
+}
+
+// readInput reads the file at path ("" is the built-in example, "-" is
+// standard input), refusing one larger than limit bytes before reading it
+// all.
+func readInput(e *env, path string, limit int64) (string, []byte, error) {
 	switch path {
 	case "":
 		return builtinName, examples.Election(), nil
 	case "-":
-		b, err := io.ReadAll(e.stdin)
+		b, err := io.ReadAll(io.LimitReader(e.stdin, limit+1))
 		if err != nil {
 			return "", nil, model.Errorf(model.EINVALID, "cannot read the model from standard input: %v", err)
 		}
+		if int64(len(b)) > limit {
+			return "", nil, model.Errorf(model.EINVALID, "cannot read the model from standard input: it is larger than %d MiB", limit>>20)
+		}
 		return "<stdin>", b, nil
 	}
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return "", nil, model.Errorf(model.EINVALID, "cannot read model %s: %v", path, err)
+		return "", nil, model.Errorf(model.EINVALID, "cannot read model %s: %v", path, unwrapPath(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return "", nil, model.Errorf(model.EINVALID, "cannot read model %s: %v", path, unwrapPath(err))
+	}
+	if int64(len(b)) > limit {
+		return "", nil, model.Errorf(model.EINVALID, "cannot read model %s: it is larger than %d MiB", path, limit>>20)
 	}
 	return path, b, nil
 }

@@ -35,7 +35,7 @@ your model's controls by adding control: to them.`,
 			if len(args) > 1 {
 				return usageError{fmt.Errorf("tree import takes one file, got %d", len(args))}
 			}
-			name, src, err := readModel(e, args[0])
+			name, src, err := readInput(e, args[0], adtree.MaxADToolBytes)
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -20,7 +21,7 @@ import (
 
 // maxNodes bounds the work of decoding one model (alias expansion included),
 // so that a hostile document cannot make the decoder run for ever.
-const maxNodes = 2_000_000
+const maxNodes = 1_000_000
 
 // Aliases and merges may expand a document to at most maxExpansion values
 // plus expansionRatio times its own size: plenty for sharing a few common
@@ -31,45 +32,94 @@ const (
 	expansionRatio = 10
 )
 
-// maxFlowDepth bounds the nesting of flow collections ([ and {): the YAML
-// parser's work grows with the square of it, and a model needs a handful.
-const maxFlowDepth = 100
+// errLocate says that validation found problems, which the decoder must
+// locate: it decodes the model again, this time noting where each value is.
+var errLocate = errors.New("model: locate the problems")
 
 // Decode reads a model from YAML (or JSON) source, strictly: unknown fields,
 // wrong types, bad values and bad references are all reported at once, each
 // with file (as named by file), line, column and path, in a *ValidationError.
 // Labels are resolved to PERT distributions. Source that is not UTF-8 text
-// (binary data, UTF-16) is an EINVALID *Error in one line instead.
+// (binary data, UTF-16) is an EINVALID *Error in one line instead. A source
+// beyond the bounds above (MaxSize, MaxDepth, …) is refused before it is
+// parsed, with a problem that says which bound and where.
 func Decode(file string, src []byte) (*Model, error) {
 	return DecodeWith(file, src, DecodeOptions{})
 }
 
+// DecodeContext is Decode that gives up, with ctx's error, once ctx is
+// done.
+func DecodeContext(ctx context.Context, file string, src []byte) (*Model, error) {
+	return DecodeWith(file, src, DecodeOptions{Context: ctx})
+}
+
 // DecodeWith is Decode with options: the ATT&CK catalogue the model's ids
-// must be in.
+// must be in, and a context that stops the decoding.
 func DecodeWith(file string, src []byte, opt DecodeOptions) (*Model, error) {
 	src, err := checkText(file, src)
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{file: file, pos: map[string]Pos{}, alias: map[*ast.AliasNode]ast.Node{},
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	sc, sp := scan(src)
+	if sp != nil {
+		return nil, &ValidationError{Problems: []Problem{newProblem(file, position(src, sp.at), "", sp.t)}}
+	}
+	// The catalogue's ids are asked for once, whatever the passes.
+	var ids *AttackIDs
+	var idsErr error
+	asked := false
+	attack := func(m *Model) (*AttackIDs, error) {
+		if !asked {
+			asked = true
+			ids, idsErr = opt.attackIDs(m)
+		}
+		return ids, idsErr
+	}
+	// Noting the position of every value takes memory, and only problems
+	// need them: a first pass does without, and a second one is made if
+	// validation finds anything.
+	m, err := decodeParts(ctx, file, src, sc, false, attack)
+	if err == errLocate {
+		m, err = decodeParts(ctx, file, src, sc, true, attack)
+	}
+	return m, err
+}
+
+// decodeParts decodes src, read in parts; when locating, it notes where
+// each value is, for the problems that validation finds.
+func decodeParts(ctx context.Context, file string, src []byte, sc scanned, locating bool, attack func(*Model) (*AttackIDs, error)) (*Model, error) {
+	d := &decoder{file: file, locating: locating, link: sc.aliases, limit: maxNodes, alias: map[*ast.AliasNode]ast.Node{},
 		cyclic: map[*ast.AliasNode]bool{}, bad: map[string]bool{}, badBelow: map[string]bool{}}
-	body, err := d.parse(src)
-	if err != nil {
-		return nil, err
+	d.linker = &linker{d: d, anchors: map[string]ast.Node{}, open: map[string]int{}}
+	if locating {
+		d.pos = map[string]Pos{}
 	}
 	var m Model
-	d.value(body, reflect.ValueOf(&m).Elem(), "", fieldRules{required: true})
+	if err := d.root(ctx, src, sc.parts, reflect.ValueOf(&m).Elem()); err != nil {
+		return nil, err
+	}
 	if d.aborted {
 		sortProblems(d.problems)
 		return nil, &ValidationError{Problems: d.problems}
 	}
-	attack, err := opt.attackIDs(&m)
+	ids, err := attack(&m)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }, d.locate, attack) {
+	var locate func(string) Pos
+	if locating {
+		locate = d.locate
+	}
+	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }, locate, ids) {
 		if d.underBad(p.Path) {
 			continue // already reported as a decoding problem
+		}
+		if !locating {
+			return nil, errLocate
 		}
 		if p.Line == 0 {
 			p.Pos = d.locate(p.Path)
@@ -87,7 +137,10 @@ func DecodeWith(file string, src []byte, opt DecodeOptions) (*Model, error) {
 type decoder struct {
 	file     string
 	problems []Problem
-	pos      map[string]Pos              // path → position of the value at that path
+	locating bool
+	pos      map[string]Pos              // when locating: path → position of the value at that path
+	link     bool                        // whether the source has aliases to link
+	linker   *linker                     // links the aliases of every part read so far
 	alias    map[*ast.AliasNode]ast.Node // alias → the node its anchor names
 	cyclic   map[*ast.AliasNode]bool     // aliases inside the node they name
 	bad      map[string]bool             // paths that had a decoding problem
@@ -97,11 +150,111 @@ type decoder struct {
 	aborted  bool
 }
 
-func (d *decoder) parse(src []byte) (ast.Node, error) {
-	tokens := lexer.Tokenize(string(src))
-	if tk := tooDeep(tokens); tk != nil {
-		return nil, &ValidationError{Problems: []Problem{newProblem(d.file, posOf(tk), "",
-			text("the model is nested too deeply (more than %d levels of [ and {)", maxFlowDepth))}}
+// root decodes the model's mapping into v, part after part: a part of
+// items continues the sequence of the last key of the part before. Only
+// the anchored nodes of a part outlive its decoding.
+func (d *decoder) root(ctx context.Context, src []byte, parts []part, v reflect.Value) error {
+	if len(parts) == 1 {
+		body, err := d.parse(src, parts[0])
+		if err != nil {
+			return err
+		}
+		d.value(body, v, "", fieldRules{required: true})
+		return nil
+	}
+	fields := fieldsOf(v.Type())
+	present := map[string]bool{}
+	var first ast.Node
+	var seq reflect.Value // the sequence that the next part's items continue
+	var seqPath string
+	for i, p := range parts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		body, err := d.parse(src, p)
+		if err != nil {
+			return err
+		}
+		if p.items {
+			items, ok := body.(*ast.SequenceNode)
+			if !ok {
+				d.problem(body, seqPath, "expected a list item, got %s", describe(body))
+				return nil
+			}
+			if seq.IsValid() {
+				d.appendItems(items, seq, seqPath)
+			}
+			d.linker.forget()
+			if d.aborted {
+				return nil
+			}
+			continue
+		}
+		if first == nil {
+			first = body
+		}
+		seq = reflect.Value{}
+		es, ok := d.mappingEntries(body, "")
+		if !ok {
+			return nil
+		}
+		for _, e := range es {
+			if strings.HasPrefix(e.key, "x-") {
+				continue // extension keys hold notes and anchors
+			}
+			f, ok := fields.byName[e.key]
+			if !ok {
+				d.problemMarking(e.keyN, "", e.key, "unknown field %q%s", e.key, suggest(e.key, fields.names))
+				continue
+			}
+			if present[e.key] {
+				d.problem(e.keyN, "", "the key %q appears twice", e.key)
+				continue
+			}
+			present[e.key] = true
+			d.value(e.value, v.Field(f.index), e.key, f.rules)
+		}
+		d.linker.forget()
+		if d.aborted {
+			return nil
+		}
+		if i+1 < len(parts) && parts[i+1].items && len(es) > 0 {
+			last := es[len(es)-1]
+			if f, ok := fields.byName[last.key]; ok && present[last.key] && v.Field(f.index).Kind() == reflect.Slice && !d.bad[last.key] {
+				seq, seqPath = v.Field(f.index), last.key
+			}
+		}
+	}
+	d.missing(first, fields, present, "")
+	return nil
+}
+
+// appendItems decodes the items of a part into the sequence at path.
+func (d *decoder) appendItems(items *ast.SequenceNode, s reflect.Value, path string) {
+	n, k := s.Len(), len(items.Values)
+	if n+k > s.Cap() {
+		grown := reflect.MakeSlice(s.Type(), n, max(2*s.Cap(), n+k))
+		reflect.Copy(grown, s)
+		s.Set(grown)
+	}
+	s.SetLen(n + k)
+	for i, item := range items.Values {
+		d.value(item, s.Index(n+i), fmt.Sprintf("%s[%d]", path, n+i), fieldRules{required: true})
+	}
+}
+
+// parse parses one part of src, links its aliases, and returns its
+// document's body.
+func (d *decoder) parse(src []byte, p part) (ast.Node, error) {
+	tokens := lexer.Tokenize(string(src[p.start:p.end]))
+	if p.line > 1 {
+		moved := make(map[*token.Position]bool, len(tokens))
+		for _, tk := range tokens {
+			if tk.Position != nil && !moved[tk.Position] {
+				moved[tk.Position] = true
+				tk.Position.Line += p.line - 1
+			}
+		}
 	}
 	f, err := parser.Parse(tokens, 0)
 	if err != nil {
@@ -115,6 +268,10 @@ func (d *decoder) parse(src []byte) (ast.Node, error) {
 			}
 		}
 		return nil, &ValidationError{Problems: []Problem{newProblem(d.file, pos, "", t)}}
+	}
+	// The nodes keep their own tokens; unlinked, the others can go.
+	for _, tk := range tokens {
+		tk.Prev, tk.Next = nil, nil
 	}
 	var docs []*ast.DocumentNode
 	for _, doc := range f.Docs {
@@ -133,27 +290,11 @@ func (d *decoder) parse(src []byte) (ast.Node, error) {
 		return nil, &ValidationError{Problems: []Problem{newProblem(d.file, at, "", text("a model is one YAML document; found another one here"))}}
 	}
 	body := docs[0].Body
-	l := &linker{d: d, anchors: map[string]ast.Node{}, open: map[string]int{}}
-	ast.Walk(l, body)
-	d.limit = min(maxNodes, maxExpansion+expansionRatio*l.nodes)
-	return body, nil
-}
-
-// tooDeep returns the token where flow collections nest deeper than
-// maxFlowDepth, or nil.
-func tooDeep(tokens token.Tokens) *token.Token {
-	depth := 0
-	for _, tk := range tokens {
-		switch tk.Type {
-		case token.SequenceStartType, token.MappingStartType:
-			if depth++; depth > maxFlowDepth {
-				return tk
-			}
-		case token.SequenceEndType, token.MappingEndType:
-			depth = max(depth-1, 0)
-		}
+	if d.link { // without aliases, nothing expands: the limit is maxNodes
+		ast.Walk(d.linker, body)
+		d.limit = min(maxNodes, maxExpansion+expansionRatio*d.linker.nodes)
 	}
-	return nil
+	return body, nil
 }
 
 func posOf(tk *token.Token) Pos {
@@ -194,6 +335,13 @@ func (d *decoder) markBad(path string) {
 	d.bad[path] = true
 	for p := parentPath(path); p != "" && !d.badBelow[p]; p = parentPath(p) {
 		d.badBelow[p] = true
+	}
+}
+
+// at notes, when locating, that the value at path is node n.
+func (d *decoder) at(path string, n ast.Node) {
+	if d.locating {
+		d.pos[path] = nodePos(n)
 	}
 }
 
@@ -239,16 +387,30 @@ func joinPath(path, field string) string {
 	return path + "." + field
 }
 
-// linker walks the document once, in order, and links each alias to the
-// node its anchor names: the most recent anchor of that name whose node is
-// complete before the alias. An alias inside the node it names (a cycle)
-// stays unlinked, so that decoding always terminates. It also counts the
-// document's nodes.
+// linker walks the document once, in order, part after part, and links
+// each alias to the node its anchor names: the most recent anchor of that
+// name whose node is complete before the alias. An alias inside the node
+// it names (a cycle) stays unlinked, so that decoding always terminates.
+// It also counts the document's nodes.
 type linker struct {
-	d       *decoder
-	anchors map[string]ast.Node // anchor name → node, once complete
-	open    map[string]int      // anchor names whose node is being walked
-	nodes   int
+	d        *decoder
+	anchors  map[string]ast.Node // anchor name → node, once complete
+	open     map[string]int      // anchor names whose node is being walked
+	inAnchor int                 // anchored nodes being walked
+	nodes    int
+	// loose are the aliases of the current part outside anchored nodes:
+	// once the part is decoded, nothing reaches them again.
+	loose []*ast.AliasNode
+}
+
+// forget unlinks the loose aliases of the part just decoded, so that their
+// nodes can go.
+func (l *linker) forget() {
+	for _, a := range l.loose {
+		delete(l.d.alias, a)
+		delete(l.d.cyclic, a)
+	}
+	l.loose = l.loose[:0]
 }
 
 func (l *linker) Visit(n ast.Node) ast.Visitor {
@@ -258,7 +420,9 @@ func (l *linker) Visit(n ast.Node) ast.Visitor {
 	case *ast.AnchorNode:
 		name := nodeName(x.Name)
 		l.open[name]++
+		l.inAnchor++
 		ast.Walk(l, x.Value)
+		l.inAnchor--
 		l.open[name]--
 		l.anchors[name] = x.Value
 		return nil
@@ -269,6 +433,9 @@ func (l *linker) Visit(n ast.Node) ast.Visitor {
 			l.d.cyclic[x] = true
 		} else if target, ok := l.anchors[name]; ok {
 			l.d.alias[x] = target
+		}
+		if l.inAnchor == 0 {
+			l.loose = append(l.loose, x)
 		}
 		return nil
 	}
@@ -361,7 +528,7 @@ func (d *decoder) value(n ast.Node, v reflect.Value, path string, rules fieldRul
 	if n == nil {
 		return
 	}
-	if _, seen := d.pos[path]; !seen {
+	if _, seen := d.pos[path]; !seen && d.locating {
 		d.pos[path] = nodePos(orig)
 	}
 	if _, isNull := n.(*ast.NullNode); isNull {
@@ -668,6 +835,12 @@ func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
 	if d.aborted {
 		return // the entries were not all decoded
 	}
+	d.missing(n, fields, present, path)
+}
+
+// missing reports the required fields of the mapping n at path that are
+// not present.
+func (d *decoder) missing(n ast.Node, fields *structFields, present map[string]bool, path string) {
 	var missing []string
 	for _, name := range fields.names {
 		if f := fields.byName[name]; f.rules.required && !present[name] {

@@ -81,7 +81,7 @@ func (d *decoder) dist(n ast.Node, out *Dist, path string) {
 	}
 	kind := DistKind(kinds[0])
 	sub := joinPath(path, kinds[0])
-	d.pos[sub] = nodePos(kindNode)
+	d.at(sub, kindNode)
 	kindNode = d.resolve(kindNode, sub)
 	if kindNode == nil {
 		return
@@ -114,7 +114,7 @@ func (d *decoder) dist(n ast.Node, out *Dist, path string) {
 	}
 	if lambda != nil {
 		lp := joinPath(path, "lambda")
-		d.pos[lp] = nodePos(lambda)
+		d.at(lp, lambda)
 		if kind != PERT {
 			d.problem(lambda, lp, "lambda applies to pert only")
 			return
@@ -147,7 +147,7 @@ func (d *decoder) numberList(n ast.Node, path string, want int, what string) ([]
 	all := true
 	for i, item := range seq.Values {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		d.pos[p] = nodePos(item)
+		d.at(p, item)
 		if item = d.resolve(item, p); item == nil {
 			all = false
 			continue

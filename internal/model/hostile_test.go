@@ -1,7 +1,10 @@
 package model
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -141,3 +144,139 @@ scenarios:
 		t.Errorf("got %d scenarios, the last %+v", len(m.Scenarios), m.Scenarios[n-1])
 	}
 }
+
+// decodeWithin decodes src in a goroutine and returns its model, its
+// error and the bytes it allocated; it fails the test if the decoding has
+// not ended within limit, a safety net far above the time it takes (the
+// memory is what the tests check: it does not depend on the machine's
+// load).
+func decodeWithin(t *testing.T, limit time.Duration, src []byte) (*Model, error, uint64) {
+	t.Helper()
+	type result struct {
+		m     *Model
+		err   error
+		alloc uint64
+	}
+	done := make(chan result, 1)
+	go func() {
+		m, err, alloc := decodeMeasured(src)
+		done <- result{m, err, alloc}
+	}()
+	select {
+	case r := <-done:
+		return r.m, r.err, r.alloc
+	case <-time.After(limit):
+		t.Fatalf("the decoding of %d bytes has not ended after %v", len(src), limit)
+		return nil, nil, 0
+	}
+}
+
+// decodeMeasured decodes src and returns the bytes it allocated.
+func decodeMeasured(src []byte) (*Model, error, uint64) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m, err := Decode("hostile.yaml", src)
+	runtime.ReadMemStats(&after)
+	return m, err, after.TotalAlloc - before.TotalAlloc
+}
+
+// TestDecodeHostileShapes feeds each hostile shape, 4 MiB of it, to
+// Decode: each must be refused by the scan of the bytes, before the YAML
+// parser reads them (so it allocates next to nothing), with one problem
+// that names the bound and where it is exceeded.
+func TestDecodeHostileShapes(t *testing.T) {
+	for _, s := range hostileShapes {
+		t.Run(s.name, func(t *testing.T) {
+			src := hostileModel(s, MaxSize)
+			m, err, alloc := decodeWithin(t, time.Minute, src)
+			if err == nil {
+				t.Fatalf("accepted, with %d scenarios", len(m.Scenarios))
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 {
+				t.Fatalf("want one problem, got %T: %.500v", err, err)
+			}
+			p := ve.Problems[0]
+			if !strings.Contains(p.Message, s.want) || p.File != "hostile.yaml" || p.Line < 1 || p.Column < 1 {
+				t.Errorf("problem %q, want file:line:column: …%s…", p, s.want)
+			}
+			// The parser allocates about 100 bytes a byte of source: a
+			// refusal that costs less than a few KiB of it came first.
+			if alloc > 1<<20 {
+				t.Errorf("allocated %d KiB before refusing it: the parser ran", alloc>>10)
+			}
+		})
+	}
+}
+
+// TestDecodeBoundShapes decodes each of the documents that are as costly
+// as the bounds allow: each must decode, with allocations in proportion
+// to its tokens and bytes (the parser allocates 500 to 800 bytes a token;
+// the work that the bounds rule out is quadratic, gigabytes for these
+// sizes).
+func TestDecodeBoundShapes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes 30 MB of YAML")
+	}
+	for _, s := range boundShapes {
+		t.Run(s.name, func(t *testing.T) {
+			src := hostileModel(s, MaxSize)
+			sc, p := scan(src)
+			if p != nil {
+				t.Fatalf("refused: %s", p.t)
+			}
+			_, err, alloc := decodeWithin(t, 2*time.Minute, src)
+			if err != nil {
+				t.Fatalf("%.1000v", err)
+			}
+			if bound := uint64(1024*sc.tokens + 64*len(src)); alloc > bound {
+				t.Errorf("allocated %d MB for %d bytes, %d tokens: more than 1 KiB a token and 64 bytes a byte", alloc>>20, len(src), sc.tokens)
+			}
+		})
+	}
+}
+
+// TestDecodeInParts checks that reading the large models in parts gives
+// the model that reading them whole does.
+func TestDecodeInParts(t *testing.T) {
+	for name, src := range map[string][]byte{"large": largeModel(1_000_000), "dense": denseModel(1_000_000)} {
+		t.Run(name, func(t *testing.T) {
+			sc, p := scan(src)
+			if p != nil {
+				t.Fatal(p.t)
+			}
+			if len(sc.parts) < 10 {
+				t.Fatalf("read in %d parts", len(sc.parts))
+			}
+			inParts, err := decodeScanned(src, sc)
+			if err != nil {
+				t.Fatalf("%.1000v", err)
+			}
+			whole, err := decodeScanned(src, wholly(src, sc))
+			if err != nil {
+				t.Fatalf("%.1000v", err)
+			}
+			if !reflect.DeepEqual(inParts, whole) {
+				t.Error("the model read in parts differs from the model read whole")
+			}
+		})
+	}
+}
+
+// decodeScanned is DecodeContext once src is scanned.
+func decodeScanned(src []byte, sc scanned) (*Model, error) {
+	m, err := decodeParts(context.Background(), "parts.yaml", src, sc, false, noAttack)
+	if err == errLocate {
+		m, err = decodeParts(context.Background(), "parts.yaml", src, sc, true, noAttack)
+	}
+	return m, err
+}
+
+// wholly is sc with the source read whole.
+func wholly(src []byte, sc scanned) scanned {
+	sc.parts = []part{{start: 0, end: len(src), line: 1}}
+	return sc
+}
+
+// noAttack checks no ATT&CK id.
+func noAttack(*Model) (*AttackIDs, error) { return nil, nil }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -25,6 +26,8 @@ type DecodeOptions struct {
 	// which the model's ids must be among. It is called once, and only
 	// when the model names an ATT&CK id; its error ends the decoding.
 	Attack func() (*AttackIDs, error)
+	// Context, when set, stops the decoding once it is done.
+	Context context.Context
 }
 
 // techniqueID is the shape of an ATT&CK technique or sub-technique id.

@@ -119,5 +119,5 @@ func newSketch() *ddsketch.DDSketch {
 	if err != nil {
 		panic(err) // RelativeAccuracy is a valid constant
 	}
-	return ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())
+	return ddsketch.NewDDSketch(m, store.NewBufferedPaginatedStore(), store.NewBufferedPaginatedStore())
 }

@@ -40,9 +40,10 @@ type savedModelOutput struct {
 
 // checkModel decodes yaml as the command line does, with its ATT&CK ids
 // checked against the server's catalogue: an invalid model is a
-// *model.ValidationError, with the file name given.
-func (s *Server) checkModel(name, yaml string) error {
-	_, err := model.DecodeWith(name, []byte(yaml), model.DecodeOptions{Attack: s.attackIDs})
+// *model.ValidationError, with the file name given. It gives up when ctx
+// is done (the client has gone).
+func (s *Server) checkModel(ctx context.Context, name, yaml string) error {
+	_, err := model.DecodeWith(name, []byte(yaml), model.DecodeOptions{Attack: s.attackIDs, Context: ctx})
 	return err
 }
 
@@ -64,7 +65,7 @@ func (s *Server) newModel(ctx context.Context, org, name, yaml, message string) 
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
-	if err := s.checkModel(name, yaml); err != nil {
+	if err := s.checkModel(ctx, name, yaml); err != nil {
 		return nil, err
 	}
 	rev := &store.Revision{YAML: yaml, Message: message, AuthorID: u.ID}
@@ -166,7 +167,7 @@ func (s *Server) saveRevision(ctx context.Context, org string, id int64, base in
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkModel(m.Name, yaml); err != nil {
+	if err := s.checkModel(ctx, m.Name, yaml); err != nil {
 		return nil, err
 	}
 	rev := &store.Revision{YAML: yaml, Message: message, AuthorID: u.ID}
