@@ -2,12 +2,9 @@ package backup
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/scrutin/scrutin/internal/store/storetest"
 
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/store"
@@ -479,44 +478,6 @@ func wantCode(t *testing.T, err error, code string) {
 	}
 }
 
-// newPostgresDB creates a database with a random name, dropped when the
-// test ends, and returns its DSN.
-func newPostgresDB(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv("SCRUTIN_TEST_POSTGRES")
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close()
-	var b [8]byte
-	rand.Read(b[:])
-	name := "scrutin_backup_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		tb.Fatalf("create database (the role needs CREATEDB): %v", err)
-	}
-	tb.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer admin.Close()
-		for try := 0; ; try++ {
-			_, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			if err == nil || try == 50 {
-				if err != nil {
-					tb.Errorf("drop database %s: %v", name, err)
-				}
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
+// newPostgresDB creates a database, dropped when the test ends, and
+// returns its DSN.
+func newPostgresDB(tb testing.TB) string { return storetest.NewPostgresDB(tb, "scrutin_backup") }

@@ -2,17 +2,14 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
-	"net/url"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/scrutin/scrutin/internal/store/storetest"
 
 	"github.com/scrutin/scrutin/internal/model"
 )
@@ -104,55 +101,11 @@ func mustOpen(tb testing.TB, dsn string, now func() time.Time) *DB {
 	return db
 }
 
-func postgresDSN() string { return os.Getenv("SCRUTIN_TEST_POSTGRES") }
+func postgresDSN() string { return storetest.PostgresDSN() }
 
-// newPostgresDB creates a database with a random name, dropped when the
-// test ends, and returns its DSN.
-func newPostgresDB(tb testing.TB) string {
-	tb.Helper()
-	base := postgresDSN()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close()
-	var b [8]byte
-	rand.Read(b[:])
-	name := "scrutin_test_" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("create database (the role needs CREATEDB): %v", err)
-	}
-	tb.Cleanup(func() {
-		// Runs after the store's Close (cleanups run last-in first-out).
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer admin.Close()
-		// FORCE ends the connections left; it fails while an autovacuum
-		// worker is in the database unless the role has pg_signal_backend
-		// (.ci/postgres.sh grants it), so try again for a while.
-		for try := 0; ; try++ {
-			_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			if err == nil {
-				return
-			}
-			if try == 50 {
-				tb.Errorf("drop database %s: %v", name, err)
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
+// newPostgresDB creates a database, dropped when the test ends, and
+// returns its DSN.
+func newPostgresDB(tb testing.TB) string { return storetest.NewPostgresDB(tb, "scrutin_test") }
 
 // clock is a test clock: each reading is step after the previous one.
 type clock struct {

@@ -3,9 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/scrutin/scrutin/internal/store/storetest"
 
 	"github.com/alexedwards/argon2id"
 
@@ -57,48 +56,9 @@ func backends(t *testing.T, persistent bool, fn func(t *testing.T, dsn func(test
 	})
 }
 
-// newPostgresDB creates a database with a random name, dropped when the
-// test ends, and returns its DSN.
-func newPostgresDB(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv("SCRUTIN_TEST_POSTGRES")
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close()
-	var b [8]byte
-	rand.Read(b[:])
-	name := "scrutin_web_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		tb.Fatalf("create database (the role needs CREATEDB): %v", err)
-	}
-	tb.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer admin.Close()
-		for try := 0; ; try++ {
-			_, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			if err == nil {
-				return
-			}
-			if try == 20 {
-				tb.Errorf("drop database %s: %v", name, err)
-				return
-			}
-			time.Sleep(250 * time.Millisecond)
-		}
-	})
-	i := strings.LastIndex(base, "/")
-	q := ""
-	if j := strings.Index(base[i:], "?"); j >= 0 {
-		q = base[i+j:]
-	}
-	return base[:i+1] + name + q
-}
+// newPostgresDB creates a database, dropped when the test ends, and
+// returns its DSN.
+func newPostgresDB(tb testing.TB) string { return storetest.NewPostgresDB(tb, "scrutin_web") }
 
 // clock is a test clock that can be moved forward.
 type clock struct {
