@@ -100,18 +100,31 @@ func loadCatalog(o *attackOptions) (c *attack.Catalog, where string, err error) 
 // directory at all).
 func catalogIDs(o *attackOptions) func() (*model.AttackIDs, error) {
 	return sync.OnceValues(func() (*model.AttackIDs, error) {
-		var c *attack.Catalog
-		var err error
-		if _, derr := dataDir(o.data); derr != nil {
-			c, err = attack.Embedded() // no home: nothing was imported
-		} else {
-			c, _, err = loadCatalog(o)
+		// Without an imported catalogue, the embedded one's ids are read
+		// without parsing it (a tenth of a second at every command).
+		dir, err := dataDir(o.data)
+		if err != nil {
+			return embeddedIDs() // no home: nothing was imported
 		}
+		if _, err := os.Stat(catalogFile(dir)); errors.Is(err, os.ErrNotExist) {
+			return embeddedIDs()
+		}
+		c, _, err := loadCatalog(o)
 		if err != nil {
 			return nil, err
 		}
 		return evidence.ModelAttackIDs(c), nil
 	})
+}
+
+// embeddedIDs are the ids of the embedded catalogue, as
+// evidence.ModelAttackIDs gives them.
+func embeddedIDs() (*model.AttackIDs, error) {
+	ids, err := attack.EmbeddedModelIDs()
+	if err != nil {
+		return nil, err
+	}
+	return evidence.WithClassifierTechniques(ids), nil
 }
 
 // notFoundIsInvalid makes an unknown actor given on the command line

@@ -84,7 +84,13 @@ var classifierTechniques = map[string]string{
 // the classifiers assign, which a model's evidence may match whatever
 // the catalogue (the embedded subset lacks some).
 func ModelAttackIDs(c *attack.Catalog) *model.AttackIDs {
-	ids := c.ModelIDs()
+	return WithClassifierTechniques(c.ModelIDs())
+}
+
+// WithClassifierTechniques adds to a catalogue's ids (attack.ModelIDs, or
+// attack.EmbeddedModelIDs) the techniques the classifiers assign, and
+// returns them.
+func WithClassifierTechniques(ids *model.AttackIDs) *model.AttackIDs {
 	for id, name := range classifierTechniques {
 		if _, ok := ids.Techniques[id]; !ok && len(ids.Techniques) > 0 {
 			ids.Techniques[id] = name

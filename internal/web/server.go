@@ -247,6 +247,14 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("web UI templates: %w", err)
 	}
 	s.attackIDs = sync.OnceValues(func() (*model.AttackIDs, error) {
+		if s.cfg.Attack == nil {
+			// The embedded catalogue's, without parsing it.
+			ids, err := attack.EmbeddedModelIDs()
+			if err != nil {
+				return nil, err
+			}
+			return evidence.WithClassifierTechniques(ids), nil
+		}
 		c, err := s.attackCatalog()
 		if err != nil {
 			return nil, err
