@@ -27,7 +27,7 @@ var uiEvidenceMessages = map[Lang]map[string]string{
 		"evidence.format.auto":        "Automatic (detect from the content)",
 		"evidence.upload.detect.hint": "Automatic recognises the kind from the file's first %s.",
 		"evidence.upload.undetected":  "The kind of this file could not be recognised from its first %s: choose what it is.",
-		"evidence.upload.wrongkind":   "This file looks like %s, not %s: choose «Automatic» or the kind it is.",
+		"evidence.upload.wrongkind":   "This file looks like %s, not %s: choose “Automatic” or the kind it is.",
 		"evidence.upload.detected":    "Recognised from its content as %s.",
 		"evidence.looks.zeek":         "Zeek JSON logs",
 		"evidence.looks.eve":          "Suricata EVE JSON",

@@ -246,7 +246,7 @@ func testUIEvidence(t *testing.T, w *uiWorld, calib int64) {
 	checkHTML(t, "evidence (refused)", r.body, w.ts.srv.assets.byPath)
 	// A file that plainly is another kind says which.
 	dan.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "auth.log", authLog).want(http.StatusUnprocessableEntity).
-		contains("This file looks like an sshd log, not GoPhish results: choose «Automatic» or the kind it is.")
+		contains("This file looks like an sshd log, not GoPhish results: choose “Automatic” or the kind it is.")
 	// In French, what the parser says is French too, nested parts included.
 	danFR := w.ts.signedIn(t, "dan@example.org", "dan-password", "fr")
 	danFR.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "q3.txt", notCSV).want(http.StatusUnprocessableEntity).

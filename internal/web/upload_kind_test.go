@@ -83,7 +83,7 @@ func TestUploadKindDetected(t *testing.T) {
 	}
 	en.get(loc).want(http.StatusOK).contains("Recognised from its content as SSH logs (auth.log).")
 	en.upload("/orgs/party-a/evidence", [][2]string{{"kind", "sshd"}}, "zeek.jsonl", zeek).want(http.StatusUnprocessableEntity).
-		contains("This file looks like Zeek JSON logs, not an sshd log: choose «Automatic» or the kind it is.", `<option value="sshd" selected>`)
+		contains("This file looks like Zeek JSON logs, not an sshd log: choose “Automatic” or the kind it is.", `<option value="sshd" selected>`)
 	en.upload("/orgs/party-a/evidence", [][2]string{{"kind", "auto"}}, "x.txt", []byte("hello\n")).want(http.StatusUnprocessableEntity).
 		contains("The kind of this file could not be recognised from its first 8\u00a0KiB: choose what it is.")
 	fr := ts.signedIn(t, "dan@example.org", "dan-password", "fr")
