@@ -126,3 +126,33 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDetect: what looking at an upload's start costs, plain and
+// gzip-compressed (go test -bench Detect -run XXX ./internal/evidence).
+func BenchmarkDetect(b *testing.B) {
+	data, err := os.ReadFile("testdata/telemetry/otrf-apt29-day1-combined_zeek.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(data)
+	zw.Close()
+	auth, err := os.ReadFile("testdata/telemetry/auth.log")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		head []byte
+	}{{"zeek", data}, {"zeek.gz", gz.Bytes()}, {"sshd", auth}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if Detect(c.head) == "" {
+					b.Fatal("not detected")
+				}
+			}
+		})
+	}
+}
