@@ -3,7 +3,7 @@ package i18n
 // catalogues are the message catalogues of the product's areas, each a
 // map from key to message per language. Each area has its own file.
 func catalogues() []map[Lang]map[string]string {
-	return []map[Lang]map[string]string{commonMessages, reportMessages, uiMessages, uiAdminMessages, uiAnalysisMessages, uiPlanMessages}
+	return []map[Lang]map[string]string{commonMessages, reportMessages, uiMessages, uiAdminMessages, uiAnalysisMessages, uiPlanMessages, uiEvidenceMessages}
 }
 
 // lookup finds key in l's catalogues.
@@ -81,7 +81,7 @@ var commonMessages = map[Lang]map[string]string{
 // (Printer.Message): each maps the English format to the format in
 // another language.
 func textCatalogues() []map[Lang]map[string]string {
-	return []map[Lang]map[string]string{modelMessages, errorMessages, evidenceMessages}
+	return []map[Lang]map[string]string{uiTexts, modelMessages, errorMessages, evidenceMessages}
 }
 
 func lookupText(l Lang, format string) (string, bool) {

@@ -66,7 +66,7 @@ var errorMessages = map[Lang]map[string]string{
 		"map is for kind jsonl":       "map ne s'applique qu'au type jsonl",
 		"map: %v":                     "map\u00a0: %v",
 
-		// The model
-		"control %q is both switched on (--with) and off (--without)": "la mesure %q est à la fois activée (--with) et désactivée (--without)",
+		// The model: "control %q is both switched on (--with) and off
+		// (--without)" is in uiTexts (catalog_ui_evidence.go).
 	},
 }

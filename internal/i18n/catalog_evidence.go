@@ -66,10 +66,9 @@ var evidenceMessages = map[Lang]map[string]string{
 		"evidence files were given but the model has no evidence: section to say which scenario they inform": "des fichiers d'observations sont donnés mais le modèle n'a pas de section evidence: pour dire quel scénario ils renseignent",
 		"scenario %q, %s: %v":                              "scénario %q, %s\u00a0: %v",
 		"evidence %q: %s in the evidence files given (%s)": "observation %q\u00a0: %s dans les fichiers d'observations donnés (%s)",
-		"evidence %q counts telemetry events, but no telemetry evidence file was given (scrutin run --evidence FILE, from scrutin ingest --out FILE)": "l'observation %q compte des événements de télémétrie, mais aucun fichier de télémétrie n'est donné (scrutin run --evidence FICHIER, issu de scrutin ingest --out FICHIER)",
-		"evidence %q: the evidence files span no time, so the exposure is unknown: give exposure (years)":                                             "observation %q\u00a0: les fichiers d'observations ne couvrent aucune durée, l'exposition est donc inconnue\u00a0: donnez exposure (en années)",
-		"the prior (mean %g, variance %g) cannot be matched to a Gamma":                                                                               "l'a priori (moyenne %g, variance %g) ne peut pas être approché par une loi Gamma",
-		"the prior (mean %g, variance %g) cannot be matched to a Beta":                                                                                "l'a priori (moyenne %g, variance %g) ne peut pas être approché par une loi Beta",
+		"evidence %q: the evidence files span no time, so the exposure is unknown: give exposure (years)": "observation %q\u00a0: les fichiers d'observations ne couvrent aucune durée, l'exposition est donc inconnue\u00a0: donnez exposure (en années)",
+		"the prior (mean %g, variance %g) cannot be matched to a Gamma":                                   "l'a priori (moyenne %g, variance %g) ne peut pas être approché par une loi Gamma",
+		"the prior (mean %g, variance %g) cannot be matched to a Beta":                                    "l'a priori (moyenne %g, variance %g) ne peut pas être approché par une loi Beta",
 
 		// Telemetry
 		"unknown telemetry kind %q; expected one of: %s":                  "type de télémétrie %q inconnu\u00a0; valeurs possibles\u00a0: %s",

@@ -61,6 +61,7 @@ type protocolError struct {
 	msg      string
 	problems []Problem
 	header   http.Header
+	limit    int64 // the size limit passed (413), for the pages to write
 }
 
 func (e *protocolError) Error() string { return e.msg }
@@ -69,7 +70,7 @@ func (e *protocolError) Error() string { return e.msg }
 func (e *protocolError) GetHeaders() http.Header { return e.header }
 
 func tooLarge(limit int64) error {
-	return &protocolError{status: http.StatusRequestEntityTooLarge, code: codeTooLarge,
+	return &protocolError{status: http.StatusRequestEntityTooLarge, code: codeTooLarge, limit: limit,
 		msg: fmt.Sprintf("the request body is larger than the limit of %d bytes", limit)}
 }
 

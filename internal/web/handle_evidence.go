@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -21,8 +22,10 @@ import (
 // Upload kinds: the telemetry formats of scrutin ingest, GoPhish results
 // (scrutin phishing), or an evidence file either of them wrote.
 const (
-	uploadGoPhish  = "gophish"
-	uploadEvidence = "evidence"
+	uploadGoPhish  = evidence.FormatGoPhish
+	uploadEvidence = evidence.FormatEvidence
+	// uploadAuto asks for the kind to be detected from the content.
+	uploadAuto = "auto"
 )
 
 // maxWholeUpload bounds the uploads that are read whole (GoPhish exports
@@ -31,7 +34,7 @@ const maxWholeUpload = 64 << 20
 
 type uploadInput struct {
 	OrgPath
-	Kind string `query:"kind" required:"true" enum:"zeek,eve,jsonl,sshd,access-log,gophish,evidence" doc:"What the body is: telemetry logs (zeek, eve, jsonl, sshd, access-log), GoPhish results (JSON or CSV export), or an evidence file written by scrutin ingest or scrutin phishing"`
+	Kind string `query:"kind" required:"true" enum:"auto,zeek,eve,jsonl,sshd,access-log,gophish,evidence" doc:"What the body is: telemetry logs (zeek, eve, jsonl, sshd, access-log), GoPhish results (JSON or CSV export), an evidence file written by scrutin ingest or scrutin phishing, or auto to recognise it from its first 8 KiB (the evidence's format then says what it was taken for). A body that looks like another kind than the one given is refused (422), with the kind it looks like."`
 	Name string `query:"name" required:"true" minLength:"1" maxLength:"200" doc:"A name for the evidence; it also names GoPhish campaigns that the export does not name"`
 	Year int    `query:"year" minimum:"1" maximum:"9999" doc:"Year of sshd timestamps, which have none (default: this year)"`
 	Map  string `query:"map" maxLength:"2000" doc:"jsonl fields, as scrutin ingest --map: key=field,…"`
@@ -51,18 +54,33 @@ func (in *uploadInput) Resolve(ctx huma.Context) []error {
 // limitedBody is a request body read within a limit; past it reads fail,
 // and exceeded says so (parsers may wrap the error in their own). n counts
 // the bytes read.
+//
+// max, when above 0, is a lower limit than the reader's, set once the
+// upload's kind is known (a detected kind that is read whole).
 type limitedBody struct {
 	r        io.Reader
 	n        int64
+	max      int64
 	exceeded bool
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.max > 0 {
+		if b.n > b.max {
+			b.exceeded = true
+			return 0, &http.MaxBytesError{Limit: b.max}
+		}
+		p = p[:min(int64(len(p)), b.max+1-b.n)] // one byte past the limit tells it is passed
+	}
 	n, err := b.r.Read(p)
 	b.n += int64(n)
 	var me *http.MaxBytesError
 	if errors.As(err, &me) {
 		b.exceeded = true
+	}
+	if b.max > 0 && b.n > b.max {
+		b.exceeded = true
+		return n, &http.MaxBytesError{Limit: b.max}
 	}
 	return n, err
 }
@@ -91,7 +109,8 @@ type evidenceUpload struct {
 // form name them.
 var uploadKinds = []string{"zeek", "eve", "jsonl", "sshd", "access-log", uploadGoPhish, uploadEvidence}
 
-// uploadLimit is the most bytes an upload of the kind may hold.
+// uploadLimit is the most bytes an upload of the kind may hold (auto:
+// the most of any kind, until the kind is detected).
 func (s *Server) uploadLimit(kind string) int64 {
 	if kind == uploadGoPhish || kind == uploadEvidence {
 		return min(s.cfg.MaxUploadBytes, maxWholeUpload)
@@ -130,11 +149,28 @@ func (s *Server) addEvidence(ctx context.Context, org string, up evidenceUpload,
 	}
 	limit := s.uploadLimit(up.Kind)
 	body := &limitedBody{r: http.MaxBytesReader(w, r, limit)}
-	kind, summary, counts, err := s.summarise(read, up, body)
+	// The start of the upload says what it is: the kind when it was not
+	// given, else whether it is the kind given.
+	src := bufio.NewReaderSize(body, evidence.DetectBytes)
+	head, err := src.Peek(evidence.DetectBytes)
+	if err != nil && err != io.EOF {
+		if body.exceeded {
+			return nil, tooLarge(limit)
+		}
+		return nil, clock.failure(read, err)
+	}
+	chosen := up.Kind
+	if up.Kind, err = uploadKind(up, evidence.Detect(head)); err != nil {
+		return nil, err
+	}
+	if l := s.uploadLimit(up.Kind); l < limit {
+		limit, body.max = l, l
+	}
+	kind, summary, counts, err := s.summarise(read, up, src)
 	if err == nil {
 		// What the importer left unread still counts in the size (and
 		// within the limit).
-		_, err = io.Copy(io.Discard, body)
+		_, err = io.Copy(io.Discard, src)
 	}
 	if body.exceeded {
 		return nil, tooLarge(limit)
@@ -149,6 +185,9 @@ func (s *Server) addEvidence(ctx context.Context, org string, up evidenceUpload,
 			return err
 		}
 		details := map[string]any{"name": e.Name, "upload": up.Kind, "kind": kind, "bytes": e.Bytes}
+		if chosen == uploadAuto {
+			details["detected"] = true
+		}
 		if up.FileName != "" {
 			details["file"] = up.FileName
 		}

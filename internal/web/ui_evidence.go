@@ -45,8 +45,9 @@ type evidencePage struct {
 	Kinds []string
 	Form  evidenceForm
 	// MaxBytes is the largest telemetry upload, MaxWhole the largest of
-	// the uploads read whole (GoPhish exports, evidence files).
-	MaxBytes, MaxWhole string
+	// the uploads read whole (GoPhish exports, evidence files); Detect
+	// how much of its start detection reads.
+	MaxBytes, MaxWhole, Detect string
 	// Error says why the last upload was refused (nothing was stored).
 	Error string
 }
@@ -91,8 +92,9 @@ func (s *Server) newEvidencePage(r *http.Request, v *view) (*evidencePage, error
 	if err != nil {
 		return nil, err
 	}
-	page := &evidencePage{Kinds: uploadKinds, MaxBytes: byteSize(v.P, s.uploadLimit("sshd")), MaxWhole: byteSize(v.P, s.uploadLimit(uploadGoPhish)),
-		Form: evidenceForm{Kind: "sshd", Year: strconv.Itoa(s.cfg.Now().Year())}}
+	page := &evidencePage{Kinds: append([]string{uploadAuto}, uploadKinds...),
+		MaxBytes: byteSize(v.P, s.uploadLimit("sshd")), MaxWhole: byteSize(v.P, s.uploadLimit(uploadGoPhish)), Detect: byteSize(v.P, evidence.DetectBytes),
+		Form: evidenceForm{Kind: uploadAuto, Year: strconv.Itoa(s.cfg.Now().Year())}}
 	for _, e := range es {
 		page.Items = append(page.Items, evidenceRow{Evidence: e, By: s.uploader(ctx, by, e.CreatedBy)})
 	}
@@ -177,16 +179,22 @@ func (s *Server) uploadEvidenceForm(w http.ResponseWriter, r *http.Request, v *v
 			var (
 				pe *protocolError
 				ue *uploadError
+				ke *kindError
 			)
 			switch b := errorResponse(ctx, err); {
 			case errors.As(err, &ue):
 				return fail(ue.pe.status, uploadMessage(v.P, ue))
+			case errors.As(err, &ke):
+				return fail(http.StatusUnprocessableEntity, ke.message(v.P))
 			case errors.As(err, &pe) && pe.status == http.StatusRequestEntityTooLarge:
-				return fail(pe.status, v.P.T("evidence.upload.toolarge", byteSize(v.P, s.uploadLimit(up.Kind))))
+				return fail(pe.status, v.P.T("evidence.upload.toolarge", byteSize(v.P, cmp.Or(pe.limit, s.uploadLimit(up.Kind)))))
 			case b.status == http.StatusUnprocessableEntity || b.status == http.StatusBadRequest:
 				return fail(b.status, v.P.T("evidence.upload.refused", up.FileName, errorMessage(v.P, err, b.Detail.Message)))
 			}
 			return err
+		}
+		if form.Kind == uploadAuto {
+			return seeOther(w, r, orgURL(org, "/evidence/%d?detected=1", e.ID))
 		}
 		return seeOther(w, r, orgURL(org, "/evidence/%d", e.ID))
 	}
@@ -224,7 +232,7 @@ func (s *Server) checkUploadForm(p *i18n.Printer, form *evidenceForm, file strin
 	if file == "" {
 		return up, p.T("evidence.upload.nofile")
 	}
-	if !slices.Contains(uploadKinds, up.Kind) {
+	if up.Kind != uploadAuto && !slices.Contains(uploadKinds, up.Kind) {
 		return up, p.T("evidence.upload.badkind")
 	}
 	if up.Name == "" {
@@ -241,7 +249,7 @@ func (s *Server) checkUploadForm(p *i18n.Printer, form *evidenceForm, file strin
 		}
 		up.Year = y
 	}
-	if up.Map != "" && up.Kind != "jsonl" {
+	if up.Map != "" && up.Kind != "jsonl" && up.Kind != uploadAuto {
 		return up, p.T("evidence.upload.mapjsonl")
 	}
 	return up, ""
@@ -377,8 +385,14 @@ func (s *Server) loadEvidenceItem(r *http.Request, v *view) (*evidenceItemPage, 
 }
 
 func (s *Server) evidenceItemPageOf(w http.ResponseWriter, r *http.Request, v *view) error {
-	if _, err := s.loadEvidenceItem(r, v); err != nil {
+	page, err := s.loadEvidenceItem(r, v)
+	if err != nil {
 		return err
+	}
+	if f := page.Evidence.Format; r.URL.Query().Get("detected") != "" && slices.Contains(uploadKinds, f) {
+		// Just uploaded with its kind left to detection: say what it was
+		// taken for.
+		v.Flash = v.P.T("evidence.upload.detected", v.P.T("evidence.format."+f))
 	}
 	return s.render(w, http.StatusOK, "evidenceitem", v)
 }
@@ -584,16 +598,13 @@ func (r evidenceRow) Size(p *i18n.Printer) string { return byteSize(p, r.Bytes) 
 // Size formats the upload's size.
 func (pg *evidenceItemPage) Size(p *i18n.Printer) string { return byteSize(p, pg.Evidence.Bytes) }
 
+// byteSize writes a size in binary units ("1 GiB", "1 Gio"), "—" when
+// there is none.
 func byteSize(p *i18n.Printer, n int64) string {
-	switch {
-	case n <= 0:
+	if n <= 0 {
 		return "—"
-	case n < 1<<10:
-		return p.T("size.bytes", p.Number(float64(n), 0))
-	case n < 1<<20:
-		return p.T("size.kib", p.Number(float64(n)/(1<<10), 1))
 	}
-	return p.T("size.mib", p.Number(float64(n)/(1<<20), 1))
+	return p.Bytes(n)
 }
 
 // deletedFlash says on the list that an upload was deleted.

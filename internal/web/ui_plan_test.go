@@ -239,13 +239,20 @@ func testUIEvidence(t *testing.T, w *uiWorld, calib int64) {
 	}
 
 	// Refused uploads say what and where, and store nothing.
-	r = dan.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}, {"name", ""}}, "auth.log", authLog).want(http.StatusUnprocessableEntity)
-	r.contains("The upload was refused: nothing was stored.", "auth.log cannot be read as the kind chosen:", `aria-invalid="true"`, `<option value="gophish" selected>`)
+	// A file the importer cannot read, which detection does not tell.
+	notCSV := []byte("name;when\nQ3;2017-09-04\n")
+	r = dan.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}, {"name", ""}}, "q3.txt", notCSV).want(http.StatusUnprocessableEntity)
+	r.contains("The upload was refused: nothing was stored.", "q3.txt cannot be read as the kind chosen:", `aria-invalid="true"`, `<option value="gophish" selected>`)
 	checkHTML(t, "evidence (refused)", r.body, w.ts.srv.assets.byPath)
+	// A file that plainly is another kind says which.
+	dan.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "auth.log", authLog).want(http.StatusUnprocessableEntity).
+		contains("This file looks like an sshd log, not GoPhish results: choose “Automatic” or the kind it is.")
 	// In French, what the parser says is French too, nested parts included.
 	danFR := w.ts.signedIn(t, "dan@example.org", "dan-password", "fr")
-	danFR.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "auth.log", authLog).want(http.StatusUnprocessableEntity).
+	danFR.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "q3.txt", notCSV).want(http.StatusUnprocessableEntity).
 		contains("ce n'est pas un CSV de résultats GoPhish").lacks("not a GoPhish")
+	danFR.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "auth.log", authLog).want(http.StatusUnprocessableEntity).
+		contains("Ce fichier ressemble à un journal sshd, pas à des résultats GoPhish\u00a0: choisissez «\u00a0Automatique\u00a0» ou sa vraie nature.")
 	badStatus := []byte("email,status,reported,send_date\nx@example.org,Clicked Linkk,false,2017-03-01T09:00:00Z\n")
 	danFR.upload("/orgs/party-a/evidence", [][2]string{{"kind", "gophish"}}, "q3.csv", badStatus).want(http.StatusUnprocessableEntity).
 		contains("ligne 2\u00a0: status\u00a0: \"Clicked Linkk\" n'est pas un statut de résultat GoPhish").lacks("is not a GoPhish")

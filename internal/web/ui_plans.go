@@ -121,16 +121,9 @@ func (s *Server) newPlanForm(ctx context.Context, org string, sm *store.Model, r
 			page.CandidatesCost += c.Cost.Yearly + c.Cost.Once/plan.DefaultHorizon
 		}
 	}
-	if len(m.Evidence) > 0 {
-		es, err := s.db.EvidenceList(ctx, org, store.Page{Limit: maxListed})
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			page.Evidence = append(page.Evidence, evidenceChoice{Evidence: e})
-		}
-	}
-	return page, nil
+	var err error
+	page.Evidence, err = s.evidenceChoices(ctx, org, m, func(store.Evidence) bool { return false })
+	return page, err
 }
 
 func (s *Server) planFormPageOf(w http.ResponseWriter, r *http.Request, v *view) error {

@@ -35,6 +35,8 @@ type runResult struct {
 	Controls  []namedID     // in force, with their names
 	Scenarios []scenarioRow // by mean annual loss, largest first
 	Grid      *riskGrid
+	// Calibrations are the parameters the run's evidence calibrated.
+	Calibrations []calibration
 	// SparkMaxLoss is the largest loss of the sparklines' common axis.
 	SparkMaxLoss float64
 	// dashboard holds the rendered dashboard-result template of the run,
@@ -254,6 +256,10 @@ func newRunResult(run *store.Run, modelName string, m *model.Model) (*runResult,
 			}
 			rr.Controls = append(rr.Controls, namedID{c, n})
 		}
+	}
+	var err error
+	if rr.Calibrations, err = runCalibrations(run, names); err != nil {
+		return nil, err
 	}
 	minLoss, maxLoss := math.Inf(1), 0.0
 	for _, s := range res.Scenarios {

@@ -29,7 +29,13 @@ type runFormPage struct {
 	Seed      string
 	MaxTrials int64
 	Controls  []controlChoice
-	Error     string
+	// Evidence is the organisation's evidence, offered when the model has
+	// an evidence: section (Counts), whose entries that count from
+	// evidence are Counted.
+	Evidence []evidenceChoice
+	Counts   bool
+	Counted  []string
+	Error    string
 }
 
 // controlChoice is a control of the model in the run form and the
@@ -83,6 +89,10 @@ func (s *Server) runFormPageOf(w http.ResponseWriter, r *http.Request, v *view) 
 	q := r.URL.Query()
 	trialsAndSeedFrom(q, &page.Trials, &page.Seed)
 	page.Controls, _ = whatIfControls(m, q)
+	page.Counts, page.Counted = len(m.Evidence) > 0, countedEntries(m)
+	if page.Evidence, err = s.evidenceChoices(r.Context(), v.Org.ID, m, runEvidenceChecked(m, q["evidence"])); err != nil {
+		return err
+	}
 	v.Title, v.Nav, v.Page = v.P.T("runform.title", sm.Name), "models", page
 	return s.render(w, http.StatusOK, "runform", v)
 }
@@ -117,6 +127,19 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request, v *view) error
 			req.With = append(req.With, c.ID)
 		case !on && c.Status == model.StatusImplemented:
 			req.Without = append(req.Without, c.ID)
+		}
+	}
+	page.Counts, page.Counted = len(m.Evidence) > 0, countedEntries(m)
+	chosen := form["evidence"]
+	if chosen == nil {
+		chosen = []string{} // none ticked: none, not the default
+	}
+	if page.Evidence, err = s.evidenceChoices(ctx, org, m, runEvidenceChecked(m, chosen)); err != nil {
+		return err
+	}
+	for _, e := range page.Evidence {
+		if e.Checked {
+			req.Evidence = append(req.Evidence, e.ID)
 		}
 	}
 	fail := func(msg string) error {
@@ -175,6 +198,10 @@ type runPage struct {
 	ModelName string
 	// While queued or running:
 	Percent int
+	// Evidence is what the run calibrated with, Calibrations what it
+	// changed (once succeeded).
+	Evidence     []usedEvidence
+	Calibrations []calibration
 	// Once succeeded:
 	Result      *runResult
 	Verdict     string
@@ -187,6 +214,9 @@ type runPage struct {
 // trials, seed and controls in force.
 func (p *runPage) AgainQuery() string {
 	q := url.Values{"trials": {strconv.FormatInt(p.Run.Trials, 10)}, "seed": {strconv.FormatUint(p.Run.Seed, 10)}}
+	for _, id := range p.Run.Evidence {
+		q.Add("evidence", strconv.FormatInt(id, 10))
+	}
 	return "?" + setWhatIf(q, p.Run.Controls).Encode()
 }
 
@@ -224,6 +254,9 @@ func (s *Server) runPageOf(w http.ResponseWriter, r *http.Request, v *view) erro
 		return err
 	}
 	v.Title, v.Nav, v.Page = v.P.T("run.title", page.Run.ID, page.ModelName), "runs", page
+	if page.Evidence, err = s.runEvidence(r.Context(), page.Run); err != nil {
+		return err
+	}
 	switch {
 	case page.Active():
 		v.Refresh = 2
@@ -241,6 +274,7 @@ func (s *Server) runPageOf(w http.ResponseWriter, r *http.Request, v *view) erro
 		if len(rr.Scenarios) > 0 {
 			page.ScenarioMax = rr.Scenarios[0].Mean
 		}
+		page.Calibrations = rr.Calibrations
 	}
 	return s.render(w, http.StatusOK, "run", v)
 }
