@@ -71,6 +71,9 @@ func TestBrowser(t *testing.T) {
 		{"FrenchEditor", e.frenchEditor, false, e2eStepTimeout},
 		{"Keyboard", e.keyboard, false, e2eStepTimeout},
 		{"NoJavaScript", e.noJavaScript, false, e2eStepTimeout},
+		{"TreesZoom", e.treesZoom, false, 2 * e2eStepTimeout},
+		{"AttackSections", e.attackSections, false, e2eStepTimeout},
+		{"NamesShown", e.namesShown, false, e2eStepTimeout},
 		{"Tour", e.tour, false, 3 * e2eStepTimeout}, // some 40 pages, each screenshot when asked
 	}
 	for _, s := range steps {
