@@ -68,18 +68,23 @@ func (o DrawOptions) title(t *Tree) string {
 // drawing is what both writers draw: the distinct nodes in depth-first
 // order and, per node, whether it is highlighted or out of force.
 type drawing struct {
-	t       *Tree
-	opt     DrawOptions
-	nodes   []*Node
-	index   map[*Node]int
-	edges   []drawEdge
-	hi      []bool // highlighted
-	off     []bool // a defence leaf whose control is not in force
-	anyHi   bool
-	anyOff  bool
-	anySand bool
-	anyCtr  bool
-	w       DrawWords // opt.Words with the English defaults
+	t      *Tree
+	opt    DrawOptions
+	nodes  []*Node
+	index  map[*Node]int
+	edges  []drawEdge
+	hi     []bool // highlighted
+	off    []bool // a defence leaf whose control is not in force
+	anyHi  bool
+	anyOff bool
+	// anyAttack and anyDefence say that an attack node, or a defence in
+	// force, is drawn in its plain colours (not highlighted), for a legend
+	// that shows only what the drawing has.
+	anyAttack  bool
+	anyDefence bool
+	anySand    bool
+	anyCtr     bool
+	w          DrawWords // opt.Words with the English defaults
 }
 
 // drawEdge is an edge of the tree: a child (Seq > 0 gives its place in a
@@ -121,8 +126,15 @@ func newDrawing(t *Tree, opt DrawOptions) (*drawing, error) {
 		}
 	}
 	d.hi = d.highlight()
-	for _, h := range d.hi {
+	for i, h := range d.hi {
 		d.anyHi = d.anyHi || h
+		if !h && !d.off[i] {
+			if d.nodes[i].Role == Defence {
+				d.anyDefence = true
+			} else {
+				d.anyAttack = true
+			}
+		}
 	}
 	return d, nil
 }
@@ -200,12 +212,18 @@ func (d *drawing) name(n *Node) string {
 	return drawClean(n.ID)
 }
 
-// tag is the gate written in a node's label; "" for leaves.
-func drawTag(n *Node) string {
-	if n.Gate == Leaf {
-		return ""
+// tag is the gate written in a node's label, in the drawing's words
+// ("AND", "OR", "SAND" in English); "" for leaves.
+func (d *drawing) tag(n *Node) string {
+	switch n.Gate {
+	case And:
+		return d.w.GateAnd
+	case Or:
+		return d.w.GateOr
+	case Sand:
+		return d.w.GateSand
 	}
-	return strings.ToUpper(n.Gate.String())
+	return ""
 }
 
 // attrs lists a leaf's attributes as short items for its label.
@@ -265,7 +283,7 @@ func (d *drawing) tooltip(i int) string {
 	n, w := d.nodes[i], &d.w
 	kind := fmt.Sprintf(w.LeafKind, d.role(n))
 	if n.Gate != Leaf {
-		kind = fmt.Sprintf(w.GateKind, d.role(n), strings.ToUpper(n.Gate.String()))
+		kind = fmt.Sprintf(w.GateKind, d.role(n), d.tag(n))
 	}
 	lines := []string{d.name(n), "id " + drawClean(n.ID) + ", " + kind}
 	if n.Gate == Leaf {

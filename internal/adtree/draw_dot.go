@@ -78,7 +78,7 @@ func (d *drawing) writeDOT(w *bufio.Writer) {
 
 func (d *drawing) dotNodeAttrs(i int, n *Node) string {
 	var lines []string
-	if tag := drawTag(n); tag != "" {
+	if tag := d.tag(n); tag != "" {
 		lines = append(lines, tag)
 	}
 	lines = append(lines, drawWrap(d.name(n), float64(d.opt.labelWidth()), drawRunes, 0)...)

@@ -81,7 +81,7 @@ func (d *drawing) svgBoxes() []svgBox {
 		if utf8.RuneCountInString(name) > svgMaxNameRunes {
 			name = string([]rune(name)[:svgMaxNameRunes])
 		}
-		b := svgBox{tag: drawTag(n), name: drawWrap(name, maxName, nameWidth, svgMaxNameLines)}
+		b := svgBox{tag: d.tag(n), name: drawWrap(name, maxName, nameWidth, svgMaxNameLines)}
 		b.attrs = drawPack(d.attrs(i), math.Max(maxName, 120), attrWidth)
 		text := 0.0
 		b.h = svgPadTop + svgPadBottom
@@ -154,9 +154,18 @@ type svgLegendItem struct {
 
 func (s *svgWriter) legend() []svgLegendItem {
 	d := s.d
-	items := []svgLegendItem{
-		{d.w.Attack, func(x, y float64) { s.sampleBox(x, y, 8, drawAttackFill, drawAttackStroke, "1.2", "") }},
-		{d.w.Defence, func(x, y float64) { s.sampleBox(x, y, 2, drawDefenceFill, drawDefenceLine, "1.2", "") }},
+	// Only what the drawing has: a tree without defences has no defence
+	// in its legend.
+	var items []svgLegendItem
+	if d.anyAttack {
+		items = append(items, svgLegendItem{d.w.Attack, func(x, y float64) {
+			s.sampleBox(x, y, 8, drawAttackFill, drawAttackStroke, "1.2", "")
+		}})
+	}
+	if d.anyDefence {
+		items = append(items, svgLegendItem{d.w.Defence, func(x, y float64) {
+			s.sampleBox(x, y, 2, drawDefenceFill, drawDefenceLine, "1.2", "")
+		}})
 	}
 	if d.anyHi {
 		label := drawClean(d.opt.HighlightLabel)

@@ -12,6 +12,8 @@ type DrawWords struct {
 	// Under a leaf's name and in its tooltip.
 	Control, NotInForce, InForce, Bypass, Cost, Time, Skill, P string
 	ProbSuccess, ProbStop, BypassCost, PartOfHighlight         string
+	// Gates, written above a gate's name and in its tooltip.
+	GateAnd, GateOr, GateSand string
 	// Kinds of node in tooltips: the role ("attack", "defence"), then
 	// LeafKind (role) or GateKind (role, gate such as "AND").
 	RoleAttack, RoleDefence, LeafKind, GateKind string
@@ -30,7 +32,8 @@ var englishWords = DrawWords{
 	Time: "time", Skill: "skill", P: "p",
 	ProbSuccess: "probability of success", ProbStop: "probability of stopping the attack", BypassCost: "bypass cost",
 	PartOfHighlight: "part of the highlighted attack",
-	RoleAttack:      "attack", RoleDefence: "defence", LeafKind: "%s leaf", GateKind: "%s %s gate",
+	GateAnd:         "AND", GateOr: "OR", GateSand: "SAND",
+	RoleAttack: "attack", RoleDefence: "defence", LeafKind: "%s leaf", GateKind: "%s %s gate",
 	Describe: "Attack-defence tree %q with the goal %q: %d nodes (%d attack, %d defence)",
 	Shared:   ", %d of them shared by several parents",
 	Boxes:    ". Attack nodes are red rounded boxes, defences green square boxes; each gives its gate (AND, OR, SAND), its name and a leaf's attributes. Dashed edges lead to countermeasures; numbered edges give the order of a sequential AND.",
@@ -60,6 +63,7 @@ func (w *DrawWords) withDefaults() DrawWords {
 		{&out.Bypass, w.Bypass}, {&out.Cost, w.Cost}, {&out.Time, w.Time}, {&out.Skill, w.Skill}, {&out.P, w.P},
 		{&out.ProbSuccess, w.ProbSuccess}, {&out.ProbStop, w.ProbStop}, {&out.BypassCost, w.BypassCost},
 		{&out.PartOfHighlight, w.PartOfHighlight},
+		{&out.GateAnd, w.GateAnd}, {&out.GateOr, w.GateOr}, {&out.GateSand, w.GateSand},
 		{&out.RoleAttack, w.RoleAttack}, {&out.RoleDefence, w.RoleDefence}, {&out.LeafKind, w.LeafKind}, {&out.GateKind, w.GateKind},
 		{&out.Describe, w.Describe}, {&out.Shared, w.Shared}, {&out.Boxes, w.Boxes}, {&out.Off, w.Off},
 		{&out.Highlighted, w.Highlighted}, {&out.More, w.More},

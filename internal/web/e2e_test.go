@@ -74,6 +74,9 @@ func TestBrowser(t *testing.T) {
 		{"EvidenceDetected", e.evidenceDetected, false, e2eStepTimeout},
 		{"EvidenceWrongKind", e.evidenceWrongKind, false, e2eStepTimeout},
 		{"RunWithEvidence", e.runWithEvidence, false, 2 * e2eStepTimeout},
+		{"TreesZoom", e.treesZoom, false, 2 * e2eStepTimeout},
+		{"AttackSections", e.attackSections, false, e2eStepTimeout},
+		{"NamesShown", e.namesShown, false, e2eStepTimeout},
 		{"Tour", e.tour, false, 3 * e2eStepTimeout}, // some 40 pages, each screenshot when asked
 	}
 	for _, s := range steps {

@@ -234,3 +234,17 @@ func (page *attackPage) Fraction(n int) float64 {
 	}
 	return float64(n) / float64(len(page.Cov.Techniques))
 }
+
+// attackTopUncovered is how many uncovered techniques the page shows
+// before the rest, folded away so that the page stays short.
+const attackTopUncovered = 5
+
+// UncoveredTop are the most important uncovered techniques, shown open.
+func (page *attackPage) UncoveredTop() []uncoveredRow {
+	return page.Uncovered[:min(len(page.Uncovered), attackTopUncovered)]
+}
+
+// UncoveredRest are the other uncovered techniques, in a closed section.
+func (page *attackPage) UncoveredRest() []uncoveredRow {
+	return page.Uncovered[min(len(page.Uncovered), attackTopUncovered):]
+}

@@ -123,6 +123,8 @@ func testUIPlan(t *testing.T, w *uiWorld) {
 	p.contains(`<script type="application/json" id="frontier-data">`, "Efficient frontier", "The portfolios of the efficient frontier, by cost",
 		"Chosen portfolio", "Return on security investment", "Hardware security keys for all staff accounts",
 		en.Money(res.Cost, "EUR"), en.Money(res.Reduction, "EUR"), en.Money(res.Baseline.P90, "EUR"), en.Money(res.Residual.P90, "EUR"), "The portfolio")
+	// The scenarios a control acts on, by name.
+	checkNamed(t, "plan", p.body, "hack-and-leak", "Spear-phishing of staff, mailbox theft and leak with forgeries", 1)
 	p.lacks(`http-equiv="refresh"`, res.Verdict) // the verdict is the reader's language's, not the stored English
 	if !regexp.MustCompile(`class="verdict verdict-(within|exceeds)">(Not significant|Significant)`).MatchString(p.body) {
 		t.Errorf("no verdict in the page")

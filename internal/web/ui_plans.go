@@ -240,8 +240,10 @@ type planPage struct {
 	// Chosen are the controls the plan adds, Kept those implemented.
 	Chosen []plan.Control
 	Kept   []namedID
-	// Names are the candidates' names by id.
-	Names map[string]string
+	// Names are the candidates' names by id; ScenarioNames the model's
+	// scenarios'.
+	Names         map[string]string
+	ScenarioNames map[string]string
 }
 
 // AgainQuery is the plan form's query that plans again as this plan did:
@@ -376,18 +378,21 @@ func (s *Server) planPageOf(w http.ResponseWriter, r *http.Request, v *view) err
 				page.Chosen = append(page.Chosen, c)
 			}
 		}
-		if len(res.Implemented) > 0 {
-			names := map[string]string{}
-			if rev, err := s.db.Revision(r.Context(), v.Org.ID, page.Plan.ModelID, page.Plan.Revision); err == nil {
-				if m, err := decodeRevision(page.ModelName, rev); err == nil {
-					for _, c := range m.Controls {
-						names[c.ID] = c.Name
-					}
+		// The revision's names: a revision that cannot be read leaves ids.
+		names := map[string]string{}
+		page.ScenarioNames = map[string]string{}
+		if rev, err := s.db.Revision(r.Context(), v.Org.ID, page.Plan.ModelID, page.Plan.Revision); err == nil {
+			if m, err := decodeRevision(page.ModelName, rev); err == nil {
+				for _, c := range m.Controls {
+					names[c.ID] = c.Name
+				}
+				for _, sc := range m.Scenarios {
+					page.ScenarioNames[sc.ID] = sc.Name
 				}
 			}
-			for _, id := range res.Implemented {
-				page.Kept = append(page.Kept, namedID{id, cmpOr(names[id], id)})
-			}
+		}
+		for _, id := range res.Implemented {
+			page.Kept = append(page.Kept, namedID{id, names[id]})
 		}
 	}
 	return s.render(w, http.StatusOK, "plan", v)

@@ -138,7 +138,7 @@ type gridRow struct {
 type gridCell struct {
 	Gravity, Likelihood int
 	Level               int
-	Scenarios           []string
+	Scenarios           []namedID
 }
 
 func riskLevel(g, v int) int {
@@ -199,7 +199,7 @@ func newRiskGrid(res *sim.Result, rows []scenarioRow) *riskGrid {
 			r.Gravity = level(r.Severity, g.GravityBounds)
 		}
 		c := cells[[2]int{r.Gravity, r.Likelihood}]
-		c.Scenarios = append(c.Scenarios, r.ID)
+		c.Scenarios = append(c.Scenarios, namedID{r.ID, r.Name})
 	}
 	return g
 }

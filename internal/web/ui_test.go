@@ -365,7 +365,8 @@ func testUIRun(t *testing.T, w *uiWorld) {
 	}
 	frag.contains("The run has ended.")
 	p := dan.get(loc).want(http.StatusOK)
-	p.contains("Risk is within tolerance", "Hardware security keys for all staff accounts (<code>security-keys</code>)",
+	checkNamed(t, loc, p.body, "security-keys", "Hardware security keys for all staff accounts", 1)
+	p.contains("Risk is within tolerance",
 		`id="s-hack-and-leak"`, `<script type="application/json" id="lec-data">`, "Loss exceedance curve of the portfolio").lacks("http-equiv=\"refresh\"")
 	checkHTML(t, loc, p.body, w.ts.srv.assets.byPath)
 	// A queued run reloads itself without JavaScript.
@@ -547,10 +548,10 @@ func TestRiskGrid(t *testing.T) {
 	if len(g.Rows) != 4 || g.Rows[0].Gravity != 4 || g.Rows[3].Gravity != 1 || len(g.Rows[0].Cells) != 4 {
 		t.Fatalf("grid shape: %+v", g.Rows)
 	}
-	if c := g.Rows[0].Cells[3]; c.Level != 4 || strings.Join(c.Scenarios, ",") != "d" {
+	if c := g.Rows[0].Cells[3]; c.Level != 4 || strings.Join(namedIDs(c.Scenarios), ",") != "d" {
 		t.Errorf("G4 V4: %+v", c)
 	}
-	if c := g.Rows[3].Cells[0]; c.Level != 1 || strings.Join(c.Scenarios, ",") != "a,f" {
+	if c := g.Rows[3].Cells[0]; c.Level != 1 || strings.Join(namedIDs(c.Scenarios), ",") != "a,f" {
 		t.Errorf("G1 V1: %+v", c)
 	}
 	levels := map[[2]int]int{{1, 1}: 1, {1, 2}: 1, {2, 2}: 2, {1, 4}: 2, {3, 3}: 3, {2, 4}: 3, {3, 4}: 4, {4, 4}: 4}

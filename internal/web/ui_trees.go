@@ -215,6 +215,15 @@ func (s *Server) treePageOf(w http.ResponseWriter, r *http.Request, v *view) err
 	return s.render(w, http.StatusOK, "tree", v)
 }
 
+// ControlName is the name of the model's control id ("" when it has
+// none).
+func (mr *modelRev) ControlName(id string) string {
+	if c := mr.M.ControlByID(id); c != nil {
+		return c.Name
+	}
+	return ""
+}
+
 // Fig is a figure of an evaluation (time, skill) in the reader's
 // language: whole numbers without decimals, "—" when there is none, "∞"
 // when no attack achieves a finite one.
@@ -276,6 +285,7 @@ func drawWords(p *i18n.Printer) *adtree.DrawWords {
 		PartOfHighlight: p.T("draw.parthighlight"),
 		RoleAttack:      p.T("draw.role.attack"), RoleDefence: p.T("draw.role.defence"),
 		LeafKind: p.T("draw.leafkind"), GateKind: p.T("draw.gatekind"),
+		GateAnd: p.T("draw.gate.and"), GateOr: p.T("draw.gate.or"), GateSand: p.T("draw.gate.sand"),
 		Describe: p.T("draw.describe"), Shared: p.T("draw.shared"), Boxes: p.T("draw.boxes"),
 		Off: p.T("draw.off"), Highlighted: p.T("draw.highlighted"), More: p.T("draw.more"),
 		Num: func(x float64) string { return drawNumber(p, x) },

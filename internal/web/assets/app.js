@@ -65,17 +65,133 @@
   var yaml = document.getElementById("yaml");
   if (yaml && yaml.tagName === "TEXTAREA") initEditor(yaml);
 
-  // A wide attack tree opens scrolled to its goal (the first node drawn,
-  // at the top), not to its left edge.
-  document.querySelectorAll(".tree-scroll").forEach(function (el) {
-    var svg = el.querySelector("svg");
-    var groups = svg ? svg.querySelectorAll(":scope > g") : [];
-    var root = groups.length ? groups[groups.length - 1].querySelector(":scope > g > rect") : null;
-    if (!root || !svg.viewBox || !svg.viewBox.baseVal || !svg.viewBox.baseVal.width) return;
-    var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-    var cx = (root.x.baseVal.value + root.width.baseVal.value / 2) * scale;
-    el.scrollLeft = Math.max(0, cx - el.clientWidth / 2);
-  });
+  // Attack-defence tree drawings (.tree-scroll holding adtree's SVG): the
+  // drawing opens fitted to its box, and zooms and pans with the mouse
+  // (wheel, drag), the keyboard (+, -, arrows, 0) and the zoom buttons.
+  // Fitting keeps the smallest node text at 12 px or more: the whole tree
+  // when it fits so; else the width, when that is still readable (the
+  // rest is below); else reading size, on the goal. The box says which
+  // (data-fit, and the status line). Without this script the drawing
+  // scrolls at its natural size.
+  var READABLE = 12;
+  function initTree(box) {
+    var svg = box.querySelector("svg");
+    var vb = svg && svg.viewBox && svg.viewBox.baseVal;
+    if (!vb || !vb.width || !vb.height) return;
+    var W = vb.width, H = vb.height;
+    // Node texts are in the groups of the last group (the legend's and
+    // the edges' badges are not).
+    var groups = svg.querySelectorAll(":scope > g");
+    var nodes = groups.length ? groups[groups.length - 1] : svg;
+    var minFont = Infinity;
+    nodes.querySelectorAll(":scope > g > text").forEach(function (t) {
+      var f = parseFloat(t.getAttribute("font-size"));
+      if (f > 0) minFont = Math.min(minFont, f);
+    });
+    if (!isFinite(minFont)) minFont = READABLE;
+    var read = READABLE / minFont; // the scale at which node text is 12 px
+    var root = nodes.querySelector(":scope > g > rect");
+    var status = document.getElementById(box.getAttribute("data-status"));
+    var scale = 1, lo = 0.1, hi = 4;
+
+    function setScale(s, cx, cy) {
+      s = Math.min(hi, Math.max(lo, s));
+      if (cx === undefined) { cx = box.clientWidth / 2; cy = box.clientHeight / 2; }
+      var px = (box.scrollLeft + cx) / scale, py = (box.scrollTop + cy) / scale;
+      scale = s;
+      svg.setAttribute("width", String(Math.round(W * s)));
+      svg.setAttribute("height", String(Math.round(H * s)));
+      box.scrollLeft = px * s - cx;
+      box.scrollTop = py * s - cy;
+      box.setAttribute("data-scale", s.toFixed(3));
+    }
+
+    function fit() {
+      box.style.height = "";
+      var bw = box.clientWidth;
+      var most = Math.max(240, Math.round(window.innerHeight * 0.75));
+      var whole = Math.min(bw / W, most / H), width = bw / W, s, mode;
+      if (whole * minFont >= READABLE - 1e-6) {
+        s = Math.min(whole, Math.max(read, 1.5)); mode = "whole";
+      } else if (width * minFont >= READABLE - 1e-6) {
+        s = width; mode = "width";
+      } else {
+        s = read; mode = "read";
+      }
+      lo = Math.min(whole, s); hi = Math.max(s, read) * 3;
+      scale = s;
+      setScale(s, 0, 0);
+      // The box is as tall as the drawing, up to three quarters of the
+      // window; a scroll bar, if any, adds to it.
+      var chrome = box.offsetHeight - box.clientHeight;
+      box.style.height = Math.ceil(Math.min(H * s, most) + chrome) + "px";
+      box.scrollTop = 0;
+      box.scrollLeft = 0;
+      if (root && W * s > box.clientWidth) { // on the goal, at the top
+        var cx = (root.x.baseVal.value + root.width.baseVal.value / 2) * s;
+        box.scrollLeft = Math.max(0, cx - box.clientWidth / 2);
+      }
+      box.setAttribute("data-fit", mode);
+      if (status) status.textContent = box.getAttribute("data-fit-" + mode) || "";
+    }
+
+    box.addEventListener("wheel", function (e) {
+      e.preventDefault();
+      var r = box.getBoundingClientRect();
+      var dy = e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1);
+      setScale(scale * Math.pow(1.0015, -dy), e.clientX - r.left - box.clientLeft, e.clientY - r.top - box.clientTop);
+    }, { passive: false });
+
+    var drag = null;
+    box.addEventListener("pointerdown", function (e) {
+      if (e.pointerType !== "mouse" || e.button !== 0) return; // touch scrolls natively
+      drag = { x: e.clientX, y: e.clientY, left: box.scrollLeft, top: box.scrollTop };
+      box.setPointerCapture(e.pointerId);
+      box.classList.add("dragging");
+    });
+    box.addEventListener("pointermove", function (e) {
+      if (!drag) return;
+      box.scrollLeft = drag.left - (e.clientX - drag.x);
+      box.scrollTop = drag.top - (e.clientY - drag.y);
+    });
+    var endDrag = function () { drag = null; box.classList.remove("dragging"); };
+    box.addEventListener("pointerup", endDrag);
+    box.addEventListener("pointercancel", endDrag);
+
+    var zoom = function (how) {
+      if (how === "in") setScale(scale * 1.25);
+      else if (how === "out") setScale(scale / 1.25);
+      else fit();
+    };
+    box.addEventListener("keydown", function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey) return; // the browser's own zoom
+      var step = e.shiftKey ? 200 : 40;
+      switch (e.key) {
+        case "+": case "=": zoom("in"); break;
+        case "-": case "_": case "\u2212": zoom("out"); break;
+        case "0": zoom("fit"); break;
+        case "ArrowLeft": box.scrollLeft -= step; break;
+        case "ArrowRight": box.scrollLeft += step; break;
+        case "ArrowUp": box.scrollTop -= step; break;
+        case "ArrowDown": box.scrollTop += step; break;
+        default: return;
+      }
+      e.preventDefault();
+    });
+    document.querySelectorAll('[aria-controls="' + box.id + '"] [data-zoom]').forEach(function (b) {
+      b.addEventListener("click", function () { zoom(b.getAttribute("data-zoom")); });
+    });
+    var lastWidth = box.clientWidth, pendingFit = 0;
+    window.addEventListener("resize", function () {
+      cancelAnimationFrame(pendingFit);
+      pendingFit = requestAnimationFrame(function () {
+        if (box.clientWidth !== lastWidth) { lastWidth = box.clientWidth; fit(); }
+      });
+    });
+    fit();
+    lastWidth = box.clientWidth;
+  }
+  document.querySelectorAll(".tree-scroll").forEach(initTree);
 
   // Charts.
   if (!window.echarts) return;
