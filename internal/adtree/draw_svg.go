@@ -18,10 +18,10 @@ const (
 	svgHeader       = 68.0 // title and legend above the tree
 	svgNameSize     = 12.0
 	svgNameLead     = 15.0
-	svgTagSize      = 9.0
-	svgTagLead      = 12.0
-	svgAttrSize     = 10.0
-	svgAttrLead     = 13.0
+	svgTagSize      = 12.0 // every text of a node is at least 12 px at scale 1
+	svgTagLead      = 15.0
+	svgAttrSize     = 12.0
+	svgAttrLead     = 15.0
 	svgPadX         = 12.0
 	svgPadTop       = 8.0
 	svgPadBottom    = 8.0
