@@ -44,7 +44,7 @@ var errorMessages = map[Lang]map[string]string{
 		"unknown token kind %q (api or session)":                     "type de jeton %q inconnu (api ou session)",
 		"token without a hash":                                       "jeton sans empreinte",
 		"store: empty database name":                                 "stockage\u00a0: nom de base de données vide",
-		"store: database file name %q contains '?': use a file: URI": "stockage\u00a0: le nom de fichier de la base %q contient «\u00a0?\u00a0»\u00a0: utilisez une URI file:",
+		"store: database file name %q contains '?': use a file: URI": "stockage\u00a0: le nom de fichier de la base %q contient «\u00a0?\u00a0»\u00a0: utilisez une URI \"file:\"",
 
 		// A job whose lease passed to another server (job.go)
 		"run %d is running on another server":  "la simulation %d est en cours sur un autre serveur",

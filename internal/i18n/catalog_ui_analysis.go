@@ -182,8 +182,8 @@ var uiAnalysisMessages = map[Lang]map[string]string{
 
 		"trees.title":   "Arbres d'attaque · %s",
 		"trees.heading": "Arbres d'attaque et de défense",
-		"trees.intro":   "Les arbres d'attaque et de défense de la section trees: du modèle, évalués exactement (nœuds partagés compris) avec les mesures en place dans la révision. Choisissez-en un pour le dessiner.",
-		"trees.none":    "Ce modèle n'a pas d'arbre d'attaque et de défense\u00a0: ajoutez une section trees: au modèle pour les dessiner et les évaluer ici.",
+		"trees.intro":   "Les arbres d'attaque et de défense de la section trees du modèle, évalués exactement (nœuds partagés compris) avec les mesures en place dans la révision. Choisissez-en un pour le dessiner.",
+		"trees.none":    "Ce modèle n'a pas d'arbre d'attaque et de défense\u00a0: ajoutez une section trees au modèle pour les dessiner et les évaluer ici.",
 		"trees.caption": "Les arbres d'attaque et de défense du modèle et leurs valeurs exactes",
 		"trees.tree":    "Arbre",
 		"trees.nodes":   "Nœuds",
@@ -257,7 +257,7 @@ var uiAnalysisMessages = map[Lang]map[string]string{
 
 		"attack.title":                "Couverture ATT&CK · %s",
 		"attack.heading":              "Couverture ATT&CK",
-		"attack.intro":                "Les techniques MITRE ATT&CK d'un acteur que les mesures en place du modèle atténuent. Une technique est couverte quand une mesure en place cite, dans ses identifiants attack:, l'une des atténuations propres à la technique\u00a0; celles d'une technique parente ne valent pas pour ses sous-techniques.",
+		"attack.intro":                "Les techniques MITRE ATT&CK d'un acteur que les mesures en place du modèle atténuent. Une technique est couverte quand une mesure en place cite, dans ses identifiants attack, l'une des atténuations propres à la technique\u00a0; celles d'une technique parente ne valent pas pour ses sous-techniques.",
 		"attack.actor":                "Acteur",
 		"attack.show":                 "Afficher la couverture",
 		"attack.inmodel":              "acteur %s du modèle",

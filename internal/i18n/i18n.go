@@ -102,10 +102,13 @@ type Message interface {
 
 // Message translates m and formats it; an argument that is itself a
 // Message is translated too. A format the catalogue lacks stays English.
+// A translation may have plural selectors (see selector); the English
+// format, written by a package that formats it itself, has none.
 func (p *Printer) Message(m Message) string {
 	format, args := m.MessageFormat()
+	translated := false
 	if f, ok := lookupText(p.lang, format); ok {
-		format = f
+		format, translated = f, true
 	}
 	if len(args) == 0 && !strings.Contains(format, "%") {
 		return format
@@ -118,7 +121,16 @@ func (p *Printer) Message(m Message) string {
 			out[i] = a
 		}
 	}
+	if translated {
+		return p.format(format, out)
+	}
 	return fmt.Sprintf(format, out...)
+}
+
+// Sprintf formats a format that another package holds (a drawing's
+// words, given by T) with args, resolving its plural selectors.
+func (p *Printer) Sprintf(format string, args ...any) string {
+	return p.format(format, args)
 }
 
 // Number formats x with the locale's separators and the given decimals.
