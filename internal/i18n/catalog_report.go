@@ -147,7 +147,7 @@ var reportMessages = map[Lang]map[string]string{
 		"report.frontier.table":      "Portfolios of the efficient frontier (%s)",
 		"report.frontier.none":       "none (controls in force only)",
 		"report.frontier.chosen":     "%s — recommended",
-		"report.frontier.shown":      "%d of the %d portfolios of the frontier {1:is|are} shown.",
+		"report.frontier.shown":      "%d of the %d {2:portfolio|portfolios} of the frontier {1:is|are} shown.",
 		"report.frontier.exact":      "The frontier is exact: every portfolio was evaluated.",
 		"report.frontier.ladder":     "The frontier is made of the best portfolios at a ladder of budgets.",
 
@@ -400,7 +400,7 @@ var reportMessages = map[Lang]map[string]string{
 		"report.frontier.table":      "Portefeuilles de la frontière efficiente (%s)",
 		"report.frontier.none":       "aucune (mesures en place seulement)",
 		"report.frontier.chosen":     "%s — recommandé",
-		"report.frontier.shown":      "%d des %d portefeuilles de la frontière {1:est présenté|sont présentés}.",
+		"report.frontier.shown":      "%d {2:sur|des} %d {2:portefeuille|portefeuilles} de la frontière {1:est présenté|sont présentés}.",
 		"report.frontier.exact":      "La frontière est exacte\u00a0: tous les portefeuilles ont été évalués.",
 		"report.frontier.ladder":     "La frontière est formée des meilleurs portefeuilles pour une gamme de budgets.",
 

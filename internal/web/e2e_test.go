@@ -468,7 +468,7 @@ func (e *e2e) editorInvalid(t *testing.T, ctx context.Context) {
 	if l := bText(t, ctx, link); !strings.HasPrefix(l, fmt.Sprintf("Line %d, column", e.badLine)) {
 		t.Errorf("the problem's link reads %q", l)
 	}
-	if p := bText(t, ctx, "#problems"); !strings.Contains(p, want) || !strings.Contains(p, "problems found: 1") {
+	if p := bText(t, ctx, "#problems"); !strings.Contains(p, want) || !strings.Contains(p, "1 problem found") {
 		t.Errorf("the problems say %q, want %q", p, want)
 	}
 	if bEval[string](t, ctx, `document.getElementById("yaml").getAttribute("aria-invalid")`) != "true" {

@@ -276,7 +276,7 @@ func testUIEditor(t *testing.T, w *uiWorld) {
 	// line, and marked beside that line's number; the text is kept.
 	bad := badMinimal(t)
 	r := dan.post(path, url.Values{"yaml": {strings.ReplaceAll(bad, "\n", "\r\n")}, "message": {"typo"}, "base_revision": {"1"}}).want(http.StatusUnprocessableEntity)
-	r.contains(fmt.Sprintf(`<a href="#L%d" data-line="%d">Line %d, column`, badLine, badLine, badLine), "status: propsed", "problems found: 1")
+	r.contains(fmt.Sprintf(`<a href="#L%d" data-line="%d">Line %d, column`, badLine, badLine, badLine), "status: propsed", "1 problem found")
 	gutter := regexp.MustCompile(`<span id="L(\d+)" class="ln ln-bad"[^>]*>(\d+)</span>`).FindAllStringSubmatch(r.body, -1)
 	if len(gutter) != 1 || gutter[0][1] != strconv.Itoa(badLine) || gutter[0][2] != strconv.Itoa(badLine) {
 		t.Errorf("lines marked in the gutter: %v, want line %d", gutter, badLine)
@@ -313,7 +313,7 @@ func testUIEditor(t *testing.T, w *uiWorld) {
 	// History and diff.
 	dan.get(path+"/history").want(http.StatusOK).contains("less vulnerable", "first", "dan@example.org", path+"/diff?from=1&to=2")
 	d := dan.get(path + "/diff?from=1&to=2").want(http.StatusOK)
-	d.contains(`class="diff-del"`, `class="diff-add"`, "vulnerability: 0.3 ", "vulnerability: 0.25", "lines added: 1", "lines removed: 1")
+	d.contains(`class="diff-del"`, `class="diff-add"`, "vulnerability: 0.3 ", "vulnerability: 0.25", "1 line added", "1 line removed")
 	checkHTML(t, "diff", d.body, w.ts.srv.assets.byPath)
 	dan.get(path + "/diff?from=x").want(http.StatusBadRequest)
 	dan.get(path + "/diff?from=9").want(http.StatusNotFound)

@@ -277,7 +277,7 @@ func drawWords(p *i18n.Printer) *adtree.DrawWords {
 		RoleAttack:      p.T("draw.role.attack"), RoleDefence: p.T("draw.role.defence"),
 		LeafKind: p.T("draw.leafkind"), GateKind: p.T("draw.gatekind"),
 		Describe: p.T("draw.describe"), Shared: p.T("draw.shared"), Boxes: p.T("draw.boxes"),
-		Off: p.T("draw.off"), Highlighted: p.T("draw.highlighted"), More: p.T("draw.more"),
+		Off: p.T("draw.off"), Highlighted: p.T("draw.highlighted"), More: p.T("draw.more"), Sprintf: p.Sprintf,
 		Num: func(x float64) string { return drawNumber(p, x) },
 	}
 }
