@@ -142,13 +142,26 @@ func (p *Printer) Number(x float64, decimals int) string {
 }
 
 // Money formats an amount in a currency: whole units from 100 on, two
-// decimals below, with the currency's code after the number.
+// decimals below, with the currency after the number and a no-break
+// space, written as Currency writes it: "3,257,998 EUR" in English,
+// "3 257 998 €" in French.
 func (p *Printer) Money(x float64, currency string) string {
 	d := 0
 	if math.Abs(x) < 100 && x != 0 {
 		d = 2
 	}
-	return p.Number(x, d) + "\u00a0" + currency
+	return p.Number(x, d) + "\u00a0" + p.Currency(currency)
+}
+
+// Currency is how a currency is written after an amount or in a label:
+// in French, the euro's sign (the French way, and the only sign that is
+// not ambiguous: $ is many dollars); otherwise its ISO 4217 code, as
+// given. English keeps codes, which the CLI and the API share.
+func (p *Printer) Currency(code string) string {
+	if p.lang == French && (code == "EUR" || code == "€") {
+		return "€"
+	}
+	return code
 }
 
 // Compact formats an amount in a few characters: 950, 12k, 1.2M (1,2 M in

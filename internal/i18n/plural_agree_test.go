@@ -82,6 +82,9 @@ func TestPluralAgreement(t *testing.T) {
 			p := New(l)
 			for _, k := range slices.Sorted(slices.Values(Keys(l))) {
 				s, _ := lookup(l, k)
+				if notCounts[k] {
+					continue
+				}
 				args, ok := countArgs(p, s, n)
 				if !ok {
 					continue
@@ -108,12 +111,15 @@ func TestPluralAgreement(t *testing.T) {
 	}
 }
 
+// notCounts are the messages whose %s is a word, never a count.
+var notCounts = map[string]bool{"draw.leafkind": true}
+
 // countArgs gives the arguments of a format: n for each %d, a Count of n
 // for each %s and %v, a word otherwise; ok is false when the format has
-// no %d and no selector (no count to check).
+// no verb (no count to check).
 func countArgs(p *Printer, s string, n int) ([]any, bool) {
 	vs := verbs(s)
-	if !slices.Contains(vs, "%d") && !selector.MatchString(s) {
+	if len(vs) == 0 {
 		return nil, false
 	}
 	var args []any

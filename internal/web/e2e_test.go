@@ -584,7 +584,7 @@ func (e *e2e) historyAndDiff(t *testing.T, ctx context.Context) {
 	if len(del) != 1 || len(add) != 1 || del[0] != wantDel || add[0] != wantAdd {
 		t.Errorf("diff: removed %q, added %q; want [%q] and [%q]", del, add, wantDel, wantAdd)
 	}
-	if c := bText(t, ctx, "main p.meta"); c != "lines added: 1 · lines removed: 1" {
+	if c := bText(t, ctx, "main p.meta"); c != "1 line added · 1 line removed" {
 		t.Errorf("diff counts %q", c)
 	}
 }
@@ -682,11 +682,11 @@ func (e *e2e) french(t *testing.T, ctx context.Context) {
 	if v := bText(t, ctx, ".verdict"); !strings.HasPrefix(v, "Le risque ") {
 		t.Errorf("French verdict %q", v)
 	}
-	// 1 234 567 EUR (no-break spaces), 12,3 %.
-	money := regexp.MustCompile(`^\d{1,3}(\x{00a0}\d{3})+\x{00a0}EUR$`)
+	// 1 234 567 € (no-break spaces), 12,3 %.
+	money := regexp.MustCompile(`^\d{1,3}(\x{00a0}\d{3})+\x{00a0}€$`)
 	figs := bEval[[]string](t, ctx, `Array.from(document.querySelectorAll(".figures dd")).map(d => d.textContent)`)
 	if len(figs) < 5 || !money.MatchString(figs[0]) {
-		t.Errorf("French figures %q: the mean is not like 1\u00a0234\u00a0567\u00a0EUR", figs)
+		t.Errorf("French figures %q: the mean is not like 1\u00a0234\u00a0567\u00a0€", figs)
 	}
 	if p := figs[len(figs)-1]; !regexp.MustCompile(`^\d+(,\d+)?\x{00a0}%$`).MatchString(p) {
 		t.Errorf("French percentage %q", p)

@@ -435,7 +435,11 @@ func testUILanguage(t *testing.T, w *uiWorld) {
 	alice.post("/language", url.Values{"lang": {"en"}, "next": {"/orgs"}}).want(http.StatusSeeOther)
 	// Numbers follow the language.
 	fr := w.ts.signedIn(t, "eve@example.org", "eve-password", "fr")
-	fr.get("/orgs/anssi/national").want(http.StatusOK).contains("\u00a0EUR")
+	// Money: the euro's sign after the amount in French, the code in
+	// English (which the API and the CLI share).
+	fr.get("/orgs/anssi/national").want(http.StatusOK).contains("\u00a0€").lacks("\u00a0EUR")
+	en := w.ts.signedIn(t, "eve@example.org", "eve-password", "en")
+	en.get("/orgs/anssi/national").want(http.StatusOK).contains("\u00a0EUR").lacks("€")
 }
 
 func testUIAssets(t *testing.T, w *uiWorld) {
