@@ -282,11 +282,12 @@ func testUIEditor(t *testing.T, w *uiWorld) {
 		t.Errorf("lines marked in the gutter: %v, want line %d", gutter, badLine)
 	}
 	checkHTML(t, "editor (invalid)", r.body, w.ts.srv.assets.byPath)
-	r.contains("is not one of: ", `(did you mean "proposed"?)`)
+	// The values a field accepts are code to type, quoted, in every language.
+	r.contains(`is not one of: "implemented", "proposed"`, `(did you mean "proposed"?)`)
 	// In French, the server's validation message is French too.
 	fr := w.ts.signedIn(t, "dan@example.org", "dan-password", "fr")
 	r = fr.post(path, url.Values{"yaml": {bad}, "message": {"typo"}, "base_revision": {"1"}}).want(http.StatusUnprocessableEntity)
-	r.contains("\"propsed\" ne fait pas partie de\u00a0: ", "(vouliez-vous dire \"proposed\"\u00a0?)").lacks("is not one of", "did you mean")
+	r.contains("\"propsed\" ne fait pas partie de\u00a0: \"implemented\", \"proposed\"", "(vouliez-vous dire \"proposed\"\u00a0?)").lacks("is not one of", "did you mean")
 	var m modelView
 	w.dan.want(http.StatusOK, "GET", fmt.Sprintf("/api/v1/orgs/party-a/models/%d", w.minimal), nil).decode(&m)
 	if m.Revision != 1 {
