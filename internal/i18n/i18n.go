@@ -191,6 +191,16 @@ func (p *Printer) Compact(x float64) string {
 	return p.Number(x, 0)
 }
 
+// Colon is the colon after a label, as the language writes it: ":" in
+// English, a no-break space and ":" in French. For templates that put a
+// label and its value apart ({{$p.T "ui.account"}}{{$p.Colon}}).
+func (p *Printer) Colon() string {
+	if p.lang == French {
+		return "\u00a0:"
+	}
+	return ":"
+}
+
 // Percent formats a probability as a percentage with sensible precision.
 func (p *Printer) Percent(x float64) string {
 	v := 100 * x

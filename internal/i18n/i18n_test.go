@@ -69,6 +69,8 @@ func TestFormats(t *testing.T) {
 		{en.Money(3257998, "EUR"), "3,257,998\u00a0EUR"},
 		{fr.Money(12.5, "EUR"), "12,50\u00a0€"},
 		{fr.Currency("EUR"), "€"},
+		{en.T("ui.account") + en.Colon(), "Account:"},
+		{fr.T("ui.account") + fr.Colon(), "Compte\u00a0:"},
 		{fr.Currency("USD"), "USD"},
 		{en.Currency("EUR"), "EUR"},
 		{en.Percent(0.0123), "1.23%"},

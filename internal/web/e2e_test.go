@@ -71,6 +71,7 @@ func TestBrowser(t *testing.T) {
 		{"FrenchEditor", e.frenchEditor, false, e2eStepTimeout},
 		{"Keyboard", e.keyboard, false, e2eStepTimeout},
 		{"NoJavaScript", e.noJavaScript, false, e2eStepTimeout},
+		{"FrenchForms", e.frenchForms, false, 2 * e2eStepTimeout},
 		{"Tour", e.tour, false, 3 * e2eStepTimeout}, // some 40 pages, each screenshot when asked
 	}
 	for _, s := range steps {
@@ -1010,6 +1011,7 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 					e.checkCharts(t, ctx)
 				}
 				checkNoOverflow(t, ctx, p)
+				e.checkTypography(t, ctx, lang)
 				if pg.name == "trees" && lang == "en" {
 					e.checkTreesOpenOnGoal(t, ctx, p)
 					e.open(t, ctx, p)
