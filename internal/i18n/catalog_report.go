@@ -263,7 +263,7 @@ var reportMessages = map[Lang]map[string]string{
 		"report.footer":        "Produit par scrutin, évaluation objective du risque cyber pour les élections. Chaque chiffre peut être reproduit à partir du modèle, de la graine et du nombre d'années simulées.",
 		"report.list":          "%s (%d sur %d)",
 		"report.list.proposed": "%s (%d {3:sur|des} %d {3:mesure proposée|mesures proposées})",
-		"report.origin.run":    "Exécution enregistrée n° %d · modèle «\u00a0%s\u00a0», révision %d",
+		"report.origin.run":    "Exécution enregistrée n°\u00a0%d · modèle «\u00a0%s\u00a0», révision %d",
 		"report.origin.at":     "%s · faite le %s",
 		"report.origin.file":   "Fichier du modèle\u00a0: %s",
 		"report.date":          "Date du rapport\u00a0: %s",

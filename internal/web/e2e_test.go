@@ -677,7 +677,7 @@ func (e *e2e) french(t *testing.T, ctx context.Context) {
 	if p := e.path(t, ctx); p != e.runPath {
 		t.Errorf("after switching the language: %s, want %s", p, e.runPath)
 	}
-	if h := bText(t, ctx, "h1"); !strings.HasPrefix(h, fmt.Sprintf("Simulation n° %d", e.runID)) {
+	if h := bText(t, ctx, "h1"); !strings.HasPrefix(h, fmt.Sprintf("Simulation n°\u00a0%d", e.runID)) {
 		t.Errorf("French heading %q", h)
 	}
 	if v := bText(t, ctx, ".verdict"); !strings.HasPrefix(v, "Le risque ") {
