@@ -45,7 +45,7 @@ func TestReport(t *testing.T) {
 
 	// French: --lang, or the locale.
 	_, fr, _ := scrutin(t, "", append(args, "--lang", "fr")...)
-	if !strings.Contains(fr, `<html lang="fr">`) || !strings.Contains(fr, "Le risque est-il significatif ?") || !strings.Contains(fr, "05/05/2017 20:00 UTC") {
+	if !strings.Contains(fr, `<html lang="fr">`) || !strings.Contains(fr, "Le risque est-il significatif\u00a0?") || !strings.Contains(fr, "05/05/2017 20:00 UTC") {
 		t.Errorf("--lang fr does not give the French report")
 	}
 	t.Setenv("LANG", "fr_FR.UTF-8")

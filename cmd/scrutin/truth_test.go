@@ -152,11 +152,11 @@ func TestOneTruthPerRun(t *testing.T) {
 			t.Errorf("scrutin run's text lacks %s", report.Money(x))
 		}
 	}
-	page := func(path string) string {
+	pageIn := func(lang, path string) string {
 		t.Helper()
 		req, _ := http.NewRequest("GET", s.url+path, nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Accept-Language", "en")
+		req.Header.Set("Accept-Language", lang)
 		r, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -168,10 +168,19 @@ func TestOneTruthPerRun(t *testing.T) {
 		}
 		return string(b)
 	}
+	page := func(path string) string { t.Helper(); return pageIn("en", path) }
 	runPage := page(fmt.Sprintf("/orgs/p/runs/%d", run.ID))
 	for _, x := range []float64{want.Mean, q["p50"], q["p90"], q["p99"]} {
 		if !strings.Contains(runPage, "<dd>"+money(x)+"</dd>") {
 			t.Errorf("the run page lacks %s", money(x))
+		}
+	}
+	// The same figures in French, written the French way: 1 234 567 €.
+	frMoney := func(x float64) string { return i18n.New(i18n.French).Money(x, "EUR") }
+	frRunPage := pageIn("fr", fmt.Sprintf("/orgs/p/runs/%d", run.ID))
+	for _, x := range []float64{want.Mean, q["p50"], q["p90"], q["p99"]} {
+		if m := frMoney(x); !strings.HasSuffix(m, "\u00a0€") || !strings.Contains(frRunPage, "<dd>"+m+"</dd>") {
+			t.Errorf("the French run page lacks %q", m)
 		}
 	}
 	dash := page("/orgs/p")

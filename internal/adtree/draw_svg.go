@@ -290,9 +290,9 @@ func (s *svgWriter) description() string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, d.w.Describe, drawClean(d.t.ID), drawClean(d.t.Goal()), len(d.nodes), attack, defence)
+	b.WriteString(d.w.Sprintf(d.w.Describe, drawClean(d.t.ID), drawClean(d.t.Goal()), len(d.nodes), attack, defence))
 	if shared > 0 {
-		fmt.Fprintf(&b, d.w.Shared, shared)
+		b.WriteString(d.w.Sprintf(d.w.Shared, shared))
 	}
 	b.WriteString(d.w.Boxes)
 	if d.anyOff {
@@ -302,10 +302,10 @@ func (s *svgWriter) description() string {
 				off = append(off, d.name(d.nodes[i]))
 			}
 		}
-		fmt.Fprintf(&b, d.w.Off, d.list(off))
+		b.WriteString(d.w.Sprintf(d.w.Off, d.list(off)))
 	}
 	if d.anyHi {
-		fmt.Fprintf(&b, d.w.Highlighted, d.list(drawSorted(d.opt.Highlight)))
+		b.WriteString(d.w.Sprintf(d.w.Highlighted, d.list(drawSorted(d.opt.Highlight))))
 	}
 	return b.String()
 }
@@ -313,7 +313,7 @@ func (s *svgWriter) description() string {
 func (d *drawing) list(xs []string) string {
 	const most = 20
 	if len(xs) > most {
-		return strings.Join(xs[:most], ", ") + fmt.Sprintf(d.w.More, len(xs)-most)
+		return strings.Join(xs[:most], ", ") + d.w.Sprintf(d.w.More, len(xs)-most)
 	}
 	return strings.Join(xs, ", ")
 }

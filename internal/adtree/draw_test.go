@@ -500,13 +500,21 @@ func TestDrawWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt.Words = &DrawWords{Attack: "Attaque", Defence: "Défense", Cost: "coût", P: "p",
-		Describe: "Arbre %q de but %q : %d nœuds (%d d'attaque, %d de défense)",
-		Num:      func(x float64) string { return strings.ReplaceAll(strconv.FormatFloat(x, 'f', -1, 64), ".", ",") }}
+		Describe: "Arbre %q de but %q : %d {3:nœud|nœuds} (%d d'attaque, %d de défense)",
+		Num:      func(x float64) string { return strings.ReplaceAll(strconv.FormatFloat(x, 'f', -1, 64), ".", ",") },
+		// A translator's formatter, which picks the forms of the words
+		// (here crudely: the test's tree has several nodes).
+		Sprintf: func(format string, args ...any) string {
+			return fmt.Sprintf(strings.ReplaceAll(format, "{3:nœud|nœuds}", "nœuds"), args...)
+		}}
 	var fr bytes.Buffer
 	if err := WriteSVG(&fr, tree, opt); err != nil {
 		t.Fatal(err)
 	}
 	got := fr.String()
+	if strings.Contains(got, "{3:") {
+		t.Error("the description was not formatted by the Sprintf given")
+	}
 	for _, want := range []string{">Attaque</text>", ">Défense</text>", "coût ", "Arbre ", " nœuds ("} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %q in the drawing with French words", want)

@@ -1,11 +1,16 @@
 package adtree
 
+import "fmt"
+
 // DrawWords are the words a drawing writes: its legend, the attributes
 // under a leaf's name, its tooltips and its accessible description. The
 // zero value of a field means the English word; Num, when set, writes
 // numbers (default: as in English, "1234.5" with at most 4 significant
 // decimals). Formats take the arguments that their comments list, in
-// that order (use %[n]v to reorder).
+// that order (use %[n]v to reorder). Sprintf, when set, formats the
+// description's formats (Describe, Shared, Off, Highlighted, More): a
+// translator's, which may pick the words that agree with a count; by
+// default fmt.Sprintf.
 type DrawWords struct {
 	// Legend.
 	Attack, Defence, DefenceOff, Countermeasure, Sequence string
@@ -22,6 +27,7 @@ type DrawWords struct {
 	// Highlighted (list), More (how many more, after a list of 20).
 	Describe, Shared, Boxes, Off, Highlighted, More string
 	Num                                             func(float64) string
+	Sprintf                                         func(format string, args ...any) string
 }
 
 // englishWords are the default words.
@@ -45,7 +51,7 @@ var englishWords = DrawWords{
 func (w *DrawWords) withDefaults() DrawWords {
 	out := englishWords
 	if w == nil {
-		out.Num = drawNum
+		out.Num, out.Sprintf = drawNum, fmt.Sprintf
 		return out
 	}
 	pick := func(dst *string, v string) {
@@ -70,9 +76,12 @@ func (w *DrawWords) withDefaults() DrawWords {
 	} {
 		pick(f.dst, f.v)
 	}
-	out.Num = w.Num
+	out.Num, out.Sprintf = w.Num, w.Sprintf
 	if out.Num == nil {
 		out.Num = drawNum
+	}
+	if out.Sprintf == nil {
+		out.Sprintf = fmt.Sprintf
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -178,9 +179,9 @@ func (in *Ingester) SyslogYear() int { return in.syslog.first }
 func kindList() string {
 	s := make([]string, len(TelemetryKinds))
 	for i, k := range TelemetryKinds {
-		s[i] = string(k)
+		s[i] = strconv.Quote(string(k))
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, ", ") // quoted: names to type, in every language
 }
 
 // IngestTelemetry reads one input and sums it up: the shape of the other

@@ -94,7 +94,7 @@ func ParseFieldMap(spec string) (*FieldMap, error) {
 			}
 		}
 		if i < 0 {
-			return nil, model.Errorf(model.EINVALID, "field mapping %q: unknown key %q; expected one of: %s", item, k, strings.Join(fieldKeys[:], ", "))
+			return nil, model.Errorf(model.EINVALID, "field mapping %q: unknown key %q; expected one of: %s", item, k, quotedKeys())
 		}
 		if seen[k] {
 			return nil, model.Errorf(model.EINVALID, "field mapping: key %q is given twice", k)
@@ -322,4 +322,14 @@ func jsonList(s *jsonStrings, list [][]byte, raw []byte) [][]byte {
 		return list
 	}
 	return appendValue(list, jsonText(s, raw))
+}
+
+// quotedKeys lists the keys of a field mapping, quoted: names to type,
+// in every language.
+func quotedKeys() string {
+	q := make([]string, len(fieldKeys))
+	for i, k := range fieldKeys {
+		q[i] = strconv.Quote(k)
+	}
+	return strings.Join(q, ", ")
 }

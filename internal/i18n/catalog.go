@@ -3,7 +3,7 @@ package i18n
 // catalogues are the message catalogues of the product's areas, each a
 // map from key to message per language. Each area has its own file.
 func catalogues() []map[Lang]map[string]string {
-	return []map[Lang]map[string]string{commonMessages, reportMessages, uiMessages, uiAdminMessages, uiAnalysisMessages, uiPlanMessages, uiEvidenceMessages, uiTreesMessages}
+	return []map[Lang]map[string]string{commonMessages, reportMessages, uiMessages, uiAdminMessages, uiAnalysisMessages, uiPlanMessages, uiEvidenceMessages, uiTreesMessages, uiFrenchMessages}
 }
 
 // lookup finds key in l's catalogues.
@@ -68,12 +68,12 @@ var commonMessages = map[Lang]map[string]string{
 		"common.within":   "dans la tolérance",
 		"common.exceeds":  "DÉPASSE",
 		"common.trials":   "%s {1:année simulée|années simulées} · graine %d · montants en %s",
-		"common.controls": "Mesures en place : %s",
+		"common.controls": "Mesures en place\u00a0: %s",
 		"common.none":     "aucune",
 		"common.language": "Langue",
-		"verdict.none":    "Le modèle ne fixe pas de tolérance au risque : ajoutez une courbe de tolérance pour obtenir un verdict.",
-		"verdict.within":  "Le risque reste dans la tolérance en tout point de la courbe ; au plus près : P(perte annuelle > %s) = %s pour %s acceptable.",
-		"verdict.exceeds": "Le risque dépasse la tolérance à %s : P(perte annuelle > %s) = %s pour %s acceptable (%d {5:point dépassé|points dépassés} sur %d).",
+		"verdict.none":    "Le modèle ne fixe pas de tolérance au risque\u00a0: ajoutez une courbe de tolérance pour obtenir un verdict.",
+		"verdict.within":  "Le risque reste dans la tolérance en tout point de la courbe\u00a0; au plus près\u00a0: P(perte annuelle > %s) = %s pour %s acceptable.",
+		"verdict.exceeds": "Le risque dépasse la tolérance à %s\u00a0: P(perte annuelle > %s) = %s pour %s acceptable (%d {5:point dépassé|points dépassés} sur %d).",
 	},
 }
 

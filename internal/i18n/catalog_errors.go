@@ -39,23 +39,23 @@ var errorMessages = map[Lang]map[string]string{
 		"progress %v is not between 0 and 1":                         "l'avancement %v n'est pas compris entre 0 et 1",
 		"evidence without a name":                                    "observations sans nom",
 		"unknown evidence kind %q (telemetry or phishing)":           "type d'observations %q inconnu (telemetry ou phishing)",
-		"evidence of %d bytes":                                       "observations de %d octets",
+		"evidence of %d bytes":                                       "observations de %d {1:octet|octets}",
 		"audit entry without an action":                              "entrée du journal d'audit sans action",
 		"unknown token kind %q (api or session)":                     "type de jeton %q inconnu (api ou session)",
 		"token without a hash":                                       "jeton sans empreinte",
 		"store: empty database name":                                 "stockage\u00a0: nom de base de données vide",
-		"store: database file name %q contains '?': use a file: URI": "stockage\u00a0: le nom de fichier de la base %q contient «\u00a0?\u00a0»\u00a0: utilisez une URI file:",
+		"store: database file name %q contains '?': use a file: URI": "stockage\u00a0: le nom de fichier de la base %q contient «\u00a0?\u00a0»\u00a0: utilisez une URI \"file:\"",
 
 		// A job whose lease passed to another server (job.go)
 		"run %d is running on another server":  "la simulation %d est en cours sur un autre serveur",
 		"plan %d is running on another server": "le plan %d est en cours sur un autre serveur",
 
 		// The server
-		"a password needs at least %d characters":                                                                                    "un mot de passe demande au moins %d caractères",
-		"a password may have at most %d characters":                                                                                  "un mot de passe compte au plus %d caractères",
+		"a password needs at least %d characters":                                                                                    "un mot de passe demande au moins %d {1:caractère|caractères}",
+		"a password may have at most %d characters":                                                                                  "un mot de passe compte au plus %d {1:caractère|caractères}",
 		"this password is among the most common ones, which are tried first: choose another":                                         "ce mot de passe fait partie des plus courants, qui sont essayés en premier\u00a0: choisissez-en un autre",
 		"this is your own account: change your password with PUT /api/v1/me/password, end your token with DELETE /api/v1/auth/token": "c'est votre propre compte\u00a0: changez votre mot de passe par PUT /api/v1/me/password, mettez fin à votre jeton par DELETE /api/v1/auth/token",
-		"expires_in may be at most %d seconds (the server's token life, %s)":                                                         "expires_in vaut au plus %d secondes (la durée de vie des jetons du serveur, %s)",
+		"expires_in may be at most %d seconds (the server's token life, %s)":                                                         "expires_in vaut au plus %d {1:seconde|secondes} (la durée de vie des jetons du serveur, %s)",
 		"%s is the last owner of %s: make someone else owner first":                                                                  "%s est le dernier propriétaire de %s\u00a0: nommez d'abord un autre propriétaire",
 		"the budget must be a finite amount":                                                                                         "le budget doit être un montant fini",
 		"trials must lie between 1 and %d, got %d":                                                                                   "le nombre de tirages doit être compris entre 1 et %d, trouvé %d",

@@ -51,7 +51,7 @@ var evidenceMessages = map[Lang]map[string]string{
 		"line %d: the header names the column %s twice": "ligne %d\u00a0: l'en-tête nomme deux fois la colonne %s",
 		"line %d: this looks like GoPhish's events export (it has a message column but no status); export the campaign's results CSV instead": "ligne %d\u00a0: cela ressemble à l'export des événements de GoPhish (une colonne message, pas de status)\u00a0; exportez plutôt le CSV des résultats de la campagne",
 		"line %d: not a GoPhish results CSV: the header has no status column (it has %s)":                                                     "ligne %d\u00a0: ce n'est pas un CSV de résultats GoPhish\u00a0: l'en-tête n'a pas de colonne status (il a %s)",
-		"line %d: %d field%s, but the header has %d":                                                                                          "ligne %d\u00a0: %d champ%s, mais l'en-tête en a %d",
+		"line %d: %d field%s, but the header has %d":                                                                                          "ligne %d\u00a0: %d {2:champ|champs}%.0s, mais l'en-tête en a %d", // %.0s: the English plural's "s", not written
 		"line %d: status: %v":    "ligne %d\u00a0: status\u00a0: %v",
 		"line %d: reported: %v":  "ligne %d\u00a0: reported\u00a0: %v",
 		"line %d: send_date: %v": "ligne %d\u00a0: send_date\u00a0: %v",
@@ -63,7 +63,7 @@ var evidenceMessages = map[Lang]map[string]string{
 		"%s: campaigns[%d] (%q): counts must lie between 0 and the e-mails sent (%d)":                        "%s\u00a0: campaigns[%d] (%q)\u00a0: les totaux doivent être compris entre 0 et le nombre de courriels envoyés (%d)",
 		"%s: not a telemetry summary: %v":                                                                    "%s\u00a0: ce n'est pas un résumé de télémétrie\u00a0: %v",
 		"%s: evidence kind %q, want %q":                                                                      "%s\u00a0: type d'observations %q, attendu %q",
-		"evidence files were given but the model has no evidence: section to say which scenario they inform": "des fichiers d'observations sont donnés mais le modèle n'a pas de section evidence: pour dire quel scénario ils renseignent",
+		"evidence files were given but the model has no evidence: section to say which scenario they inform": "des fichiers d'observations sont donnés mais le modèle n'a pas de section evidence pour dire quel scénario ils renseignent",
 		"scenario %q, %s: %v":                              "scénario %q, %s\u00a0: %v",
 		"evidence %q: %s in the evidence files given (%s)": "observation %q\u00a0: %s dans les fichiers d'observations donnés (%s)",
 		"evidence %q: the evidence files span no time, so the exposure is unknown: give exposure (years)": "observation %q\u00a0: les fichiers d'observations ne couvrent aucune durée, l'exposition est donc inconnue\u00a0: donnez exposure (en années)",

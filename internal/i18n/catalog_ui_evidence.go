@@ -43,7 +43,7 @@ var uiEvidenceMessages = map[Lang]map[string]string{
 	},
 	French: {
 		"runform.evidence":         "Éléments de preuve pour l'étalonnage",
-		"runform.evidence.hint":    "La section evidence: du modèle tire ses comptes des éléments cochés ici\u00a0; ils mettent à jour les a priori avant la simulation.",
+		"runform.evidence.hint":    "La section evidence du modèle tire ses comptes des éléments cochés ici\u00a0; ils mettent à jour les a priori avant la simulation.",
 		"runform.evidence.none":    "Le modèle compte des éléments de preuve, mais l'organisation n'en a pas encore.",
 		"runform.evidence.upload":  "Déposer des éléments de preuve",
 		"runform.evidence.counted": "Le modèle compte\u00a0: %s.",

@@ -102,10 +102,13 @@ type Message interface {
 
 // Message translates m and formats it; an argument that is itself a
 // Message is translated too. A format the catalogue lacks stays English.
+// A translation may have plural selectors (see selector); the English
+// format, written by a package that formats it itself, has none.
 func (p *Printer) Message(m Message) string {
 	format, args := m.MessageFormat()
+	translated := false
 	if f, ok := lookupText(p.lang, format); ok {
-		format = f
+		format, translated = f, true
 	}
 	if len(args) == 0 && !strings.Contains(format, "%") {
 		return format
@@ -118,7 +121,16 @@ func (p *Printer) Message(m Message) string {
 			out[i] = a
 		}
 	}
+	if translated {
+		return p.format(format, out)
+	}
 	return fmt.Sprintf(format, out...)
+}
+
+// Sprintf formats a format that another package holds (a drawing's
+// words, given by T) with args, resolving its plural selectors.
+func (p *Printer) Sprintf(format string, args ...any) string {
+	return p.format(format, args)
 }
 
 // Number formats x with the locale's separators and the given decimals.
@@ -130,13 +142,26 @@ func (p *Printer) Number(x float64, decimals int) string {
 }
 
 // Money formats an amount in a currency: whole units from 100 on, two
-// decimals below, with the currency's code after the number.
+// decimals below, with the currency after the number and a no-break
+// space, written as Currency writes it: "3,257,998 EUR" in English,
+// "3 257 998 €" in French.
 func (p *Printer) Money(x float64, currency string) string {
 	d := 0
 	if math.Abs(x) < 100 && x != 0 {
 		d = 2
 	}
-	return p.Number(x, d) + "\u00a0" + currency
+	return p.Number(x, d) + "\u00a0" + p.Currency(currency)
+}
+
+// Currency is how a currency is written after an amount or in a label:
+// in French, the euro's sign (the French way, and the only sign that is
+// not ambiguous: $ is many dollars); otherwise its ISO 4217 code, as
+// given. English keeps codes, which the CLI and the API share.
+func (p *Printer) Currency(code string) string {
+	if p.lang == French && (code == "EUR" || code == "€") {
+		return "€"
+	}
+	return code
 }
 
 // Compact formats an amount in a few characters: 950, 12k, 1.2M (1,2 M in
@@ -164,6 +189,16 @@ func (p *Printer) Compact(x float64) string {
 		}
 	}
 	return p.Number(x, 0)
+}
+
+// Colon is the colon after a label, as the language writes it: ":" in
+// English, a no-break space and ":" in French. For templates that put a
+// label and its value apart ({{$p.T "ui.account"}}{{$p.Colon}}).
+func (p *Printer) Colon() string {
+	if p.lang == French {
+		return "\u00a0:"
+	}
+	return ":"
 }
 
 // Percent formats a probability as a percentage with sensible precision.

@@ -45,7 +45,7 @@ func TestPluralSelectors(t *testing.T) {
 func TestPluralSelectorsInCatalogues(t *testing.T) {
 	sel := regexp.MustCompile(`\{([0-9]+):[^{}|]*\|[^{}]*\}`)
 	for _, l := range Languages() {
-		for _, c := range catalogues() {
+		for _, c := range append(catalogues(), textCatalogues()...) {
 			for k, v := range c[l] {
 				for _, m := range sel.FindAllStringSubmatch(v, -1) {
 					n, _ := strconv.Atoi(m[1])
@@ -82,10 +82,11 @@ func TestPluralSelectorsInCatalogues(t *testing.T) {
 func contains(s, sub string) bool { return regexp.MustCompile(regexp.QuoteMeta(sub)).MatchString(s) }
 
 // TestPluralSelectorsOnlyInT: messages that another package formats
-// itself (the drawing's words, given to adtree as formats) cannot hold
-// selectors, which only T resolves.
+// itself with fmt (the drawing's words other than its description, which
+// it formats with the Sprintf it is given) cannot hold selectors, which
+// only T and Sprintf resolve.
 func TestPluralSelectorsOnlyInT(t *testing.T) {
-	for _, key := range []string{"draw.describe", "draw.shared", "draw.boxes", "draw.off", "draw.highlighted", "draw.more"} {
+	for _, key := range []string{"draw.boxes", "draw.leafkind", "draw.gatekind"} {
 		for _, l := range Languages() {
 			if s := New(l).T(key); selectorRe.MatchString(s) {
 				t.Errorf("%s %s: %q has a selector", l, key, s)

@@ -27,7 +27,7 @@ func TestInForce(t *testing.T) {
 		{name: "without all", without: []string{"mfa", "backups"}, want: []string{}},
 		{name: "with and without", with: []string{"security-keys"}, without: []string{"backups"}, want: []string{"mfa", "security-keys"}},
 		{name: "unknown id with a suggestion", with: []string{"securty-keys"}, err: `unknown control "securty-keys" (did you mean "security-keys"?)`},
-		{name: "unknown id without", without: []string{"firewall"}, err: `unknown control "firewall"; expected one of: backups, mfa, security-keys, training`},
+		{name: "unknown id without", without: []string{"firewall"}, err: `unknown control "firewall"; expected one of: "backups", "mfa", "security-keys", "training"`},
 		{name: "both with and without", with: []string{"training"}, without: []string{"training"}, err: `control "training" is both switched on (--with) and off (--without)`},
 	}
 	for _, tt := range tests {

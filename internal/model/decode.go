@@ -907,7 +907,18 @@ func suggest(got string, valid []string) Text {
 	}
 	sorted := append([]string(nil), valid...)
 	sort.Strings(sorted)
-	return text("; expected one of: %s", strings.Join(sorted, ", "))
+	return text("; expected one of: %s", codeList(sorted))
+}
+
+// codeList writes the values a field accepts as code, quoted as the value
+// that was given is: they are what the user types, the same in every
+// language, never words to translate.
+func codeList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
 }
 
 // didYouMean is the end of a message that suggests best.
@@ -957,7 +968,7 @@ func (r fieldRules) check(d *decoder, n ast.Node, path, s string) bool {
 		if c := closest(s, r.enum); c != "" {
 			hint = didYouMean(c)
 		}
-		d.problem(n, path, "%q is not one of: %s%s", s, strings.Join(r.enum, ", "), hint)
+		d.problem(n, path, "%q is not one of: %s%s", s, codeList(r.enum), hint)
 	case r.minLength > 0 && len(s) < r.minLength:
 		d.problem(n, path, "must not be empty")
 	case r.pattern != nil && !r.pattern.MatchString(s):

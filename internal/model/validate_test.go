@@ -86,7 +86,7 @@ func TestValidateWithoutPositions(t *testing.T) {
 	want := []string{
 		`scrutin: unsupported format version 2 (this scrutin reads version 1)`,
 		`assets[1].id: duplicate id "mail" (already used by assets[0])`,
-		`assets[1].org: unknown organization "nobody"; expected one of: campaign`,
+		`assets[1].org: unknown organization "nobody"; expected one of: "campaign"`,
 		`controls[0].effects[0].frequency: a multiplier must be a finite number ≥ 0, got NaN`,
 		`controls[0].effects[0].magnitude: a multiplier must be a finite number ≥ 0, got -0.5`,
 		`controls[0].cost.once: a cost must be ≥ 0, got -1`,
@@ -156,8 +156,8 @@ func TestSuggest(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{"frequncy", ` (did you mean "frequency"?)`},
 		{"Magnitude", ` (did you mean "magnitude"?)`},
-		{"impact", "; expected one of: frequency, magnitude, vulnerability"},
-		{"", "; expected one of: frequency, magnitude, vulnerability"},
+		{"impact", `; expected one of: "frequency", "magnitude", "vulnerability"`},
+		{"", `; expected one of: "frequency", "magnitude", "vulnerability"`},
 	}
 	for _, tt := range tests {
 		if got := suggest(tt.got, valid).String(); got != tt.want {

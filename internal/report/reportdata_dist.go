@@ -16,7 +16,12 @@ type words struct {
 	cur string
 }
 
-func newWords(l i18n.Lang, currency string) words { return words{p: i18n.New(l), cur: currency} }
+// newWords writes in l; money is in currency, written as the language
+// writes it (the euro as € in French).
+func newWords(l i18n.Lang, currency string) words {
+	p := i18n.New(l)
+	return words{p: p, cur: p.Currency(currency)}
+}
 
 func (w words) t(key string, args ...any) string { return w.p.T(key, args...) }
 

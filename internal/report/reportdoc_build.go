@@ -16,7 +16,7 @@ func (r *Report) layout(l i18n.Lang) *document {
 	w := newWords(l, r.Result.Currency)
 	d := &document{lang: l, kicker: w.t("report.kicker"), title: r.Model.Name, intro: r.Model.Description,
 		contents: w.t("report.contents"), footer: w.t("report.footer")}
-	d.meta = append(d.meta, w.t("common.trials", w.p.Count(float64(r.Result.Trials), 0), r.Result.Seed, r.Result.Currency))
+	d.meta = append(d.meta, w.t("common.trials", w.p.Count(float64(r.Result.Trials), 0), r.Result.Seed, w.cur))
 	d.meta = append(d.meta, w.t("common.controls", r.inForce(w)))
 	if o := r.Origin; o.Run != 0 {
 		s := w.t("report.origin.run", o.Run, o.Model, o.Revision)
@@ -340,7 +340,7 @@ func (r *Report) planSection(w words) section {
 	}
 	how := w.t("report.plan.heuristic")
 	if p.Exact {
-		how = w.t("report.plan.exact", w.p.Number(float64(p.Nodes), 0))
+		how = w.t("report.plan.exact", w.p.Count(float64(p.Nodes), 0))
 	}
 	front := w.t("report.frontier.ladder")
 	if p.FrontierExact {

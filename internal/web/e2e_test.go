@@ -77,6 +77,7 @@ func TestBrowser(t *testing.T) {
 		{"TreesZoom", e.treesZoom, false, 2 * e2eStepTimeout},
 		{"AttackSections", e.attackSections, false, e2eStepTimeout},
 		{"NamesShown", e.namesShown, false, e2eStepTimeout},
+		{"FrenchForms", e.frenchForms, false, 2 * e2eStepTimeout},
 		{"Tour", e.tour, false, 3 * e2eStepTimeout}, // some 40 pages, each screenshot when asked
 	}
 	for _, s := range steps {
@@ -474,7 +475,7 @@ func (e *e2e) editorInvalid(t *testing.T, ctx context.Context) {
 	if l := bText(t, ctx, link); !strings.HasPrefix(l, fmt.Sprintf("Line %d, column", e.badLine)) {
 		t.Errorf("the problem's link reads %q", l)
 	}
-	if p := bText(t, ctx, "#problems"); !strings.Contains(p, want) || !strings.Contains(p, "problems found: 1") {
+	if p := bText(t, ctx, "#problems"); !strings.Contains(p, want) || !strings.Contains(p, "1 problem found") {
 		t.Errorf("the problems say %q, want %q", p, want)
 	}
 	if bEval[string](t, ctx, `document.getElementById("yaml").getAttribute("aria-invalid")`) != "true" {
@@ -590,7 +591,7 @@ func (e *e2e) historyAndDiff(t *testing.T, ctx context.Context) {
 	if len(del) != 1 || len(add) != 1 || del[0] != wantDel || add[0] != wantAdd {
 		t.Errorf("diff: removed %q, added %q; want [%q] and [%q]", del, add, wantDel, wantAdd)
 	}
-	if c := bText(t, ctx, "main p.meta"); c != "lines added: 1 · lines removed: 1" {
+	if c := bText(t, ctx, "main p.meta"); c != "1 line added · 1 line removed" {
 		t.Errorf("diff counts %q", c)
 	}
 }
@@ -682,17 +683,17 @@ func (e *e2e) french(t *testing.T, ctx context.Context) {
 	if p := e.path(t, ctx); p != e.runPath {
 		t.Errorf("after switching the language: %s, want %s", p, e.runPath)
 	}
-	if h := bText(t, ctx, "h1"); !strings.HasPrefix(h, fmt.Sprintf("Simulation n° %d", e.runID)) {
+	if h := bText(t, ctx, "h1"); !strings.HasPrefix(h, fmt.Sprintf("Simulation n°\u00a0%d", e.runID)) {
 		t.Errorf("French heading %q", h)
 	}
 	if v := bText(t, ctx, ".verdict"); !strings.HasPrefix(v, "Le risque ") {
 		t.Errorf("French verdict %q", v)
 	}
-	// 1 234 567 EUR (no-break spaces), 12,3 %.
-	money := regexp.MustCompile(`^\d{1,3}(\x{00a0}\d{3})+\x{00a0}EUR$`)
+	// 1 234 567 € (no-break spaces), 12,3 %.
+	money := regexp.MustCompile(`^\d{1,3}(\x{00a0}\d{3})+\x{00a0}€$`)
 	figs := bEval[[]string](t, ctx, `Array.from(document.querySelectorAll(".figures dd")).map(d => d.textContent)`)
 	if len(figs) < 5 || !money.MatchString(figs[0]) {
-		t.Errorf("French figures %q: the mean is not like 1\u00a0234\u00a0567\u00a0EUR", figs)
+		t.Errorf("French figures %q: the mean is not like 1\u00a0234\u00a0567\u00a0€", figs)
 	}
 	if p := figs[len(figs)-1]; !regexp.MustCompile(`^\d+(,\d+)?\x{00a0}%$`).MatchString(p) {
 		t.Errorf("French percentage %q", p)
@@ -1016,6 +1017,7 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 					e.checkCharts(t, ctx)
 				}
 				checkNoOverflow(t, ctx, p)
+				e.checkTypography(t, ctx, lang)
 				if pg.name == "trees" && lang == "en" {
 					e.checkTreesOpenOnGoal(t, ctx, p)
 					e.open(t, ctx, p)

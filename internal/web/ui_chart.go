@@ -39,8 +39,9 @@ type chartSeries struct {
 // lecChart is the loss exceedance curve of a portfolio, with the
 // tolerance curve when the model has one.
 func lecChart(id string, p *i18n.Printer, res *sim.Result) *chart {
-	c := &chart{ID: id, Kind: "lec", Lang: p.Lang(), Currency: res.Currency,
-		XLabel: p.T("chart.loss", res.Currency), YLabel: p.T("chart.exceedance")}
+	cur := p.Currency(res.Currency)
+	c := &chart{ID: id, Kind: "lec", Lang: p.Lang(), Currency: cur,
+		XLabel: p.T("chart.loss", cur), YLabel: p.T("chart.exceedance")}
 	main := chartSeries{Name: p.T("chart.portfolio"), Role: "main"}
 	for _, pt := range res.Portfolio.Exceedance {
 		main.Points = append(main.Points, [2]float64{pt.Loss, pt.Probability})
@@ -68,6 +69,7 @@ type trendPoint struct {
 
 // trendChart shows the portfolio's mean and P90 across runs.
 func trendChart(id string, p *i18n.Printer, currency string, pts []trendPoint) *chart {
+	currency = p.Currency(currency)
 	c := &chart{ID: id, Kind: "trend", Lang: p.Lang(), Currency: currency, YLabel: p.T("chart.annualloss", currency)}
 	mean := chartSeries{Name: p.T("common.mean"), Role: "main"}
 	p90 := chartSeries{Name: p.T("common.p90"), Role: "second"}

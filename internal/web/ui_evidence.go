@@ -308,13 +308,20 @@ type dayCount struct {
 
 type keyCount struct {
 	Key   string
+	Label string // the key in words, in the reader's language; "" if it has none
 	Count int64
 }
 
-func sortedCounts(m map[string]int64) []keyCount {
+// sortedCounts lists m's counts, most first, each key with its words
+// from the catalogue's prefix+key.
+func sortedCounts(p *i18n.Printer, prefix string, m map[string]int64) []keyCount {
 	out := make([]keyCount, 0, len(m))
 	for k, n := range m {
-		out = append(out, keyCount{k, n})
+		label := p.T(prefix + k)
+		if label == prefix+k {
+			label = ""
+		}
+		out = append(out, keyCount{k, label, n})
 	}
 	slices.SortFunc(out, func(a, b keyCount) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
@@ -364,8 +371,8 @@ func (s *Server) loadEvidenceItem(r *http.Request, v *view) (*evidenceItemPage, 
 			}
 		}
 		slices.SortFunc(page.Days, func(a, b dayCount) int { return a.Day.Compare(b.Day) })
-		page.Categories = sortedCounts(page.Telemetry.ByCategory)
-		page.Outcomes = sortedCounts(page.Telemetry.ByOutcome)
+		page.Categories = sortedCounts(v.P, "evidence.category.", page.Telemetry.ByCategory)
+		page.Outcomes = sortedCounts(v.P, "evidence.outcome.", page.Telemetry.ByOutcome)
 		page.Counts = dailyChart("counts-data", v.P, page.Days)
 	default:
 		page.Phishing = &evidence.PhishingReport{}
@@ -518,7 +525,7 @@ func figure(p *i18n.Printer, x float64) string {
 func (c *calibration) Observation(p *i18n.Printer) string {
 	events, exposure, successes, attempts := c.Observed()
 	if c.Parameter == model.ParamVulnerability {
-		return p.T("evidenceitem.observed.vuln", p.Number(attempts, 0), p.Number(successes, 0))
+		return p.T("evidenceitem.observed.vuln", p.Count(attempts, 0), p.Count(successes, 0))
 	}
 	return p.T("evidenceitem.observed.freq", p.Count(events, 0), p.Count(exposure*365.25, 1))
 }

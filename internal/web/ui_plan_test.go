@@ -283,6 +283,13 @@ func testUIEvidence(t *testing.T, w *uiWorld, calib int64) {
 		`id="belief-0"`, `id="belief-1"`, "Prior (the model's)", "Posterior", "<code>{lognormal90: [1000, 30000]}</code>", "brute-force")
 	p.lacks("credential-phish") // phishing entries count from phishing results, not logs
 	checkHTML(t, "evidence item (ssh)", p.body, w.ts.srv.assets.byPath)
+	// The events' categories and outcomes in words, their codes (what a
+	// model's match: names) beside them; in French too.
+	p.contains(`Brute force <span class="sub"><code>brute-force</code></span>`, `Blocked <span class="sub"><code>blocked</code></span>`)
+	danFR = w.ts.signedIn(t, "dan@example.org", "dan-password", "fr")
+	danFR.get(r.header.Get("Location")).want(http.StatusOK).
+		contains(`Force brute <span class="sub"><code>brute-force</code></span>`, `Bloqué <span class="sub"><code>blocked</code></span>`).
+		lacks(`<th scope="row"><code>brute-force</code>`)
 	var island struct {
 		Kind       string
 		Categories []string

@@ -422,8 +422,9 @@ func (s *Server) cancelPlanForm(w http.ResponseWriter, r *http.Request, v *view)
 // cost against the objective's annual loss, the chosen one apart.
 func frontierChart(id string, p *i18n.Printer, page *planPage) *chart {
 	res := page.Result
-	c := &chart{ID: id, Kind: "frontier", Lang: p.Lang(), Currency: res.Currency,
-		XLabel: p.T("plan.axis.cost", res.Currency), YLabel: p.T("plan.axis.loss", p.T("plan.short."+res.Objective), res.Currency)}
+	cur := p.Currency(res.Currency)
+	c := &chart{ID: id, Kind: "frontier", Lang: p.Lang(), Currency: cur,
+		XLabel: p.T("plan.axis.cost", cur), YLabel: p.T("plan.axis.loss", p.T("plan.short."+res.Objective), cur)}
 	all := chartSeries{Name: p.T("plan.frontier.series"), Role: "main"}
 	chosen := chartSeries{Name: p.T("plan.frontier.chosen"), Role: "chosen"}
 	for _, f := range res.Frontier {

@@ -276,17 +276,18 @@ func testUIEditor(t *testing.T, w *uiWorld) {
 	// line, and marked beside that line's number; the text is kept.
 	bad := badMinimal(t)
 	r := dan.post(path, url.Values{"yaml": {strings.ReplaceAll(bad, "\n", "\r\n")}, "message": {"typo"}, "base_revision": {"1"}}).want(http.StatusUnprocessableEntity)
-	r.contains(fmt.Sprintf(`<a href="#L%d" data-line="%d">Line %d, column`, badLine, badLine, badLine), "status: propsed", "problems found: 1")
+	r.contains(fmt.Sprintf(`<a href="#L%d" data-line="%d">Line %d, column`, badLine, badLine, badLine), "status: propsed", "1 problem found")
 	gutter := regexp.MustCompile(`<span id="L(\d+)" class="ln ln-bad"[^>]*>(\d+)</span>`).FindAllStringSubmatch(r.body, -1)
 	if len(gutter) != 1 || gutter[0][1] != strconv.Itoa(badLine) || gutter[0][2] != strconv.Itoa(badLine) {
 		t.Errorf("lines marked in the gutter: %v, want line %d", gutter, badLine)
 	}
 	checkHTML(t, "editor (invalid)", r.body, w.ts.srv.assets.byPath)
-	r.contains("is not one of: ", `(did you mean "proposed"?)`)
+	// The values a field accepts are code to type, quoted, in every language.
+	r.contains(`is not one of: "implemented", "proposed"`, `(did you mean "proposed"?)`)
 	// In French, the server's validation message is French too.
 	fr := w.ts.signedIn(t, "dan@example.org", "dan-password", "fr")
 	r = fr.post(path, url.Values{"yaml": {bad}, "message": {"typo"}, "base_revision": {"1"}}).want(http.StatusUnprocessableEntity)
-	r.contains("\"propsed\" ne fait pas partie de\u00a0: ", "(vouliez-vous dire \"proposed\"\u00a0?)").lacks("is not one of", "did you mean")
+	r.contains("\"propsed\" ne fait pas partie de\u00a0: \"implemented\", \"proposed\"", "(vouliez-vous dire \"proposed\"\u00a0?)").lacks("is not one of", "did you mean")
 	var m modelView
 	w.dan.want(http.StatusOK, "GET", fmt.Sprintf("/api/v1/orgs/party-a/models/%d", w.minimal), nil).decode(&m)
 	if m.Revision != 1 {
@@ -313,7 +314,7 @@ func testUIEditor(t *testing.T, w *uiWorld) {
 	// History and diff.
 	dan.get(path+"/history").want(http.StatusOK).contains("less vulnerable", "first", "dan@example.org", path+"/diff?from=1&to=2")
 	d := dan.get(path + "/diff?from=1&to=2").want(http.StatusOK)
-	d.contains(`class="diff-del"`, `class="diff-add"`, "vulnerability: 0.3 ", "vulnerability: 0.25", "lines added: 1", "lines removed: 1")
+	d.contains(`class="diff-del"`, `class="diff-add"`, "vulnerability: 0.3 ", "vulnerability: 0.25", "1 line added", "1 line removed")
 	checkHTML(t, "diff", d.body, w.ts.srv.assets.byPath)
 	dan.get(path + "/diff?from=x").want(http.StatusBadRequest)
 	dan.get(path + "/diff?from=9").want(http.StatusNotFound)
@@ -436,7 +437,11 @@ func testUILanguage(t *testing.T, w *uiWorld) {
 	alice.post("/language", url.Values{"lang": {"en"}, "next": {"/orgs"}}).want(http.StatusSeeOther)
 	// Numbers follow the language.
 	fr := w.ts.signedIn(t, "eve@example.org", "eve-password", "fr")
-	fr.get("/orgs/anssi/national").want(http.StatusOK).contains("\u00a0EUR")
+	// Money: the euro's sign after the amount in French, the code in
+	// English (which the API and the CLI share).
+	fr.get("/orgs/anssi/national").want(http.StatusOK).contains("\u00a0€").lacks("\u00a0EUR")
+	en := w.ts.signedIn(t, "eve@example.org", "eve-password", "en")
+	en.get("/orgs/anssi/national").want(http.StatusOK).contains("\u00a0EUR").lacks("€")
 }
 
 func testUIAssets(t *testing.T, w *uiWorld) {

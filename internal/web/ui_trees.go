@@ -287,7 +287,7 @@ func drawWords(p *i18n.Printer) *adtree.DrawWords {
 		LeafKind: p.T("draw.leafkind"), GateKind: p.T("draw.gatekind"),
 		GateAnd: p.T("draw.gate.and"), GateOr: p.T("draw.gate.or"), GateSand: p.T("draw.gate.sand"),
 		Describe: p.T("draw.describe"), Shared: p.T("draw.shared"), Boxes: p.T("draw.boxes"),
-		Off: p.T("draw.off"), Highlighted: p.T("draw.highlighted"), More: p.T("draw.more"),
+		Off: p.T("draw.off"), Highlighted: p.T("draw.highlighted"), More: p.T("draw.more"), Sprintf: p.Sprintf,
 		Num: func(x float64) string { return drawNumber(p, x) },
 	}
 }
