@@ -75,6 +75,9 @@ type headline struct {
 func (s *Server) answer(ctx context.Context, p *i18n.Printer, org string, c *dashModel) (*headline, error) {
 	res := c.Result.Result
 	h := &headline{RunID: c.Run.ID, State: toleranceState(res.Portfolio.Tolerance)}
+	if h.State == "exceeds" {
+		h.State = "significant"
+	}
 	id, pl, err := runreport.LatestPlan(ctx, s.db, org, c.Run, res)
 	if err != nil {
 		return nil, err
