@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/plan"
 	"github.com/scrutin/scrutin/internal/runreport"
+	"github.com/scrutin/scrutin/internal/store"
 )
 
 // The answer first: where signing in lands, and the dashboard's headline
@@ -65,7 +67,18 @@ type headline struct {
 	// run's trials, seed and evidence (so that the plan made is the run's),
 	// when no plan is stored for the run.
 	PlanForm string
+	// PendingPlan is a plan of the run still queued or running, when none
+	// is stored yet; PendingRun a run under way when none has finished.
+	// The page reloads when it ends.
+	PendingPlan, PendingRun int64
 }
+
+// pendingScan is how many of the latest jobs are looked through for one
+// under way.
+const pendingScan = 50
+
+// active says whether a job's status is queued or running.
+func active(status string) bool { return status == store.RunQueued || status == store.RunRunning }
 
 // answer is the headline of run c: its verdict against the model's
 // tolerance, with the figure of a bad year (P90, as the run page shows it)
@@ -89,6 +102,9 @@ func (s *Server) answer(ctx context.Context, p *i18n.Printer, org string, c *das
 	switch {
 	case pl == nil:
 		h.Detail = p.T(key+".detail", bad)
+		if h.PendingPlan, err = s.pendingPlan(ctx, org, c.Run); err != nil {
+			return nil, err
+		}
 		q := url.Values{"trials": {strconv.FormatInt(c.Run.Trials, 10)}, "seed": {strconv.FormatUint(c.Run.Seed, 10)}}
 		for _, e := range c.Run.Evidence {
 			q.Add("evidence", strconv.FormatInt(e, 10))
@@ -111,12 +127,45 @@ func planState(pl *plan.Result) string {
 	return "within"
 }
 
+// pendingPlan is the latest plan of run still queued or running that
+// would become its stored plan (LatestPlan's request: the run's model
+// revision, trials, seed and evidence), among the organisation's latest
+// plans; 0 when there is none.
+func (s *Server) pendingPlan(ctx context.Context, org string, run *store.Run) (int64, error) {
+	plans, err := s.db.Plans(ctx, org, store.Page{Limit: pendingScan})
+	if err != nil {
+		return 0, err
+	}
+	for _, sp := range plans {
+		if sp.ModelID != run.ModelID || sp.Revision != run.Revision || !active(sp.Status) {
+			continue
+		}
+		var req planSpec
+		if json.Unmarshal(sp.Request, &req) != nil || req.Trials != run.Trials || req.Seed != run.Seed ||
+			len(req.Evidence) != len(run.Evidence) || slices.ContainsFunc(req.Evidence, func(id int64) bool { return !slices.Contains(run.Evidence, id) }) {
+			continue
+		}
+		return sp.ID, nil
+	}
+	return 0, nil
+}
+
 // noAnswer is the headline of an organisation whose models have no
-// succeeded run: the first model is the one to run.
-func noAnswer(p *i18n.Printer, models []dashModel) *headline {
+// succeeded run: the run under way, if any, else the first model to run.
+func (s *Server) noAnswer(ctx context.Context, p *i18n.Printer, org string, models []dashModel) (*headline, error) {
 	h := &headline{State: "norun", Answer: p.T("answer.norun"), Detail: p.T("answer.norun.detail")}
+	runs, err := s.db.Runs(ctx, org, 0, store.Page{Limit: pendingScan})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		if active(r.Status) {
+			h.PendingRun, h.Detail = r.ID, p.T("answer.norun.pending")
+			return h, nil
+		}
+	}
 	if len(models) > 0 {
 		h.ModelID = models[0].ID
 	}
-	return h
+	return h, nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -123,6 +124,13 @@ func planOf(t *testing.T, c *client, org string, model int64, body map[string]an
 	t.Helper()
 	var p planView
 	c.want(http.StatusAccepted, "POST", fmt.Sprintf("/api/v1/orgs/%s/models/%d/plans", org, model), body).decode(&p)
+	return p.ID, planDone(t, c, org, p.ID)
+}
+
+// planDone waits for a plan to succeed and returns its result.
+func planDone(t *testing.T, c *client, org string, id int64) *plan.Result {
+	t.Helper()
+	p := planView{ID: id}
 	done := waitFor(t, c, fmt.Sprintf("/api/v1/orgs/%s/plans/%d", org, p.ID), 2*time.Minute, func(v planView) bool {
 		return v.Status != "queued" && v.Status != "running"
 	})
@@ -133,7 +141,7 @@ func planOf(t *testing.T, c *client, org string, model int64, body map[string]an
 	if err := json.Unmarshal(done.Result, &res); err != nil {
 		t.Fatal(err)
 	}
-	return p.ID, &res
+	return &res
 }
 
 // TestHeadline: the dashboard opens with the answer to "is the risk
@@ -167,8 +175,22 @@ func TestHeadline(t *testing.T) {
 		t.Errorf("French, without a plan: %q %q", answer, detail)
 	}
 
-	// A plan of the run that buys nothing: still beyond tolerance.
-	none, pl := planOf(t, w.admin, "demo", w.election, map[string]any{"budget": 0, "trials": uiTrials, "seed": 1})
+	// A plan of the run queued (the workers held): the headline says it
+	// is being computed, and polls it (or reloads, without JavaScript).
+	w.ts.srv.jobs.stop()
+	var queued planView
+	w.admin.want(http.StatusAccepted, "POST", fmt.Sprintf("/api/v1/orgs/demo/models/%d/plans", w.election),
+		map[string]any{"budget": 0, "trials": uiTrials, "seed": 1}).decode(&queued)
+	none := queued.ID
+	admin.get("/orgs/demo").want(http.StatusOK).contains(
+		fmt.Sprintf(`href="/orgs/demo/plans/%d" id="answer-pending">The recommended plan is being computed…</a>`, none),
+		fmt.Sprintf(`hx-get="/orgs/demo/plans/%d/progress"`, none), `<meta http-equiv="refresh" content="3">`).lacks(`id="answer-makeplan"`)
+	if err := w.ts.srv.jobs.start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	// That plan, which buys nothing: still beyond tolerance.
+	pl := planDone(t, w.admin, "demo", none)
 	if !pl.Significance.Portfolio.SignificantAfter {
 		t.Fatal("a plan that buys nothing brings the risk within tolerance")
 	}
@@ -206,6 +228,16 @@ func TestHeadline(t *testing.T) {
 		t.Errorf("no run: %s %q", state, answer)
 	}
 	p.contains(fmt.Sprintf(`href="/orgs/party-b/models/%d/run" id="answer-run"`, w.bMinimal))
+	// A run under way: the headline says so and follows it.
+	w.ts.srv.jobs.stop()
+	var r runView
+	w.bob.want(http.StatusAccepted, "POST", fmt.Sprintf("/api/v1/orgs/party-b/models/%d/runs", w.bMinimal), map[string]any{"trials": uiTrials}).decode(&r)
+	bob.get("/orgs/party-b").want(http.StatusOK).contains("A run is under way: the answer comes when it ends.",
+		fmt.Sprintf(`href="/orgs/party-b/runs/%d" id="answer-pending"`, r.ID), fmt.Sprintf(`hx-get="/orgs/party-b/runs/%d/progress"`, r.ID)).lacks(`id="answer-run"`)
+	if err := w.ts.srv.jobs.start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, w.bob, fmt.Sprintf("/api/v1/orgs/party-b/runs/%d", r.ID), time.Minute, func(v runView) bool { return v.Status == "succeeded" })
 	minimal := exampleModel(t, "minimal.yaml")
 	lax := strings.Replace(minimal, "probability: 0.05}", "probability: 0.99}", 1)
 	noTolerance := strings.Replace(minimal, "tolerance:\n  - {loss: 1000000, probability: 0.05}", "", 1)

@@ -185,7 +185,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 		}
 		page.TrendChart = trendChart("trend-data", v.P, res.Currency, page.Trend)
 	} else if len(page.Models) > 0 {
-		page.Headline = noAnswer(v.P, page.Models)
+		if page.Headline, err = s.noAnswer(ctx, v.P, org, page.Models); err != nil {
+			return err
+		}
+	}
+	if h := page.Headline; h != nil && (h.PendingPlan != 0 || h.PendingRun != 0) {
+		v.Refresh = 3 // without JavaScript; with it, the headline polls the job
 	}
 	body, err := s.renderBytes("dashboard", v)
 	if err != nil {
