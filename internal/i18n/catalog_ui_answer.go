@@ -29,8 +29,6 @@ var uiAnswerMessages = map[Lang]map[string]string{
 		"answer.plan.pending":             "The recommended plan is being computed…",
 		"answer.norun.pending":            "A run is under way: the answer comes when it ends.",
 		"answer.link.pendingrun":          "Follow the run",
-		"demo.org.name":                   "Demo campaign",
-		"demo.revision":                   "the built-in example model",
 	},
 	French: {
 		"answer.heading":                  "Le risque est-il significatif\u00a0?",
@@ -55,7 +53,5 @@ var uiAnswerMessages = map[Lang]map[string]string{
 		"answer.plan.pending":             "Le plan recommandé est en cours de calcul…",
 		"answer.norun.pending":            "Une simulation est en cours\u00a0: la réponse viendra quand elle sera finie.",
 		"answer.link.pendingrun":          "Suivre la simulation",
-		"demo.org.name":                   "Campagne de démonstration",
-		"demo.revision":                   "le modèle d'exemple intégré",
 	},
 }

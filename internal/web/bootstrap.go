@@ -49,6 +49,14 @@ type BootstrapOptions struct {
 	DemoTrials int64
 }
 
+// demoTexts are the demonstration organisation's own texts, by the
+// language of the first start: data written once, not the pages' words
+// (a French page shows the name an English first start gave it).
+var demoTexts = map[i18n.Lang]struct{ org, revision string }{
+	i18n.English: {"Demo campaign", "the built-in example model"},
+	i18n.French:  {"Campagne de démonstration", "le modèle d'exemple intégré"},
+}
+
 // BootstrapResult says what Bootstrap did.
 type BootstrapResult struct {
 	// FirstStart is true when the database had no user: the
@@ -101,7 +109,9 @@ func Bootstrap(ctx context.Context, db *store.DB, opt BootstrapOptions) (*Bootst
 			return nil, err
 		}
 	}
-	p := i18n.New(opt.Lang)
+	if _, ok := demoTexts[opt.Lang]; !ok {
+		opt.Lang = i18n.English
+	}
 	admin := &store.User{Email: opt.AdminEmail, Name: "Site administrator", Admin: true, PasswordHash: hash}
 	err = db.WithTx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateUser(ctx, admin); err != nil {
@@ -116,7 +126,7 @@ func Bootstrap(ctx context.Context, db *store.DB, opt BootstrapOptions) (*Bootst
 		if demo == nil {
 			return nil
 		}
-		o := &store.Org{ID: DemoOrg, Name: p.T("demo.org.name"), Kind: model.KindCampaign}
+		o := &store.Org{ID: DemoOrg, Name: demoTexts[opt.Lang].org, Kind: model.KindCampaign}
 		if err := tx.CreateOrg(ctx, o); err != nil {
 			return err
 		}
@@ -129,7 +139,7 @@ func Bootstrap(ctx context.Context, db *store.DB, opt BootstrapOptions) (*Bootst
 		if err := record(ctx, tx, o.ID, "member.set", target("user", admin.ID), map[string]any{"email": admin.Email, "role": store.RoleOwner}); err != nil {
 			return err
 		}
-		rev := &store.Revision{YAML: string(opt.DemoModel), Message: p.T("demo.revision"), AuthorID: admin.ID}
+		rev := &store.Revision{YAML: string(opt.DemoModel), Message: demoTexts[opt.Lang].revision, AuthorID: admin.ID}
 		m, err := tx.CreateModel(ctx, o.ID, demo.Name, rev)
 		if err != nil {
 			return err

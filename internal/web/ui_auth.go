@@ -36,11 +36,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, to, http.StatusFound)
 }
 
-// nextOf is where signing in goes on to: the page asked for (next), or
-// where the user lands (landing) when none was.
+// nextOf is where signing in goes on to: the page asked for (next, a
+// path of this site), or where the user lands (landing) when none was or
+// it was no path of this site.
 func (s *Server) nextOf(r *http.Request, u *store.User, next string) (string, error) {
-	if next != "" {
-		return safeNext(next), nil
+	if next != "" && safeNext(next) == next {
+		return next, nil
 	}
 	me, err := s.meOf(r.Context(), u)
 	if err != nil {
@@ -51,8 +52,8 @@ func (s *Server) nextOf(r *http.Request, u *store.User, next string) (string, er
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request, v *view) error {
 	next := r.URL.Query().Get("next")
-	if next != "" {
-		next = safeNext(next)
+	if safeNext(next) != next {
+		next = "" // not a path of this site: where the user lands
 	}
 	if v.User != nil {
 		to, err := s.nextOf(r, v.User, next)
@@ -74,8 +75,8 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request, v *view) e
 		return err
 	}
 	page := &signInPage{Email: form.Get("email"), Next: form.Get("next")}
-	if page.Next != "" {
-		page.Next = safeNext(page.Next)
+	if safeNext(page.Next) != page.Next {
+		page.Next = ""
 	}
 	v.Title, v.Page = v.P.T("signin.title"), page
 	ctx := r.Context()
