@@ -15,6 +15,7 @@ import (
 
 	"github.com/scrutin/scrutin/examples"
 	"github.com/scrutin/scrutin/internal/attack"
+	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/store"
 	"github.com/scrutin/scrutin/internal/web"
@@ -25,6 +26,7 @@ type serveOptions struct {
 	db             string
 	data           string
 	noDemo         bool
+	lang           string
 	workers        int
 	trustProxy     bool
 	trustedOrigins []string
@@ -58,7 +60,14 @@ $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin.
 On first start (no user yet) the site administrator admin@localhost is
 created with the password in $SCRUTIN_ADMIN_PASSWORD, or a generated one
 printed once on standard output, and a demonstration organisation "demo"
-holding the built-in example model (--no-demo: none).
+holding the built-in example model (--no-demo: none), with a finished run
+and plan of it: the first start queues them and the workers compute them
+at once. The demonstration's own texts (the organisation's name, the
+model and its revision message) are in the language of the first start:
+--lang en|fr, else the locale of the environment (LC_ALL, then
+LC_MESSAGES, then LANG: fr_FR.UTF-8 is French), else English. A French
+first start gets the French built-in model (examples/election.fr.yaml,
+the same numbers).
 
 Jobs (runs and plans) are shared fairly between organisations: a free
 worker takes the oldest job of the organisation with the fewest jobs
@@ -84,6 +93,7 @@ requests in flight finish, running jobs stop and go back to the queue.`,
 	f.StringVar(&o.db, "db", "", "database: an SQLite file, or postgres://… (default: <data dir>/scrutin.db)")
 	f.StringVar(&o.data, "data", "", "data directory (default: $SCRUTIN_DATA, else $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin)")
 	f.BoolVar(&o.noDemo, "no-demo", false, "on first start, do not create the demonstration organisation")
+	f.StringVar(&o.lang, "lang", "", "language of the demonstration organisation made on first start: en or fr (default: from LC_ALL, LC_MESSAGES or LANG, else en)")
 	wholeVar(f, &o.workers, "workers", 1, 1, math.MaxInt, "a valid number of workers", "", "jobs (runs, plans) executed at once; the cores are shared among them")
 	f.BoolVar(&o.trustProxy, "trust-proxy", false, "believe X-Forwarded-For and X-Forwarded-Proto (only behind a reverse proxy that sets them)")
 	f.StringSliceVar(&o.trustedOrigins, "trusted-origin", nil, "other origins (https://host) whose pages may make state-changing requests")
@@ -115,6 +125,10 @@ func runServe(ctx context.Context, o serveOptions, e *env) error {
 	case o.jobAttempts < 1:
 		return usageError{fmt.Errorf("--job-attempts must be at least 1, got %d", o.jobAttempts)}
 	}
+	lang, err := firstStartLang(o.lang, os.Getenv)
+	if err != nil {
+		return err
+	}
 	dsn, err := serveDatabase(o)
 	if err != nil {
 		return err
@@ -130,9 +144,9 @@ func runServe(ctx context.Context, o serveOptions, e *env) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", o.addr, err)
 	}
-	boot := web.BootstrapOptions{AdminPassword: os.Getenv("SCRUTIN_ADMIN_PASSWORD")}
+	boot := web.BootstrapOptions{AdminPassword: os.Getenv("SCRUTIN_ADMIN_PASSWORD"), Lang: lang}
 	if !o.noDemo {
-		boot.DemoModel = examples.Election()
+		boot.DemoModel, boot.DemoJobs = examples.ElectionIn(string(lang)), true
 	}
 	res, err := web.Bootstrap(ctx, db, boot)
 	if err != nil {
@@ -145,7 +159,8 @@ func runServe(ctx context.Context, o serveOptions, e *env) error {
 	}
 	url := scheme + "://" + ln.Addr().String()
 	if res.FirstStart {
-		log.Info("first start: created the site administrator", "email", res.AdminEmail, "demo_org", res.Demo)
+		log.Info("first start: created the site administrator", "email", res.AdminEmail, "demo_org", res.Demo, "language", lang,
+			"demo_run", res.DemoRun, "demo_plan", res.DemoPlan)
 	}
 	if res.GeneratedPassword != "" {
 		// Shown once, here; never logged.
@@ -195,6 +210,33 @@ Get a token with:
 	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where,
 		"lease_owner", db.LeaseOwner())
 	return srv.Serve(ctx, ln)
+}
+
+// firstStartLang is the language of a first start: flag (--lang) when
+// given, else the locale of the environment as POSIX orders it (LC_ALL,
+// LC_MESSAGES, LANG; "fr_FR.UTF-8" is French), else English. A flag that
+// names no language scrutin speaks is a usage error; a locale it does not
+// speak ("C", "de_DE") is English.
+func firstStartLang(flag string, getenv func(string) string) (i18n.Lang, error) {
+	if flag != "" {
+		l, ok := i18n.Parse(flag)
+		if !ok {
+			return "", usageError{fmt.Errorf("--lang must be en or fr, got %q", flag)}
+		}
+		return l, nil
+	}
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		// The first one set decides, as for any POSIX program.
+		v, _, _ = strings.Cut(v, ".")
+		v, _, _ = strings.Cut(v, "@")
+		l, _ := i18n.Parse(v)
+		return l, nil
+	}
+	return i18n.English, nil
 }
 
 // warnLooseDir warns when the directory of an SQLite database file may be

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/scrutin/scrutin/internal/i18n"
 )
 
 // serveBuffer is written by the server's goroutines and read by the test.
@@ -197,6 +199,34 @@ func TestServeFirstStart(t *testing.T) {
 	if len(models.Items) != 1 || !strings.HasPrefix(models.Items[0].Name, "Presidential election") {
 		t.Errorf("demo models: %+v", models.Items)
 	}
+	// The demo ships a run and a plan of the built-in model, computed by
+	// the workers from the first start on.
+	for _, kind := range []string{"runs", "plans"} {
+		var jobs struct{ Items []struct{ ID int64 } }
+		serveCall(t, "GET", s.url+"/api/v1/orgs/demo/"+kind, tok, nil, http.StatusOK, &jobs)
+		if len(jobs.Items) != 1 {
+			t.Fatalf("the demo's %s: %+v", kind, jobs.Items)
+		}
+		var job struct{ Status, Error string }
+		for deadline := time.Now().Add(3 * time.Minute); job.Status != "succeeded"; time.Sleep(50 * time.Millisecond) {
+			serveCall(t, "GET", fmt.Sprintf("%s/api/v1/orgs/demo/%s/%d", s.url, kind, jobs.Items[0].ID), tok, nil, http.StatusOK, &job)
+			if job.Status == "failed" || job.Status == "canceled" || time.Now().After(deadline) {
+				t.Fatalf("the demo's %s: %+v", kind, job)
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", s.url+"/orgs/demo", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Accept-Language", "en")
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dash, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !strings.Contains(string(dash), `<strong class="answer-verdict">Yes: the risk is significant.</strong>`) || !strings.Contains(string(dash), `id="answer-plan"`) {
+		t.Errorf("the first dashboard does not answer with the demo's plan:\n%.3000s", dash)
+	}
 	s.shutdown(t)
 	if strings.Contains(s.stderr.String(), password) {
 		t.Errorf("the generated password is in the log")
@@ -211,8 +241,54 @@ func TestServeFirstStart(t *testing.T) {
 	serveToken(t, again.url, password)
 }
 
+// TestServeFirstStartFrench: a first start in a French locale makes the
+// demo's texts French, with the French built-in model.
+func TestServeFirstStartFrench(t *testing.T) {
+	t.Setenv("SCRUTIN_ADMIN_PASSWORD", "serve-test-password")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	s := startServe(t, "--data", t.TempDir())
+	tok := serveToken(t, s.url, "serve-test-password")
+	var org struct{ Name string }
+	serveCall(t, "GET", s.url+"/api/v1/orgs/demo", tok, nil, http.StatusOK, &org)
+	var models struct{ Items []struct{ Name string } }
+	serveCall(t, "GET", s.url+"/api/v1/orgs/demo/models", tok, nil, http.StatusOK, &models)
+	if org.Name != "Campagne de démonstration" || len(models.Items) != 1 || !strings.HasPrefix(models.Items[0].Name, "Élection présidentielle") {
+		t.Errorf("a French first start: organisation %q, models %+v", org.Name, models.Items)
+	}
+}
+
+// TestFirstStartLang: --lang, else LC_ALL, LC_MESSAGES, LANG in that
+// order (the first set decides), else English.
+func TestFirstStartLang(t *testing.T) {
+	for _, c := range []struct {
+		flag string
+		env  map[string]string
+		want i18n.Lang
+		err  bool
+	}{
+		{"", nil, i18n.English, false},
+		{"fr", map[string]string{"LANG": "en_GB.UTF-8"}, i18n.French, false},
+		{"en", map[string]string{"LANG": "fr_FR.UTF-8"}, i18n.English, false},
+		{"FR", nil, i18n.French, false},
+		{"de", nil, "", true},
+		{"", map[string]string{"LANG": "fr_FR.UTF-8"}, i18n.French, false},
+		{"", map[string]string{"LANG": "fr_CA"}, i18n.French, false},
+		{"", map[string]string{"LANG": "fr.UTF-8@euro"}, i18n.French, false},
+		{"", map[string]string{"LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, i18n.English, false},
+		{"", map[string]string{"LC_MESSAGES": "fr_BE.UTF-8", "LANG": "en_US.UTF-8"}, i18n.French, false},
+		{"", map[string]string{"LANG": "de_DE.UTF-8"}, i18n.English, false},
+	} {
+		got, err := firstStartLang(c.flag, func(k string) string { return c.env[k] })
+		if (err != nil) != c.err || got != c.want {
+			t.Errorf("--lang %q, %v: %q, %v; want %q (error: %v)", c.flag, c.env, got, err, c.want, c.err)
+		}
+	}
+}
+
 func TestServeUsage(t *testing.T) {
-	for _, args := range [][]string{{"serve", "--workers", "0"}, {"serve", "--tls-cert", "c.pem"}, {"serve", "extra"},
+	for _, args := range [][]string{{"serve", "--workers", "0"}, {"serve", "--tls-cert", "c.pem"}, {"serve", "extra"}, {"serve", "--lang", "de"},
 		{"serve", "--token-ttl", "10s"}, {"serve", "--max-upload", "0"}, {"serve", "--upload-timeout", "0s"},
 		{"serve", "--job-lease", "500ms"}, {"serve", "--job-attempts", "0"}} {
 		if code, _, stderr := scrutin(t, "", args...); code != exitInvalid {

@@ -40,7 +40,8 @@ type planRisk struct {
 // implemented-only baseline (`scrutin plan`, the server's plan and its
 // page), `scrutin report` (of the model and of the stored run) and the
 // report downloaded from the server — and the stored run's reports
-// recommend the plan stored for it, with its budget and objective.
+// recommend the plan stored for it, with its budget and objective, as
+// the dashboard's headline does, with the same bad year and plan cost.
 func TestOneTruthPerRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server and plans the built-in example")
@@ -198,6 +199,54 @@ func TestOneTruthPerRun(t *testing.T) {
 	for i, x := range []float64{want.Mean, q["p90"], q["p95"], q["p99"]} {
 		if before[i][2] != money(x) {
 			t.Errorf("the plan page's %s before the plan is %s, the run's %s", strings.TrimSpace(before[i][1]), before[i][2], money(x))
+		}
+	}
+
+	// The dashboard's headline: the run's bad year (P90) as the run page
+	// writes it, and the cost of the plan stored for the run as the plan
+	// page and `scrutin plan` give it, in English and French.
+	var cliCost, srvPlanRes struct {
+		Cost         float64
+		Significance struct {
+			Portfolio struct {
+				SignificantBefore bool `json:"significant_before"`
+				SignificantAfter  bool `json:"significant_after"`
+			}
+		}
+	}
+	json.Unmarshal([]byte(cli("plan", example, "--budget", budget, "--trials", trials, "--seed", seed, "--format", "json")), &cliCost)
+	json.Unmarshal(pl.Result, &srvPlanRes)
+	if cliCost.Cost != srvPlanRes.Cost {
+		t.Errorf("the plan's cost: scrutin plan %v, the server's %v", cliCost.Cost, srvPlanRes.Cost)
+	}
+	if !strings.Contains(planPage, "<dd>"+money(srvPlanRes.Cost)+"</dd>") {
+		t.Errorf("the plan page lacks its cost %s", money(srvPlanRes.Cost))
+	}
+	sig := srvPlanRes.Significance.Portfolio
+	if !sig.SignificantBefore {
+		t.Fatalf("the example is within tolerance: the headline's test wants it beyond")
+	}
+	headline := regexp.MustCompile(`(?s)<section class="answer answer-([a-z]+)".*?</section>`)
+	fr := i18n.New(i18n.French)
+	for _, c := range []struct {
+		lang, answer, badYear, plan string
+	}{
+		{"en", "Yes: the risk is significant.", "A bad year (1 in 10) costs " + money(q["p90"]) + ", above your tolerance",
+			"the recommended plan (" + money(srvPlanRes.Cost) + " a year)"},
+		{"fr", "Oui : le risque est significatif.", "Une mauvaise année (1 sur 10) coûte " + fr.Money(q["p90"], "EUR") + ", au-delà de votre tolérance",
+			"le plan recommandé (" + fr.Money(srvPlanRes.Cost, "EUR") + " par an)"},
+	} {
+		h := headline.FindStringSubmatch(pageIn(c.lang, "/orgs/p"))
+		if h == nil {
+			t.Errorf("%s: the dashboard has no headline", c.lang)
+			continue
+		}
+		text := strings.ReplaceAll(h[0], "&#39;", "'")
+		for _, want := range []string{`answer-significant"`, c.answer, c.badYear, c.plan,
+			fmt.Sprintf(`href="/orgs/p/plans/%d"`, pl.ID), fmt.Sprintf(`href="/orgs/p/runs/%d/report?format=html"`, run.ID)} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: the headline lacks %q:\n%s", c.lang, want, text)
+			}
 		}
 	}
 

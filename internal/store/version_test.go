@@ -7,7 +7,8 @@ import (
 )
 
 // testDataVersion: an organisation's data version changes with every
-// change of its models and runs, whoever makes it (the database keeps
+// change of its models, runs and plans (the dashboard's headline quotes
+// the run's plan), whoever makes it (the database keeps
 // it: another server's changes count), and with nothing else: not with
 // reads, nor with another organisation's changes, nor with a transaction
 // rolled back.
@@ -61,6 +62,23 @@ func testDataVersion(t *testing.T, open opener) {
 		must(t, err)
 	})
 	step("finished", true, func() { must(t, db.FinishRun(ctx, r.ID, RunSucceeded, []byte(`{"a":1}`), "")) })
+	var pl *Plan
+	step("a plan queued", true, func() { pl = f.plan(t, f.a, m, f.alice) })
+	step("the plan claimed", true, func() {
+		got, err := db.ClaimPlan(ctx)
+		must(t, err)
+		if got == nil || got.ID != pl.ID {
+			t.Fatalf("claimed plan %+v, want %d", got, pl.ID)
+		}
+	})
+	step("the plan finished", true, func() { must(t, db.FinishPlan(ctx, pl.ID, RunSucceeded, []byte(`{"a":1}`), "")) })
+	step("reads of plans", false, func() {
+		_, err := db.Plans(ctx, f.a.ID, Page{})
+		must(t, err)
+		_, err = db.Plan(ctx, f.a.ID, pl.ID)
+		must(t, err)
+	})
+	steps("a plan of another organisation", false, true, func() { f.plan(t, f.b, f.modelB, f.bob) })
 	var q *Run
 	step("another run queued", true, func() { q = f.run(t, f.a, m, f.alice) })
 	step("canceled", true, func() { must(t, db.CancelRun(ctx, f.a.ID, q.ID)) })

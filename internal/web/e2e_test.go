@@ -79,6 +79,8 @@ func TestBrowser(t *testing.T) {
 		{"NamesShown", e.namesShown, false, e2eStepTimeout},
 		{"FrenchForms", e.frenchForms, false, 2 * e2eStepTimeout},
 		{"Tour", e.tour, false, 3 * e2eStepTimeout}, // some 40 pages, each screenshot when asked
+		{"Answer", e.answer, false, e2eStepTimeout},
+		{"AnswerFrench", e.answerFrench, false, e2eStepTimeout},
 	}
 	for _, s := range steps {
 		ok := t.Run(s.name, func(t *testing.T) {

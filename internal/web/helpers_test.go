@@ -119,13 +119,19 @@ func testConfig(c *clock) Config {
 // test ends or stop is called.
 func startServer(t testing.TB, dsn string, cfg Config, c *clock) *testServer {
 	t.Helper()
+	return startServerBoot(t, dsn, cfg, c, BootstrapOptions{AdminPassword: adminPassword, DemoModel: examples.Election(), Password: fastPasswords})
+}
+
+// startServerBoot is startServer with a first start of options boot.
+func startServerBoot(t testing.TB, dsn string, cfg Config, c *clock, boot BootstrapOptions) *testServer {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn, c.Now)
 	if err != nil {
 		t.Fatalf("open %s: %v", dsn, err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := Bootstrap(ctx, db, BootstrapOptions{AdminPassword: adminPassword, DemoModel: examples.Election(), Password: fastPasswords}); err != nil {
+	if _, err := Bootstrap(ctx, db, boot); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
 	logs := &syncBuffer{}

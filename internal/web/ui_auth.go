@@ -21,20 +21,46 @@ type signInPage struct {
 	Error string
 }
 
-// home sends a signed-in user to their organisations, anyone else to the
-// sign-in page.
+// home sends a signed-in user to where they land (landing: their
+// organisation's dashboard), anyone else to the sign-in page.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if infoFrom(r.Context()).user == nil {
+	u := infoFrom(r.Context()).user
+	if u == nil {
 		s.toSignIn(w, r)
 		return
 	}
-	http.Redirect(w, r, "/orgs", http.StatusFound)
+	to := "/orgs"
+	if me, err := s.meOf(r.Context(), u); err == nil {
+		to = landing(r, me.Orgs)
+	}
+	http.Redirect(w, r, to, http.StatusFound)
+}
+
+// nextOf is where signing in goes on to: the page asked for (next, a
+// path of this site), or where the user lands (landing) when none was or
+// it was no path of this site.
+func (s *Server) nextOf(r *http.Request, u *store.User, next string) (string, error) {
+	if next != "" && safeNext(next) == next {
+		return next, nil
+	}
+	me, err := s.meOf(r.Context(), u)
+	if err != nil {
+		return "", err
+	}
+	return landing(r, me.Orgs), nil
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request, v *view) error {
-	next := safeNext(r.URL.Query().Get("next"))
+	next := r.URL.Query().Get("next")
+	if safeNext(next) != next {
+		next = "" // not a path of this site: where the user lands
+	}
 	if v.User != nil {
-		return seeOther(w, r, next)
+		to, err := s.nextOf(r, v.User, next)
+		if err != nil {
+			return err
+		}
+		return seeOther(w, r, to)
 	}
 	v.Title = v.P.T("signin.title")
 	v.Page = &signInPage{Next: next}
@@ -48,7 +74,10 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	page := &signInPage{Email: form.Get("email"), Next: safeNext(form.Get("next"))}
+	page := &signInPage{Email: form.Get("email"), Next: form.Get("next")}
+	if safeNext(page.Next) != page.Next {
+		page.Next = ""
+	}
 	v.Title, v.Page = v.P.T("signin.title"), page
 	ctx := r.Context()
 	u, err := s.signIn(ctx, credentials{Email: form.Get("email"), Password: form.Get("password")})
@@ -75,7 +104,11 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request, v *view) e
 		return err
 	}
 	http.SetCookie(w, &cookie)
-	return seeOther(w, r, page.Next)
+	to, err := s.nextOf(r, u, page.Next)
+	if err != nil {
+		return err
+	}
+	return seeOther(w, r, to)
 }
 
 func (s *Server) signOutForm(w http.ResponseWriter, r *http.Request, v *view) error {

@@ -42,6 +42,9 @@ type dashboardPage struct {
 	Models  []dashModel
 	Chosen  *dashModel
 	Verdict string
+	// Headline answers "is the risk significant?" first (ui_answer.go);
+	// nil when the organisation has no model.
+	Headline *headline
 	// ResultHTML is the chosen run's figures, curve, grid and top
 	// scenarios (the dashboard-result template), rendered once per run
 	// and language.
@@ -104,6 +107,7 @@ const trendRuns = 30
 // EBIOS RM grid, the scenarios that weigh most and the trend across runs.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, org := r.Context(), v.Org.ID
+	rememberOrg(w, r, v)
 	// The page depends on the view and on the organisation's models and
 	// runs, whose data version is read before them: a page rendered from
 	// them holds while the version is the same.
@@ -170,6 +174,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 		res := c.Result.Result
 		v.Charts = true
 		page.Verdict = verdict(v.P, res)
+		if page.Headline, err = s.answer(ctx, v.P, org, c); err != nil {
+			return err
+		}
 		if page.ResultHTML, err = s.dashResultHTML(v, c); err != nil {
 			return err
 		}
@@ -177,6 +184,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 			return err
 		}
 		page.TrendChart = trendChart("trend-data", v.P, res.Currency, page.Trend)
+	} else if len(page.Models) > 0 {
+		if page.Headline, err = s.noAnswer(ctx, v.P, org, page.Models); err != nil {
+			return err
+		}
+	}
+	if h := page.Headline; h != nil && (h.PendingPlan != 0 || h.PendingRun != 0) {
+		v.Refresh = 3 // without JavaScript; with it, the headline polls the job
 	}
 	body, err := s.renderBytes("dashboard", v)
 	if err != nil {

@@ -141,7 +141,7 @@ func (s *Server) planFormPageOf(w http.ResponseWriter, r *http.Request, v *view)
 	}
 	trials, seed, _ := trialsAndSeed(m, nil, nil, math.MaxInt64)
 	page.Trials, page.Seed = strconv.FormatInt(trials, 10), strconv.FormatUint(seed, 10)
-	page.Budget = strconv.FormatFloat(math.Round(page.CandidatesCost/2), 'f', -1, 64)
+	page.Budget = strconv.FormatFloat(defaultPlanBudget(m), 'f', -1, 64)
 	page.fillFrom(r.URL.Query())
 	v.Title, v.Nav, v.Page = v.P.T("planform.title", sm.Name), "plans", page
 	return s.render(w, http.StatusOK, "planform", v)
