@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -141,17 +142,17 @@ const MaxRefs = 1000
 // in the organisation orgID: a user's name (or email when it has none), an
 // organisation's, a token's, a model's, an evidence upload's, and for a
 // run or plan the name of its model. A ref that no longer exists (or of
-// another organisation) is absent from the map; an unknown kind is
-// EINVALID, and so are more than MaxRefs refs.
+// another organisation) is absent from the map; an unknown kind, or more
+// than MaxRefs refs, is an error (the caller's mistake).
 func (db *DB) Names(ctx context.Context, orgID string, refs []Ref) (map[Ref]string, error) {
 	if len(refs) > MaxRefs {
-		return nil, model.Errorf(model.EINVALID, "%d names asked for at once, at most %d", len(refs), MaxRefs)
+		return nil, fmt.Errorf("store: %d names asked for at once, at most %d", len(refs), MaxRefs)
 	}
 	out := make(map[Ref]string, len(refs))
 	for _, r := range refs {
 		q, ok := refQueries[r.Kind]
 		if !ok {
-			return nil, model.Errorf(model.EINVALID, "no name for things of kind %q", r.Kind)
+			return nil, fmt.Errorf("store: no name for things of kind %q", r.Kind)
 		}
 		if _, done := out[r]; done {
 			continue
