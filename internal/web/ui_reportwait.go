@@ -97,8 +97,12 @@ func (c *reportCache) run(k reportKey, b *reportBuild, build buildFunc) {
 		defer func() { <-c.builds }()
 		b.permille.Store(0)
 		return build(ctx, func(done, total int64) {
+			// The total grows as the planner learns what it needs: the
+			// share shown never goes back.
 			if total > 0 {
-				b.permille.Store(min(999, 1000*done/total))
+				if p := min(999, 1000*done/total); p > b.permille.Load() {
+					b.permille.Store(p)
+				}
 			}
 		})
 	}()

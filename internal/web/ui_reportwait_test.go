@@ -160,6 +160,7 @@ func TestReportBuildLimits(t *testing.T) {
 	// Builds that never end (until stop) fill the queue.
 	block := func(ctx context.Context, progress func(int64, int64)) (*report.Report, error) {
 		progress(1, 4)
+		progress(1, 8) // the total grew: the share shown stays
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
@@ -173,7 +174,7 @@ func TestReportBuildLimits(t *testing.T) {
 	if !errors.As(err, &pe) || pe.status != http.StatusServiceUnavailable {
 		t.Errorf("past the limit: %v", err)
 	}
-	// The two under way say how far they got.
+	// The two under way say how far they got, never less than before.
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
 		running := 0
 		c.mu.Lock()
