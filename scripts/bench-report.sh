@@ -11,6 +11,7 @@
 #   scripts/bench-report.sh BINARY [PORT]     e.g. go build -o /tmp/scrutin ./cmd/scrutin
 #
 # Needs curl and bc.
+set -e
 BIN=$1; PORT=${2:-18431}; D=$(mktemp -d); B=http://127.0.0.1:$PORT
 SCRUTIN_ADMIN_PASSWORD=measure-password-123 $BIN serve --data $D --addr 127.0.0.1:$PORT >$D/log 2>&1 &
 PID=$!
