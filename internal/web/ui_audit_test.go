@@ -329,3 +329,66 @@ func saysAll(t *testing.T, p *page, want ...string) {
 		}
 	}
 }
+
+// FuzzAuditFilter: any query gives a filter or problems, never a panic;
+// a filter without problems selects days from 1970 on, From before To,
+// and an action of the allowed shape; every problem has a message.
+func FuzzAuditFilter(f *testing.F) {
+	f.Add("", "", "", "")
+	f.Add("12", "run.create", "2026-05-01", "2026-05-31")
+	f.Add("-1", "<script>", "2026-13-01", "yesterday")
+	f.Add("99999999999999999999", strings.Repeat("a", 100), "1969-12-31", "9999-12-31")
+	f.Add("0x10", "run..create", "2026-5-1", "2026-05-01T00:00:00Z")
+	f.Fuzz(func(t *testing.T, user, action, from, to string) {
+		fl, bad := auditQuery{User: user, Action: action, From: from, To: to}.filter()
+		en := i18n.New(i18n.English)
+		for _, b := range bad {
+			if b.Field == "" || en.T(b.Key, b.Args...) == b.Key {
+				t.Fatalf("problem without a field or message: %+v", b)
+			}
+		}
+		if len(bad) > 0 {
+			return
+		}
+		if fl.UserID < 0 || (user == "") != (fl.UserID == 0) {
+			t.Fatalf("user %q: %d", user, fl.UserID)
+		}
+		if fl.Action != action || (action != "" && !auditActionPattern.MatchString(action)) {
+			t.Fatalf("action %q: %q", action, fl.Action)
+		}
+		if (!fl.From.IsZero() && fl.From.Year() < 1970) || (!fl.To.IsZero() && !fl.From.IsZero() && fl.To.Before(fl.From)) {
+			t.Fatalf("dates %q %q: %v %v", from, to, fl.From, fl.To)
+		}
+	})
+}
+
+// FuzzAuditSentence: whatever an entry's action, target and details (an
+// older or newer server's, or damaged), its sentence is said, never blank,
+// never a formatting error, and holds no markup but ours.
+func FuzzAuditSentence(f *testing.F) {
+	f.Add("run.create", "run/12", `{"model":3,"trials":100000,"seed":1,"controls":["a"],"evidence":[1]}`)
+	f.Add("plan.create", "plan/5", `{"model":3,"request":{"budget":-1,"objective":"<b>","horizon":0.5,"trials":1,"seed":2}}`)
+	f.Add("model.save", "model/x", `{"name":"<script>","revision":"two","message":"&"}`)
+	f.Add("widget", "", `[1,2]`)
+	f.Add("token.create", "token/1", `{"expires_at":"soon","name":{"a":1}}`)
+	f.Fuzz(func(t *testing.T, action, target, details string) {
+		if action == "" {
+			return // the store refuses it
+		}
+		e := store.AuditEntry{ID: 1, OrgID: "o", UserID: 1, Action: action, Target: target}
+		if json.Valid([]byte(details)) {
+			e.Details = json.RawMessage(details)
+		}
+		for _, l := range i18n.Languages() {
+			a := newAuditSay(i18n.New(l), "o", e)
+			a.names = map[store.Ref]string{{Kind: "user", ID: "1"}: "Alice <&>"}
+			s := string(a.sentence())
+			if strings.TrimSpace(s) == "" || strings.Contains(s, "%!") {
+				t.Fatalf("%s: %q", l, s)
+			}
+			if strings.Contains(s, "<script") || strings.Contains(s, "<&>") {
+				t.Fatalf("%s: unescaped: %q", l, s)
+			}
+		}
+	})
+}
