@@ -155,6 +155,8 @@ func (s *Server) auditPageOf(w http.ResponseWriter, r *http.Request, v *view) er
 	page := &auditPage{Query: q, Problems: map[string]string{}}
 	v.Title, v.Nav, v.Page = v.P.T("audit.title"), "audit", page
 
+	// The choices of the form; a user past the first MaxAuditUsers is
+	// filtered on all the same.
 	users, err := s.db.AuditUsers(ctx, org)
 	if err != nil {
 		return err
@@ -174,7 +176,7 @@ func (s *Server) auditPageOf(w http.ResponseWriter, r *http.Request, v *view) er
 		page.Users = append(page.Users, auditUserChoice{u.ID, label, u.ID == f.UserID})
 		known = known || u.ID == f.UserID
 	}
-	if !known && len(bad) == 0 {
+	if !known && len(bad) == 0 && len(users) < store.MaxAuditUsers {
 		bad = append(bad, auditProblem{"user", "audit.bad.user", []any{strconv.Quote(q.User)}})
 	}
 	for _, a := range auditActions {
