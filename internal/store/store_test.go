@@ -65,6 +65,8 @@ func testStore(t *testing.T, open opener) {
 		{"Sharing", testSharing},
 		{"Audit", testAudit},
 		{"AuditAppendOnly", testAuditAppendOnly},
+		{"AuditSearch", testAuditSearch},
+		{"Names", testNames},
 		{"WithTx", testWithTx},
 		{"Isolation", testIsolation},
 		{"Pagination", testPagination},

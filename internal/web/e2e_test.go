@@ -68,6 +68,9 @@ func TestBrowser(t *testing.T) {
 		{"Run", e.run, true, e2eStepTimeout},
 		{"French", e.french, false, e2eStepTimeout},
 		{"DownloadReport", e.downloadReport, false, e2eStepTimeout},
+		{"AuditLog", e.auditLog, false, e2eStepTimeout},
+		{"JobsAgain", e.jobsAgain, false, 2 * e2eStepTimeout},
+		{"ReportProgress", e.reportProgress, false, 2 * e2eStepTimeout},
 		{"FrenchEditor", e.frenchEditor, false, e2eStepTimeout},
 		{"Keyboard", e.keyboard, false, e2eStepTimeout},
 		{"NoJavaScript", e.noJavaScript, false, e2eStepTimeout},
@@ -131,6 +134,8 @@ type e2e struct {
 	runPath  string // its page
 	evidence int64
 	plan     int64
+	// JobsAgain's run, and its plan (same years), for ReportProgress.
+	againRun, againPlan int64
 }
 
 func newE2E(t *testing.T, exe string) *e2e {
@@ -789,6 +794,10 @@ func (e *e2e) downloadReport(t *testing.T, ctx context.Context) {
 		t.Fatal(err)
 	}
 	t.Logf("report %q: %d bytes", suggested, len(body))
+	// It computed a plan: through the page that waits for it (ReportProgress tests that page).
+	if p := e.path(t, ctx); !strings.Contains(p, "/report/wait?") {
+		t.Errorf("the report was downloaded from %s, not from the page that waits for it", p)
+	}
 	if e.shots != "" {
 		os.WriteFile(filepath.Join(e.shots, "report-"+e.lang+".html"), body, 0o644)
 	}

@@ -125,6 +125,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /orgs/{org}/runs/{id}", s.orgPage(viewer, false, s.runPageOf))
 	s.mux.Handle("GET /orgs/{org}/runs/{id}/progress", s.orgPage(viewer, false, s.runProgress))
 	s.mux.Handle("GET /orgs/{org}/runs/{id}/report", s.orgPage(viewer, false, s.runReportDownload))
+	s.mux.Handle("GET /orgs/{org}/runs/{id}/report/wait", s.orgPage(viewer, false, s.runReportWait))
 	s.mux.Handle("POST /orgs/{org}/runs/{id}/cancel", s.orgPage(analyst, false, s.cancelRunForm))
 	s.mux.Handle("GET /orgs/{org}/models/{id}/plan", s.orgPage(analyst, false, s.planFormPageOf))
 	s.mux.Handle("POST /orgs/{org}/models/{id}/plans", s.orgPage(analyst, false, s.startPlan))

@@ -328,6 +328,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Jobs stop while requests finish; both before Serve returns.
 	jobsStopped := make(chan struct{})
 	go func() { s.jobs.stop(); close(jobsStopped) }()
+	s.reports.stop() // the reports built in the background
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := hs.Shutdown(sctx)

@@ -282,7 +282,7 @@ func testAnalysisReport(t *testing.T, w *uiWorld) {
 		carol := w.ts.signedIn(t, "carol@example.org", "carol-password", lang) // a viewer
 		path := fmt.Sprintf("/orgs/party-a/runs/%d/report", w.run)
 		for _, q := range []string{"?format=html", ""} {
-			r := carol.get(path + q).want(http.StatusOK)
+			r := fetchReport(t, carol, path+q).want(http.StatusOK)
 			if got := r.header.Get("Content-Type"); got != "text/html; charset=utf-8" {
 				t.Errorf("Content-Type %q", got)
 			}
@@ -336,7 +336,7 @@ func testAnalysisReportPDF(t *testing.T, w *uiWorld) {
 	alice := w.ts.signedIn(t, "alice@example.org", "alice-password", "en")
 	path := fmt.Sprintf("/orgs/party-a/runs/%d/report?format=pdf", w.run)
 	if _, err := report.FindChromium(); err == nil {
-		r := alice.get(path).want(http.StatusOK)
+		r := fetchReport(t, alice, path).want(http.StatusOK)
 		if !strings.HasPrefix(r.body, "%PDF-") || r.header.Get("Content-Type") != "application/pdf" {
 			t.Errorf("not a PDF: %s %.20q", r.header.Get("Content-Type"), r.body)
 		}
@@ -399,13 +399,13 @@ func TestReportCacheCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	built := false
-	if _, err := c.get(ctx, reportKey{"o", 1, 0}, func(context.Context) (*report.Report, error) { built = true; return nil, nil }); !errors.Is(err, context.Canceled) || built {
+	if _, err := c.get(ctx, reportKey{"o", 1, 0}, func(context.Context, func(int64, int64)) (*report.Report, error) { built = true; return nil, nil }); !errors.Is(err, context.Canceled) || built {
 		t.Errorf("waiting: %v, built %v", err, built)
 	}
 	for range maxReportBuilds {
 		<-c.builds
 	}
-	if _, err := c.get(ctx, reportKey{"o", 1, 0}, func(ctx context.Context) (*report.Report, error) { return nil, ctx.Err() }); !errors.Is(err, context.Canceled) {
+	if _, err := c.get(ctx, reportKey{"o", 1, 0}, func(ctx context.Context, _ func(int64, int64)) (*report.Report, error) { return nil, ctx.Err() }); !errors.Is(err, context.Canceled) {
 		t.Errorf("building: %v", err)
 	}
 	if c.lookup(reportKey{"o", 1, 0}) != nil || len(c.builds) != 0 {

@@ -368,27 +368,6 @@ func nationalSummaryOf(nv *nationalView) nationalSummary {
 	return sum
 }
 
-type auditPage struct {
-	Entries []store.AuditEntry
-	Next    string
-}
-
-// auditPageOf shows the organisation's audit log, newest first, a page at
-// a time (owners and the site administrator).
-func (s *Server) auditPageOf(w http.ResponseWriter, r *http.Request, v *view) error {
-	p, err := PageParams{Limit: listPage, Cursor: r.URL.Query().Get("cursor")}.page()
-	if err != nil {
-		return err
-	}
-	es, err := s.db.AuditLog(r.Context(), v.Org.ID, p)
-	if err != nil {
-		return err
-	}
-	page := &auditPage{Entries: es, Next: paged(es, p, func(e store.AuditEntry) int64 { return e.ID }).Body.NextCursor}
-	v.Title, v.Nav, v.Page = v.P.T("audit.title"), "audit", page
-	return s.render(w, http.StatusOK, "audit", v)
-}
-
 // modelNames are the names of the organisation's models, by id, for the
 // lists of runs and plans.
 func (s *Server) modelNames(ctx context.Context, org string) (map[int64]string, error) {

@@ -19,10 +19,12 @@ import (
 // ID` writes (runreport.Load, report.Build, Render), in the page's language,
 // as self-contained HTML, Markdown or PDF (printed by headless Chromium
 // when the machine has one). The report recommends the latest plan stored
-// for the run (runreport.LatestPlan); without one, a plan computed in the
-// request on the run's own simulated years: bounded by the run's trials,
-// stopped when the request is canceled, a few at a time, and kept for the
-// next downloads of the same run (until a plan of it is stored).
+// for the run (runreport.LatestPlan), and is then built in the request;
+// without one, a plan is computed on the run's own simulated years, which
+// takes seconds: in the background (ui_reportwait.go), bounded by the
+// run's trials, a few at a time, while a page shows its progress, and the
+// report is kept for the next downloads of the same run (until a plan of
+// it is stored).
 
 // reportFile is a format's media type and file name extension.
 var reportFile = map[string]struct{ Type, Ext string }{
@@ -39,14 +41,23 @@ const (
 )
 
 // reportCache keeps the reports last built, by organisation and run (a
-// succeeded run's report changes only by its date), and bounds the builds
-// under way.
+// succeeded run's report changes only by its date), bounds the builds
+// under way, and runs the builds started in the background (ui_reportwait.go).
 type reportCache struct {
 	builds chan struct{}
 	mu     sync.Mutex
 	items  map[reportKey]*report.Report
 	order  []reportKey // oldest first
+	// The background builds, by report, until they are kept (or, when
+	// they failed, until their failure is shown); they end with life.
+	pending map[reportKey]*reportBuild
+	life    context.Context
+	stop    context.CancelFunc
 }
+
+// buildFunc builds a report, reporting its progress to progress (nil: not
+// reported).
+type buildFunc func(ctx context.Context, progress func(done, total int64)) (*report.Report, error)
 
 type reportKey struct {
 	org  string
@@ -55,7 +66,9 @@ type reportKey struct {
 }
 
 func newReportCache() *reportCache {
-	return &reportCache{builds: make(chan struct{}, maxReportBuilds), items: map[reportKey]*report.Report{}}
+	life, stop := context.WithCancel(context.Background())
+	return &reportCache{builds: make(chan struct{}, maxReportBuilds), items: map[reportKey]*report.Report{},
+		pending: map[reportKey]*reportBuild{}, life: life, stop: stop}
 }
 
 func (c *reportCache) lookup(k reportKey) *report.Report {
@@ -67,6 +80,10 @@ func (c *reportCache) lookup(k reportKey) *report.Report {
 func (c *reportCache) put(k reportKey, r *report.Report) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.putLocked(k, r)
+}
+
+func (c *reportCache) putLocked(k reportKey, r *report.Report) {
 	if _, ok := c.items[k]; !ok {
 		c.order = append(c.order, k)
 	}
@@ -79,7 +96,7 @@ func (c *reportCache) put(k reportKey, r *report.Report) {
 
 // get returns the report of k, built by build unless it is kept; it
 // waits for a turn to build (or for ctx to end).
-func (c *reportCache) get(ctx context.Context, k reportKey, build func(context.Context) (*report.Report, error)) (*report.Report, error) {
+func (c *reportCache) get(ctx context.Context, k reportKey, build buildFunc) (*report.Report, error) {
 	if r := c.lookup(k); r != nil {
 		return r, nil
 	}
@@ -93,7 +110,7 @@ func (c *reportCache) get(ctx context.Context, k reportKey, build func(context.C
 	if r := c.lookup(k); r != nil {
 		return r, nil
 	}
-	r, err := build(ctx)
+	r, err := build(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -101,20 +118,26 @@ func (c *reportCache) get(ctx context.Context, k reportKey, build func(context.C
 	return r, nil
 }
 
-// runReport builds the report of the organisation's run as `scrutin report
-// --run` does, with the CLI's defaults (the latest plan stored for the
-// run, else the plan with the largest net benefit, objective mean, 3-year
-// horizon).
-func (s *Server) runReport(ctx context.Context, org string, id int64) (*report.Report, error) {
+// reportInputs reads what the report of the organisation's run needs, as
+// `scrutin report --run` does, with the CLI's defaults (the latest plan
+// stored for the run, else the plan with the largest net benefit,
+// objective mean, 3-year horizon), and the key it is kept under.
+func (s *Server) reportInputs(ctx context.Context, org string, id int64) (*model.Model, report.Options, reportKey, error) {
 	opt := report.Options{Objective: plan.ObjectiveMean, Horizon: plan.DefaultHorizon, Workers: s.cfg.SimWorkers,
 		Generated: s.cfg.Now().UTC()}
 	m, err := runreport.Load(ctx, s.db, org, id, &opt)
 	if err != nil {
-		return nil, err
+		return nil, opt, reportKey{}, err
 	}
-	return s.reports.get(ctx, reportKey{org, id, opt.Origin.Plan}, func(ctx context.Context) (*report.Report, error) {
+	return m, opt, reportKey{org, id, opt.Origin.Plan}, nil
+}
+
+// reportBuilder builds the report of m with opt, reporting its progress.
+func reportBuilder(m *model.Model, opt report.Options) buildFunc {
+	return func(ctx context.Context, progress func(done, total int64)) (*report.Report, error) {
+		opt.Progress = progress
 		return report.Build(ctx, m, opt)
-	})
+	}
 }
 
 // reportPDFPage is the data of the page that says PDF needs Chromium.
@@ -154,9 +177,24 @@ func (s *Server) runReportDownload(w http.ResponseWriter, r *http.Request, v *vi
 			return s.render(w, http.StatusNotImplemented, "reportpdf", v)
 		}
 	}
-	rep, err := s.runReport(ctx, org, id)
+	m, opt, key, err := s.reportInputs(ctx, org, id)
 	if err != nil {
 		return err
+	}
+	rep := s.reports.lookup(key)
+	if rep == nil && opt.Origin.Plan == 0 {
+		// The report must compute a plan (seconds): in the background,
+		// while a page shows how far it has got, then downloads it.
+		if err := s.reports.start(key, reportBuilder(m, opt)); err != nil {
+			return err
+		}
+		return seeOther(w, r, reportWaitURL(org, id, format))
+	}
+	if rep == nil {
+		// A stored plan: only the figures to lay out, at once.
+		if rep, err = s.reports.get(ctx, key, reportBuilder(m, opt)); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	if err := rep.Render(ctx, &buf, format, v.Lang, report.PDFOptions{Browser: browser}); err != nil {

@@ -75,7 +75,8 @@ func TestUISettings(t *testing.T) {
 		if got := role("bob@example.org"); got != "" {
 			t.Errorf("bob is still %q", got)
 		}
-		alice.get("/orgs/party-a/audit").want(http.StatusOK).contains("Member's role set", `{"email":"bob@example.org"}`)
+		log := alice.get("/orgs/party-a/audit").want(http.StatusOK).contains("Member's role set")
+		saysAll(t, log, "Alice made Bob analyst of the organisation", "Alice removed Bob from the organisation")
 	})
 
 	t.Run("bad member input", func(t *testing.T) {
