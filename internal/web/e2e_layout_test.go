@@ -248,3 +248,19 @@ func (e *e2e) viewShot(t *testing.T, ctx context.Context, name string) {
 		t.Error(err)
 	}
 }
+
+// checkCompressed fails unless the page came gzipped (issue 12 item 10):
+// its navigation entry has fewer bytes on the wire than decoded. Pages
+// under the bound of compression are let be.
+func checkCompressed(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	got := bEval[[]float64](t, ctx, `(() => { const n = performance.getEntriesByType("navigation")[0];
+		return n ? [n.encodedBodySize, n.decodedBodySize] : [-1, -1]; })()`)
+	if got[1] < 0 {
+		t.Errorf("%s: no navigation timing", what)
+		return
+	}
+	if got[1] >= minCompressSize && got[0] >= got[1] {
+		t.Errorf("%s: %.0f bytes on the wire for %.0f decoded: not compressed", what, got[0], got[1])
+	}
+}

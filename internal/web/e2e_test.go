@@ -1020,6 +1020,8 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 					checkNoOverflow(t, ctx, fmt.Sprintf("%s (%s, %s)", p, lang, vp.name))
 					if vp.phone {
 						checkPhoneHeader(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
+					} else {
+						checkCompressed(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
 					}
 					if pg.name == "trees" && lang == "en" && !vp.phone {
 						e.checkTreesOpenOnGoal(t, ctx, p)
