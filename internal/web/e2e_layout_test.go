@@ -264,3 +264,18 @@ func checkCompressed(t *testing.T, ctx context.Context, what string) {
 		t.Errorf("%s: %.0f bytes on the wire for %.0f decoded: not compressed", what, got[0], got[1])
 	}
 }
+
+// checkTableRegions fails when a box that scrolls a table sideways
+// (.table-scroll) is not a focusable, labelled region: the keyboard must
+// reach it to scroll it, and a screen reader must name it.
+func checkTableRegions(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	bad := bEval[[]string](t, ctx, `Array.from(document.querySelectorAll(".table-scroll")).filter(b => {
+		const by = b.getAttribute("aria-labelledby"), label = b.getAttribute("aria-label") ||
+			(by && document.getElementById(by) ? document.getElementById(by).textContent : "");
+		return b.getAttribute("tabindex") !== "0" || b.getAttribute("role") !== "region" || !label.trim(); })
+		.map(b => (b.querySelector("caption") || b).textContent.trim().slice(0, 60))`)
+	if len(bad) > 0 {
+		t.Errorf("%s: %d table boxes are not focusable, labelled regions: %q", what, len(bad), bad)
+	}
+}

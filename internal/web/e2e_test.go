@@ -1022,6 +1022,7 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 						checkPhoneHeader(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
 					} else {
 						checkCompressed(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
+						checkTableRegions(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
 					}
 					if pg.name == "trees" && lang == "en" && !vp.phone {
 						e.checkTreesOpenOnGoal(t, ctx, p)
