@@ -81,7 +81,9 @@ func TestBrowser(t *testing.T) {
 		{"AttackSections", e.attackSections, false, e2eStepTimeout},
 		{"NamesShown", e.namesShown, false, e2eStepTimeout},
 		{"FrenchForms", e.frenchForms, false, 2 * e2eStepTimeout},
-		{"Tour", e.tour, false, 3 * e2eStepTimeout}, // some 40 pages, each screenshot when asked
+		{"PhoneMenu", e.phoneMenu, false, e2eStepTimeout},
+		{"WideTables", e.wideTables, false, e2eStepTimeout},
+		{"Tour", e.tour, false, 6 * e2eStepTimeout}, // some 100 pages (2 languages, 2 widths), each screenshot when asked
 		{"Answer", e.answer, false, e2eStepTimeout},
 		{"AnswerFrench", e.answerFrench, false, e2eStepTimeout},
 	}
@@ -991,55 +993,69 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 		{"admin", []string{"/admin"}},
 		{"signout", []string{"/signout"}},
 	}
+	// Every page at a desktop's width and a phone's, in each language.
+	defer chromedp.Run(context.WithoutCancel(ctx), chromedp.ResetViewport())
 	for _, lang := range []string{"en", "fr"} {
 		e.tourSignIn(t, lang)
+		setViewport(t, ctx, tourViewports[0]) // the language switcher in view
 		e.open(t, ctx, "/orgs")
 		if e.lang != lang {
 			e.setLang(t, ctx, lang)
 		}
-		var lastList string // the page a "first-link:" path is looked for in
-		for _, pg := range pages {
-			shown := false
-			for _, p := range pg.paths {
-				if p == "" {
-					continue
-				}
-				if prefix, ok := strings.CutPrefix(p, "first-link:"); ok {
-					if lastList == "" {
-						continue
-					}
-					e.open(t, ctx, lastList)
-					p = bEval[string](t, ctx, fmt.Sprintf(`(Array.from(document.querySelectorAll("main a[href]")).map(a => a.getAttribute("href")).find(h => h.startsWith(%q) && h.length > %d) || "")`, prefix, len(prefix)))
+		for _, vp := range tourViewports {
+			setViewport(t, ctx, vp)
+			began := time.Now()
+			var lastList string // the page a "first-link:" path is looked for in
+			for _, pg := range pages {
+				shown := false
+				for _, p := range pg.paths {
 					if p == "" {
 						continue
 					}
+					if prefix, ok := strings.CutPrefix(p, "first-link:"); ok {
+						if lastList == "" {
+							continue
+						}
+						e.open(t, ctx, lastList)
+						p = bEval[string](t, ctx, fmt.Sprintf(`(Array.from(document.querySelectorAll("main a[href]")).map(a => a.getAttribute("href")).find(h => h.startsWith(%q) && h.length > %d) || "")`, prefix, len(prefix)))
+						if p == "" {
+							continue
+						}
+					}
+					st := e.open(t, ctx, p)
+					if st == http.StatusNotFound {
+						continue
+					}
+					if st != http.StatusOK {
+						t.Errorf("%s (%s): status %d", p, lang, st)
+					}
+					if l := bEval[string](t, ctx, `document.documentElement.lang`); l != lang {
+						t.Errorf("%s: in %q, want %s", p, l, lang)
+					}
+					if bCount(t, ctx, "[data-chart]") > 0 {
+						e.checkCharts(t, ctx)
+					}
+					checkNoOverflow(t, ctx, fmt.Sprintf("%s (%s, %s)", p, lang, vp.name))
+					if vp.phone {
+						checkPhoneHeader(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
+					} else {
+						e.checkTypography(t, ctx, lang)
+						checkCompressed(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
+						checkTableRegions(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
+					}
+					if pg.name == "trees" && lang == "en" && !vp.phone {
+						e.checkTreesOpenOnGoal(t, ctx, p)
+						e.open(t, ctx, p)
+					}
+					e.shot(t, ctx, pg.name+vp.suffix)
+					lastList, shown = p, true
+					break
 				}
-				st := e.open(t, ctx, p)
-				if st == http.StatusNotFound {
-					continue
+				if !shown && lang == "en" && !vp.phone {
+					t.Logf("tour: no page %s yet (%s answer 404): skipped", pg.name, strings.Join(pg.paths, ", "))
 				}
-				if st != http.StatusOK {
-					t.Errorf("%s (%s): status %d", p, lang, st)
-				}
-				if l := bEval[string](t, ctx, `document.documentElement.lang`); l != lang {
-					t.Errorf("%s: in %q, want %s", p, l, lang)
-				}
-				if bCount(t, ctx, "[data-chart]") > 0 {
-					e.checkCharts(t, ctx)
-				}
-				checkNoOverflow(t, ctx, p)
-				e.checkTypography(t, ctx, lang)
-				if pg.name == "trees" && lang == "en" {
-					e.checkTreesOpenOnGoal(t, ctx, p)
-					e.open(t, ctx, p)
-				}
-				e.shot(t, ctx, pg.name)
-				lastList, shown = p, true
-				break
 			}
-			if !shown && lang == "en" {
-				t.Logf("tour: no page %s yet (%s answer 404): skipped", pg.name, strings.Join(pg.paths, ", "))
-			}
+			t.Logf("tour: the pages in %s at %s in %s", lang, vp.name, time.Since(began).Round(time.Millisecond))
 		}
 	}
 }
@@ -1081,9 +1097,12 @@ func checkNoOverflow(t *testing.T, ctx context.Context, path string) {
 		const w = document.documentElement.clientWidth;
 		if (document.documentElement.scrollWidth <= w) return [];
 		const out = [];
+		// What sticks out itself, not inside a box that scrolls or clips.
+		const clipped = el => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+			if (getComputedStyle(a).overflowX !== "visible") return true; } return false; };
 		for (const el of document.querySelectorAll("body *")) {
 			const r = el.getBoundingClientRect();
-			if (r.right > w + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > w + 1)) {
+			if (r.right > w + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > w + 1) && !clipped(el)) {
 				out.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).replace(/ /g, ".") : "") + " right=" + Math.round(r.right));
 				if (out.length == 5) break;
 			}
@@ -1112,10 +1131,18 @@ func (e *e2e) tourSignIn(t *testing.T, lang string) {
 		e.setLang(t, vctx, lang)
 	}
 	e.lang = lang
-	if bCount(t, vctx, "input#email") != 1 {
-		t.Errorf("the sign-in page (%s) has no email field", lang)
+	for _, vp := range tourViewports {
+		setViewport(t, vctx, vp)
+		e.open(t, vctx, "/signin")
+		if bCount(t, vctx, "input#email") != 1 {
+			t.Errorf("the sign-in page (%s) has no email field", lang)
+		}
+		checkNoOverflow(t, vctx, fmt.Sprintf("/signin (%s, %s)", lang, vp.name))
+		if vp.phone {
+			checkPhoneHeader(t, vctx, fmt.Sprintf("/signin (%s)", lang))
+		}
+		e.shot(t, vctx, "signin"+vp.suffix)
 	}
-	e.shot(t, vctx, "signin")
 	e.lang = saved
 }
 

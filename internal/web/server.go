@@ -274,8 +274,11 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Server, error) {
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	// Outermost first: request info, logs and metrics see every answer,
-	// including the refusals of the layers inside.
-	s.handler = s.observe(s.securityHeaders(cop.Handler(s.authenticate(s.mux))))
+	// including the refusals of the layers inside; compression outside
+	// them all, so that it also closes the answers the observer writes.
+	if s.handler, err = compressPages(s.observe(s.securityHeaders(cop.Handler(s.authenticate(s.mux))))); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -121,7 +121,7 @@ func TestAuditSentences(t *testing.T) {
 			alice + ` asked for a plan of the model ` + model + ` as plan <a href="/orgs/o/plans/5">#5</a> (budget 250,000, objective: P90, 3-year horizon, 20,000 years, seed 1)`,
 			alice + ` a demandé un plan du modèle ` + model + `, plan <a href="/orgs/o/plans/5">n°~5</a> (budget de 250~000, objectif~: P90, horizon de 3 ans, 20~000 années simulées, graine 1)`},
 		{entry("evidence.upload", "evidence/4", `{"name":"Phishing 2025","upload":"gophish","kind":"phishing","bytes":2048,"sent":10}`),
-			alice + ` uploaded the evidence <a href="/orgs/o/evidence/4"><b class="audit-name">Phishing 2025</b></a> (Phishing simulation, 2`+"\u00a0"+`KiB)`, ""},
+			alice + ` uploaded the evidence <a href="/orgs/o/evidence/4"><b class="audit-name">Phishing 2025</b></a> (Phishing simulation, 2` + "\u00a0" + `KiB)`, ""},
 		{entry("member.set", "user/2", `{"email":"bob@example.org","role":"analyst"}`),
 			alice + ` made <b class="audit-name">bob@example.org</b> analyst of the organisation`,
 			alice + ` a donné à <b class="audit-name">bob@example.org</b> le rôle analyste dans l'organisation`},

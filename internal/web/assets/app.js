@@ -9,16 +9,20 @@
 
   document.documentElement.classList.add("js");
 
-  // Menus (<details class="menu">): Escape or a click outside closes them.
-  function closeMenus(except, refocus) {
-    document.querySelectorAll("details.menu[open]").forEach(function (d) {
-      if (d === except) return;
+  // Menus (<details class="menu">, and the narrow screens' menu that holds
+  // some): Escape or a click outside closes them. Innermost first, so that
+  // Escape leaves the focus on the outermost menu it closed.
+  function closeMenus(target, refocus) {
+    var open = document.querySelectorAll("details.menu[open], details.sitemenu[open]");
+    for (var i = open.length - 1; i >= 0; i--) {
+      var d = open[i];
+      if (target && d.contains(target)) continue;
       d.removeAttribute("open");
       if (refocus) d.querySelector("summary").focus();
-    });
+    }
   }
   document.addEventListener("click", function (e) {
-    closeMenus(e.target.closest ? e.target.closest("details.menu") : null, false);
+    closeMenus(e.target, false);
   });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") closeMenus(null, true);
