@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -14,6 +17,10 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/scrutin/scrutin/examples"
+	"github.com/scrutin/scrutin/internal/i18n"
+	"github.com/scrutin/scrutin/internal/store"
 )
 
 // TestPageWeights measures, in a real Chromium, what each main page of
@@ -121,4 +128,99 @@ func median(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
 	return s[len(s)/2]
+}
+
+// TestDocScreenshots takes the screenshots of the README (docs/): the
+// dashboard that a first start shows, in English and in French (a first
+// start in each language, the demonstration's run and plan computed as
+// `scrutin serve` computes them), at 1440×900 and 390×844, the first
+// screen of each. It runs only when SCRUTIN_DOC_SCREENSHOTS names a
+// directory (scripts/doc-screenshots.sh).
+func TestDocScreenshots(t *testing.T) {
+	dir := os.Getenv("SCRUTIN_DOC_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("pictures for the README: SCRUTIN_DOC_SCREENSHOTS=DIR takes them (scripts/doc-screenshots.sh)")
+	}
+	exe := findChromium()
+	if exe == "" {
+		t.Fatal("no Chromium found")
+	}
+	for _, lang := range []i18n.Lang{i18n.English, i18n.French} {
+		t.Run(string(lang), func(t *testing.T) {
+			ctx := context.Background()
+			db, err := store.Open(ctx, filepath.Join(t.TempDir(), "scrutin.db"), time.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := Bootstrap(ctx, db, BootstrapOptions{AdminPassword: adminPassword, DemoModel: examples.ElectionIn(string(lang)),
+				Password: fastPasswords, Lang: lang, DemoJobs: true}); err != nil {
+				t.Fatal(err)
+			}
+			srv, err := New(testConfig(&clock{}), db, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.jobs.start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer srv.jobs.stop()
+			hs := httptest.NewServer(srv.Handler())
+			defer hs.Close()
+			// The first start's run and plan, as the server computes them.
+			ts := &testServer{url: hs.URL, db: db, srv: srv}
+			admin := ts.signIn(t, DefaultAdminEmail, adminPassword)
+			for _, kind := range []string{"runs", "plans"} {
+				deadline := time.Now().Add(5 * time.Minute)
+				for {
+					var l list[struct{ Status string }]
+					admin.want(http.StatusOK, "GET", "/api/v1/orgs/demo/"+kind, nil).decode(&l)
+					if len(l.Items) == 1 && l.Items[0].Status == "succeeded" {
+						break
+					}
+					if time.Now().After(deadline) || len(l.Items) == 1 && l.Items[0].Status != "queued" && l.Items[0].Status != "running" {
+						t.Fatalf("the demonstration's %s: %+v", kind, l.Items)
+					}
+					time.Sleep(250 * time.Millisecond)
+				}
+			}
+			opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+				chromedp.Flag("disable-background-networking", true), chromedp.NoFirstRun, chromedp.Flag("lang", string(lang)),
+				chromedp.WindowSize(1440, 900), chromedp.UserDataDir(t.TempDir()))
+			actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+			defer cancelAlloc()
+			tab, cancelTab := chromedp.NewContext(actx)
+			defer cancelTab()
+			tctx, cancel := context.WithTimeout(tab, 2*time.Minute)
+			defer cancel()
+			bDo(t, tctx, "signing in", chromedp.Navigate(hs.URL+"/signin"))
+			if string(lang) != "en" {
+				bLoad(t, tctx, "choosing "+string(lang), chromedp.Click(chromedp.CSS(fmt.Sprintf(`form.lang-switch button[value=%q]`, lang))))
+			}
+			bLoad(t, tctx, "signing in", chromedp.Steps(
+				chromedp.SendKeys(chromedp.ID("email"), DefaultAdminEmail),
+				chromedp.SendKeys(chromedp.ID("password"), adminPassword+"\r"),
+			))
+			for _, vp := range []struct{ w, h int64 }{{1440, 900}, {390, 844}} {
+				if _, err := chromedp.Call(tctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: vp.w, Height: vp.h, DeviceScaleFactor: 1, Mobile: vp.w < 600}); err != nil {
+					t.Fatal(err)
+				}
+				bDo(t, tctx, "the dashboard", chromedp.Navigate(hs.URL+"/orgs/demo"))
+				bWait(t, tctx, "the headline and the charts", `document.querySelector(".answer") && document.readyState == "complete" && Array.from(document.querySelectorAll("[data-chart]")).every(c => c.querySelector("svg path"))`, time.Minute)
+				if h := bText(t, tctx, ".answer"); !strings.Contains(h, map[i18n.Lang]string{i18n.English: "Yes", i18n.French: "Oui"}[lang]) {
+					t.Errorf("the headline (%s, %d px): %q", lang, vp.w, h)
+				}
+				time.Sleep(500 * time.Millisecond) // the charts' animation
+				png, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
+				if err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join(dir, fmt.Sprintf("dashboard-%d-%s.png", vp.w, lang))
+				if err := os.WriteFile(file, png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("%s: %s", file, bText(t, tctx, ".answer"))
+			}
+		})
+	}
 }
