@@ -92,3 +92,17 @@ func TestDrawGateWords(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeOneNode: the default (English) description agrees with a
+// count of one, as the command line writes it.
+func TestDescribeOneNode(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{1, "1 node ("}, {2, "2 nodes ("}, {0, "0 nodes ("}} {
+		got := englishSprintf(englishWords.Describe, "t", "goal", c.n, c.n, 0)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%d nodes: %q, want %q in it", c.n, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package adtree
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+)
 
 // DrawWords are the words a drawing writes: its legend, the attributes
 // under a leaf's name, its tooltips and its accessible description. The
@@ -40,7 +43,7 @@ var englishWords = DrawWords{
 	PartOfHighlight: "part of the highlighted attack",
 	GateAnd:         "AND", GateOr: "OR", GateSand: "SAND",
 	RoleAttack: "attack", RoleDefence: "defence", LeafKind: "%s leaf", GateKind: "%s %s gate",
-	Describe: "Attack-defence tree %q with the goal %q: %d nodes (%d attack, %d defence)",
+	Describe: "Attack-defence tree %q with the goal %q: %d {3:node|nodes} (%d attack, %d defence)",
 	Shared:   ", %d of them shared by several parents",
 	Boxes:    ". Attack nodes are red rounded boxes, defences green square boxes; each gives its gate (AND, OR, SAND), its name and a leaf's attributes. Dashed edges lead to countermeasures; numbered edges give the order of a sequential AND.",
 	Off:      " Defences not in force (grey): %s.", Highlighted: " Highlighted in orange: the attack %s.",
@@ -51,7 +54,7 @@ var englishWords = DrawWords{
 func (w *DrawWords) withDefaults() DrawWords {
 	out := englishWords
 	if w == nil {
-		out.Num, out.Sprintf = drawNum, fmt.Sprintf
+		out.Num, out.Sprintf = drawNum, englishSprintf
 		return out
 	}
 	pick := func(dst *string, v string) {
@@ -81,7 +84,29 @@ func (w *DrawWords) withDefaults() DrawWords {
 		out.Num = drawNum
 	}
 	if out.Sprintf == nil {
-		out.Sprintf = fmt.Sprintf
+		out.Sprintf = englishSprintf
 	}
 	return out
+}
+
+// englishSelector is a plural selector of the words, {N:one|other}: the
+// form for one or for other counts of argument N (1-based), as
+// internal/i18n writes them.
+var englishSelector = regexp.MustCompile(`\{([1-9]):([^{}|]*)\|([^{}]*)\}`)
+
+// englishSprintf formats like fmt.Sprintf after resolving the selectors
+// of format with English's rule (the form for one for exactly 1): the
+// default words' Sprintf, so that the command line writes "1 node".
+func englishSprintf(format string, args ...any) string {
+	format = englishSelector.ReplaceAllStringFunc(format, func(m string) string {
+		sub := englishSelector.FindStringSubmatch(m)
+		n := int(sub[1][0] - '0')
+		if n <= len(args) {
+			if v, ok := args[n-1].(int); ok && v == 1 {
+				return sub[2]
+			}
+		}
+		return sub[3]
+	})
+	return fmt.Sprintf(format, args...)
 }

@@ -225,7 +225,7 @@ func testAnalysisAttack(t *testing.T, w *uiWorld) {
 		r.contains(`<option value="G0007" selected>APT28 (G0007) — actor apt28 of the model</option>`,
 			`<li class="cov-cell cov-covered" data-technique="T1190"`,
 			`<li class="cov-cell cov-uncovered" data-technique="T1583.001"`,
-			`<li class="cov-cell cov-proposed" data-technique="T1566.001" title="Would be mitigated by separate-accounts, staff-training, privileged-access">`,
+			`<li class="cov-cell cov-proposed" data-technique="T1566.001" title="Would be mitigated by Campaign-only accounts (no personal mailboxes for campaign work), least privilege and off-boarding within 24 hours (separate-accounts), Security training with simulated spear-phishing for staff (campaign and election offices) (staff-training), Two-person rule, named administrator accounts and audited privileged sessions on election systems (privileged-access)">`,
 			`<span class="sr-only">Covered: </span><code>T1190</code>`,
 			`<span class="sr-only">Not covered: </span><code>T1583.001</code>`,
 			`none: ATT&CK says it happens before any compromise (M1056)`,

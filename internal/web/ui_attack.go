@@ -194,7 +194,7 @@ func (page *attackPage) cover(c *attack.Catalog, q string) error {
 			if !slices.Contains(t.Tactics, tc.Tactic.ShortName) {
 				continue
 			}
-			cell := techCell{ID: t.ID, Name: t.Name, State: coverageState(t.Score), InForce: t.InForce, Proposed: t.Proposed}
+			cell := techCell{ID: t.ID, Name: t.Name, State: coverageState(t.Score), InForce: controlNames(m, t.InForce), Proposed: controlNames(m, t.Proposed)}
 			if cell.State == covProposed {
 				col.Proposed++
 			}
@@ -247,4 +247,22 @@ func (page *attackPage) UncoveredTop() []uncoveredRow {
 // UncoveredRest are the other uncovered techniques, in a closed section.
 func (page *attackPage) UncoveredRest() []uncoveredRow {
 	return page.Uncovered[min(len(page.Uncovered), attackTopUncovered):]
+}
+
+// controlNames writes the model's controls of ids by name, with the id in
+// parentheses (a tooltip has no smaller type), the id alone for a
+// control without a name.
+func controlNames(m *model.Model, ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		name := id
+		for i := range m.Controls {
+			if c := &m.Controls[i]; c.ID == id && c.Name != "" && c.Name != id {
+				name = c.Name + " (" + id + ")"
+				break
+			}
+		}
+		out = append(out, name)
+	}
+	return out
 }
