@@ -49,12 +49,13 @@ type BootstrapOptions struct {
 	DemoTrials int64
 }
 
-// demoTexts are the demonstration organisation's own texts, by the
-// language of the first start: data written once, not the pages' words
+// demoTexts are the texts a first start writes (the demonstration
+// organisation's name, its model's revision message, the administrator's
+// name), by the language of the first start: data written once, not the pages' words
 // (a French page shows the name an English first start gave it).
-var demoTexts = map[i18n.Lang]struct{ org, revision string }{
-	i18n.English: {"Demo campaign", "the built-in example model"},
-	i18n.French:  {"Campagne de démonstration", "le modèle d'exemple intégré"},
+var demoTexts = map[i18n.Lang]struct{ org, revision, admin string }{
+	i18n.English: {"Demo campaign", "the built-in example model", "Site administrator"},
+	i18n.French:  {"Campagne de démonstration", "le modèle d'exemple intégré", "Administrateur du site"},
 }
 
 // BootstrapResult says what Bootstrap did.
@@ -112,7 +113,7 @@ func Bootstrap(ctx context.Context, db *store.DB, opt BootstrapOptions) (*Bootst
 	if _, ok := demoTexts[opt.Lang]; !ok {
 		opt.Lang = i18n.English
 	}
-	admin := &store.User{Email: opt.AdminEmail, Name: "Site administrator", Admin: true, PasswordHash: hash}
+	admin := &store.User{Email: opt.AdminEmail, Name: demoTexts[opt.Lang].admin, Admin: true, PasswordHash: hash}
 	err = db.WithTx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateUser(ctx, admin); err != nil {
 			return err

@@ -276,11 +276,11 @@ func TestHeadline(t *testing.T) {
 // language, with the French model for a French one.
 func TestDemoFirstStart(t *testing.T) {
 	for _, c := range []struct {
-		lang                     i18n.Lang
-		org, message, model, yes string
+		lang                            i18n.Lang
+		org, message, model, yes, admin string
 	}{
-		{i18n.English, "Demo campaign", "the built-in example model", "Presidential election", "Yes: the risk is significant."},
-		{i18n.French, "Campagne de démonstration", "le modèle d'exemple intégré", "Élection présidentielle", "Oui\u00a0: le risque est significatif."},
+		{i18n.English, "Demo campaign", "the built-in example model", "Presidential election", "Yes: the risk is significant.", "Site administrator"},
+		{i18n.French, "Campagne de démonstration", "le modèle d'exemple intégré", "Élection présidentielle", "Oui\u00a0: le risque est significatif.", "Administrateur du site"},
 	} {
 		t.Run(string(c.lang), func(t *testing.T) {
 			clk := &clock{}
@@ -291,6 +291,11 @@ func TestDemoFirstStart(t *testing.T) {
 			admin.want(http.StatusOK, "GET", "/api/v1/orgs/demo", nil).decode(&org)
 			if org.Name != c.org {
 				t.Errorf("the demo organisation is %q", org.Name)
+			}
+			var me struct{ User struct{ Name string } }
+			admin.want(http.StatusOK, "GET", "/api/v1/me", nil).decode(&me)
+			if me.User.Name != c.admin {
+				t.Errorf("the administrator is called %q, want %q", me.User.Name, c.admin)
 			}
 			var models list[map[string]any]
 			admin.want(http.StatusOK, "GET", "/api/v1/orgs/demo/models", nil).decode(&models)
