@@ -233,7 +233,7 @@ var uiMessages = map[Lang]map[string]string{
 		"run.finishedat":             "finished %s",
 		"run.progress.queued":        "Waiting for a worker…",
 		"run.progress.running":       "Simulating…",
-		"run.done":                   "%d %% done",
+		"run.done":                   "%d%% done",
 		"run.reload.hint":            "This page follows the run by itself.",
 		"run.reload":                 "Reload",
 		"run.ended":                  "The run has ended.",

@@ -1036,6 +1036,9 @@ func (e *e2e) tour(t *testing.T, ctx context.Context) {
 						e.checkCharts(t, ctx)
 					}
 					checkNoOverflow(t, ctx, fmt.Sprintf("%s (%s, %s)", p, lang, vp.name))
+					if m := fmtError.FindString(bEval[string](t, ctx, `document.body.innerText`)); m != "" {
+						t.Errorf("%s (%s): a message formatted with the wrong arguments: %q", p, lang, m)
+					}
 					if vp.phone {
 						checkPhoneHeader(t, ctx, fmt.Sprintf("%s (%s)", p, lang))
 					} else {

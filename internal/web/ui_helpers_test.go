@@ -147,8 +147,16 @@ func (b *browser) do(method, path string, body io.Reader, header http.Header) *p
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	if m := fmtError.Find(data); m != nil && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		b.t.Errorf("%s %s: a message formatted with the wrong arguments: %q", method, path, m)
+	}
 	return &page{t: b.t, path: path, status: res.StatusCode, header: res.Header, body: string(data)}
 }
+
+// fmtError is what fmt writes for a verb whose argument is missing, extra
+// or of the wrong type ("%!s(int64=3)", "%!d(MISSING)", "%!(EXTRA …)"):
+// a page must never show it.
+var fmtError = regexp.MustCompile(`%!(?:[a-zA-Z]\(|\((?:EXTRA|BADINDEX|NOVERB|BADWIDTH|BADPREC))[^)]{0,60}\)?`)
 
 func (b *browser) get(path string) *page { b.t.Helper(); return b.do("GET", path, nil, nil) }
 
