@@ -122,23 +122,8 @@ SOURCE_DATE_EPOCH to fix the report's date too).`,
 }
 
 // reportLang is the report's language: --lang, else the locale of the
-// environment, else English.
-func reportLang(flag string) (i18n.Lang, error) {
-	if flag != "" {
-		l, ok := i18n.Parse(flag)
-		if !ok {
-			return "", usageError{fmt.Errorf("--lang must be en or fr, got %q", flag)}
-		}
-		return l, nil
-	}
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(name); v != "" {
-			l, _ := i18n.Parse(v)
-			return l, nil
-		}
-	}
-	return i18n.English, nil
-}
+// environment, else English (as a first start's, langOf).
+func reportLang(flag string) (i18n.Lang, error) { return langOf(flag, os.Getenv) }
 
 // reportDate is the report's date: $SOURCE_DATE_EPOCH (reproducible
 // builds' convention) when set, else now.

@@ -125,7 +125,7 @@ func runServe(ctx context.Context, o serveOptions, e *env) error {
 	case o.jobAttempts < 1:
 		return usageError{fmt.Errorf("--job-attempts must be at least 1, got %d", o.jobAttempts)}
 	}
-	lang, err := firstStartLang(o.lang, os.Getenv)
+	lang, err := langOf(o.lang, os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -212,12 +212,12 @@ Get a token with:
 	return srv.Serve(ctx, ln)
 }
 
-// firstStartLang is the language of a first start: flag (--lang) when
-// given, else the locale of the environment as POSIX orders it (LC_ALL,
+// langOf is the language of a first start or of a report: flag (--lang)
+// when given, else the locale of the environment as POSIX orders it (LC_ALL,
 // LC_MESSAGES, LANG; "fr_FR.UTF-8" is French), else English. A flag that
 // names no language scrutin speaks is a usage error; a locale it does not
 // speak ("C", "de_DE") is English.
-func firstStartLang(flag string, getenv func(string) string) (i18n.Lang, error) {
+func langOf(flag string, getenv func(string) string) (i18n.Lang, error) {
 	if flag != "" {
 		l, ok := i18n.Parse(flag)
 		if !ok {

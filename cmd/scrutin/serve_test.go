@@ -280,7 +280,7 @@ func TestFirstStartLang(t *testing.T) {
 		{"", map[string]string{"LC_MESSAGES": "fr_BE.UTF-8", "LANG": "en_US.UTF-8"}, i18n.French, false},
 		{"", map[string]string{"LANG": "de_DE.UTF-8"}, i18n.English, false},
 	} {
-		got, err := firstStartLang(c.flag, func(k string) string { return c.env[k] })
+		got, err := langOf(c.flag, func(k string) string { return c.env[k] })
 		if (err != nil) != c.err || got != c.want {
 			t.Errorf("--lang %q, %v: %q, %v; want %q (error: %v)", c.flag, c.env, got, err, c.want, c.err)
 		}

@@ -146,28 +146,40 @@ type reportPDFPage struct {
 	HTML string // the URL of the HTML report
 }
 
-// runReportDownload sends the report of a succeeded run as an attachment
-// (?format=html, md or pdf; html by default).
-func (s *Server) runReportDownload(w http.ResponseWriter, r *http.Request, v *view) error {
-	ctx, org := r.Context(), v.Org.ID
+// reportRun reads what a report's pages ask for: the run of the path, which
+// must have succeeded, and the format (?format=html, md or pdf; html by
+// default).
+func (s *Server) reportRun(r *http.Request, v *view) (*store.Run, string, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	format := r.URL.Query().Get("format")
 	if format == "" {
 		format = "html"
 	}
 	if !slices.Contains(report.Formats, format) {
-		return badRequest("%s", v.P.T("download.badformat", format))
+		return nil, "", badRequest("%s", v.P.T("download.badformat", format))
 	}
-	run, err := s.db.Run(ctx, org, id)
+	run, err := s.db.Run(r.Context(), v.Org.ID, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if run.Status != store.RunSucceeded {
+		return nil, "", model.Errorf(model.ECONFLICT, "%s", v.P.T("download.notready", run.ID, v.P.T("status."+run.Status)))
+	}
+	return run, format, nil
+}
+
+// runReportDownload sends the report of a succeeded run as an attachment
+// (?format=html, md or pdf; html by default).
+func (s *Server) runReportDownload(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, org := r.Context(), v.Org.ID
+	run, format, err := s.reportRun(r, v)
 	if err != nil {
 		return err
 	}
-	if run.Status != store.RunSucceeded {
-		return model.Errorf(model.ECONFLICT, "%s", v.P.T("download.notready", run.ID, v.P.T("status."+run.Status)))
-	}
+	id := run.ID
 	var browser string
 	if format == "pdf" {
 		// Before the work, not after it.

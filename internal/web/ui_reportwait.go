@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -163,26 +162,13 @@ func (p *reportWaitPage) Announced() int { return int(math.Max(0, float64(p.Perc
 // With HX-Request it is the progress fragment alone, which has htmx
 // reload the page once the build has ended.
 func (s *Server) runReportWait(w http.ResponseWriter, r *http.Request, v *view) error {
-	ctx, org := r.Context(), v.Org.ID
-	id, err := pathID(r, "id")
+	org := v.Org.ID
+	run, format, err := s.reportRun(r, v)
 	if err != nil {
 		return err
 	}
-	format := r.URL.Query().Get("format")
-	if format == "" {
-		format = "html"
-	}
-	if !slices.Contains(report.Formats, format) {
-		return badRequest("%s", v.P.T("download.badformat", format))
-	}
-	run, err := s.db.Run(ctx, org, id)
-	if err != nil {
-		return err
-	}
+	id := run.ID
 	download := orgURL(org, "/runs/%d/report?%s", id, url.Values{"format": {format}}.Encode())
-	if run.Status != store.RunSucceeded {
-		return model.Errorf(model.ECONFLICT, "%s", v.P.T("download.notready", run.ID, v.P.T("status."+run.Status)))
-	}
 	k := reportKey{org, id, 0}
 	page := &reportWaitPage{Run: run, Download: download, Back: orgURL(org, "/runs/%d", id), Self: reportWaitURL(org, id, format)}
 	v.Title, v.Nav, v.Page = v.P.T("download.wait.title"), "runs", page
