@@ -502,6 +502,77 @@ scenarios:
 		},
 	},
 	{
+		name: "harms and calendar",
+		src: `scrutin: 1
+name: Harms
+currency: EUR
+organizations: [{id: o, name: O, kind: election-authority}]
+assets: [{id: site, org: o, name: Results site, kind: website}]
+actors: [{id: x, name: X}]
+harms:
+  - {id: voters-affected, name: Voters affected, unit: voters, description: unable to vote}
+  - {id: confidence, name: Confidence, unit: points}
+harm_tolerance:
+  - {harm: voters-affected, points: [{above: 0, probability: 0.5}, {above: 10000, probability: 0.01}]}
+calendar:
+  season_days: 30
+  cycle_years: 5
+  windows:
+    - {id: silence, name: Silence period, start_day: 28, days: 1.83}
+controls:
+  - {id: cdn, name: CDN, status: proposed, effects: [{scenario: s, harm: {voters-affected: 0.5}}]}
+scenarios:
+  - id: s
+    name: S
+    actor: x
+    assets: [site]
+    effect: availability
+    frequency: 4
+    vulnerability: 0.5
+    magnitude: 100
+    harm: {voters-affected: 1000, confidence: {label: low}}
+    timing: {silence: {magnitude: 3, harm: {voters-affected: 2}}}
+`,
+		check: func(t *testing.T, m *Model) {
+			if len(m.Harms) != 2 || m.Harms[0] != (Harm{ID: "voters-affected", Name: "Voters affected", Unit: "voters", Description: "unable to vote"}) {
+				t.Errorf("harms = %+v", m.Harms)
+			}
+			want := []HarmTolerance{{Harm: "voters-affected", Points: []HarmTolerancePoint{{0, 0.5}, {1e4, 0.01}}}}
+			if !reflect.DeepEqual(m.HarmTolerance, want) {
+				t.Errorf("harm_tolerance = %+v, want %+v", m.HarmTolerance, want)
+			}
+			c := m.Calendar
+			if c.Season() != 30 || c.Cycle() != 5 || len(c.Windows) != 1 || c.Windows[0] != (Window{"silence", "Silence period", 28, 1.83}) {
+				t.Errorf("calendar = %+v", c)
+			}
+			if !c.Windows[0].Contains(29.8) || c.Windows[0].Contains(29.83) || c.Windows[0].Contains(27.99) {
+				t.Error("window [28, 29.83) contains the wrong days")
+			}
+			if e := m.Controls[0].Effects[0]; e.Harm["voters-affected"] != 0.5 {
+				t.Errorf("effect = %+v", e)
+			}
+			s := m.Scenarios[0]
+			checkDist(t, "harm", s.Harm["voters-affected"], Const(1000))
+			checkDist(t, "labelled harm", s.Harm["confidence"], withLabel(m.LabelTable(TableMagnitude)["low"], "low"))
+			if tm := s.Timing["silence"]; *tm.Magnitude != 3 || tm.Harm["voters-affected"] != 2 {
+				t.Errorf("timing = %+v", tm)
+			}
+		},
+	},
+	{
+		name: "calendar defaults",
+		src: head + `actors: [{id: apt28, name: APT28}]
+calendar: {windows: [{id: day, name: Election day, start_day: 364, days: 1}]}
+scenarios:
+  - {id: leak, name: Leak, actor: apt28, assets: [mail], effect: confidentiality, frequency: 1, vulnerability: 0.3, magnitude: 1000}
+`,
+		check: func(t *testing.T, m *Model) {
+			if m.Calendar.Season() != DefaultSeasonDays || m.Calendar.Cycle() != DefaultCycleYears || (*Calendar)(nil).Season() != 365 {
+				t.Errorf("calendar = %+v", m.Calendar)
+			}
+		},
+	},
+	{
 		name: "JSON is YAML",
 		src: `{"scrutin": 1, "name": "JSON", "currency": "EUR",
  "organizations": [{"id": "campaign", "name": "Campaign", "kind": "campaign"}],

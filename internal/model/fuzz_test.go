@@ -53,6 +53,12 @@ func FuzzDecode(f *testing.F) {
 			}
 			var ve *ValidationError
 			if !errors.As(err, &ve) {
+				// Source that is not UTF-8 text is refused in one line,
+				// by design (checkText).
+				var e *Error
+				if errors.As(err, &e) && e.Code == EINVALID && strings.Contains(e.Message, "not a YAML model") {
+					return
+				}
 				t.Fatalf("error %T, want *ValidationError: %v", err, err)
 			}
 			checkProblems(t, ve.Problems)

@@ -28,6 +28,96 @@ type Model struct {
 	Scenarios     []Scenario       `json:"scenarios" jsonschema:"required,minItems=1"`
 	Trees         []Tree           `json:"trees,omitempty" jsonschema_description:"Attack-defence trees: how an actor could reach a goal and which defences (linked to controls) stop it"`
 	Evidence      []Evidence       `json:"evidence,omitempty" jsonschema_description:"Observations that update scenarios' frequencies and vulnerabilities (Bayesian calibration)"`
+	// Harms declares the dimensions of harm beyond money (DESIGN.md
+	// section 10); scenarios draw them per loss event.
+	Harms []Harm `json:"harms,omitempty" jsonschema_description:"Dimensions of harm beyond money (voters affected, votes altered, records exposed …), drawn per loss event by the scenarios that name them"`
+	// HarmTolerance gives, per harm dimension, the highest acceptable
+	// probabilities of an annual harm above given levels.
+	HarmTolerance []HarmTolerance `json:"harm_tolerance,omitempty" jsonschema_description:"Tolerance per harm dimension: for each level the highest acceptable probability of an annual harm above it"`
+	// Calendar is the period at risk and its windows (absent: a year of
+	// 365 days without windows, one election a year).
+	Calendar *Calendar `json:"calendar,omitempty" jsonschema_description:"The simulated period (one election), how often elections of this kind come, and named windows in it"`
+}
+
+// Bounds on the new dimensions of a model: far above what an election
+// needs, and they bound the statistics a run keeps per scenario.
+const (
+	// MaxHarms is the most harm dimensions a model may declare.
+	MaxHarms = 32
+	// MaxWindows is the most windows a calendar may have.
+	MaxWindows = 64
+)
+
+// Harm is a dimension of harm beyond money, such as votes altered.
+type Harm struct {
+	ID          string `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Name        string `json:"name" jsonschema:"required,minLength=1"`
+	Unit        string `json:"unit" jsonschema:"required,minLength=1" jsonschema_description:"What the harm counts: voters, votes, records, points of trust …"`
+	Description string `json:"description,omitempty"`
+}
+
+// HarmTolerance is the tolerance curve of one harm dimension.
+type HarmTolerance struct {
+	Harm   string               `json:"harm" jsonschema:"required" jsonschema_description:"Id of the harm dimension"`
+	Points []HarmTolerancePoint `json:"points" jsonschema:"required,minItems=1"`
+}
+
+// HarmTolerancePoint says: a probability above Probability that the
+// annual harm exceeds Above is not acceptable (Above 0: any harm at all).
+type HarmTolerancePoint struct {
+	Above       float64 `json:"above" jsonschema:"required,minimum=0" jsonschema_description:"Harm level; 0 means any harm at all"`
+	Probability float64 `json:"probability" jsonschema:"required,minimum=0,maximum=1" jsonschema_description:"Highest acceptable probability of an annual harm above the level, in (0, 1]"`
+}
+
+// Default calendar values.
+const (
+	DefaultSeasonDays = 365
+	DefaultCycleYears = 1
+)
+
+// Calendar is the period one simulated trial covers (one election) and
+// named windows in it. Loss events fall at independent uniform times in
+// the season.
+type Calendar struct {
+	SeasonDays *float64 `json:"season_days,omitempty" jsonschema:"minimum=0" jsonschema_description:"Length of the simulated period in days (default 365)"`
+	CycleYears *float64 `json:"cycle_years,omitempty" jsonschema:"minimum=0" jsonschema_description:"Years between two elections of this kind (default 1)"`
+	Windows    []Window `json:"windows,omitempty"`
+}
+
+// Season returns the season's length in days (DefaultSeasonDays when c
+// is nil or gives none).
+func (c *Calendar) Season() float64 {
+	if c == nil || c.SeasonDays == nil {
+		return DefaultSeasonDays
+	}
+	return *c.SeasonDays
+}
+
+// Cycle returns the years between two elections (DefaultCycleYears when c
+// is nil or gives none).
+func (c *Calendar) Cycle() float64 {
+	if c == nil || c.CycleYears == nil {
+		return DefaultCycleYears
+	}
+	return *c.CycleYears
+}
+
+// Window is a named stretch of the season: days [StartDay, StartDay+Days).
+type Window struct {
+	ID       string  `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
+	Name     string  `json:"name" jsonschema:"required,minLength=1"`
+	StartDay float64 `json:"start_day" jsonschema:"required,minimum=0" jsonschema_description:"Start of the window, in days from the start of the season (fractions allowed)"`
+	Days     float64 `json:"days" jsonschema:"required,minimum=0" jsonschema_description:"Length of the window in days (> 0; fractions allowed)"`
+}
+
+// Contains reports whether day lies in the window.
+func (w Window) Contains(day float64) bool { return day >= w.StartDay && day < w.StartDay+w.Days }
+
+// Timing multiplies the loss and harms of a scenario's events that fall
+// in one window.
+type Timing struct {
+	Magnitude *float64           `json:"magnitude,omitempty" jsonschema:"minimum=0" jsonschema_description:"Multiplier on the loss (primary and secondary) of an event in the window"`
+	Harm      map[string]float64 `json:"harm,omitempty" jsonschema_description:"Multiplier per harm dimension on the harm of an event in the window"`
 }
 
 // TolerancePoint says: a probability above Probability that the annual loss
@@ -119,6 +209,8 @@ type Effect struct {
 	SecondaryProbability *float64 `json:"secondary_probability,omitempty" jsonschema:"minimum=0" jsonschema_description:"Multiplier on the probability of a secondary loss (the product is capped at 1)"`
 	// SecondaryMagnitude multiplies the secondary loss magnitude.
 	SecondaryMagnitude *float64 `json:"secondary_magnitude,omitempty" jsonschema:"minimum=0" jsonschema_description:"Multiplier on the secondary loss of each loss event"`
+	// Harm multiplies the harm of each loss event, per dimension.
+	Harm map[string]float64 `json:"harm,omitempty" jsonschema_description:"Multiplier per harm dimension on the harm of each loss event"`
 }
 
 // Effects on confidentiality, integrity or availability.
@@ -144,6 +236,12 @@ type Scenario struct {
 	// Magnitude is the primary loss of one loss event, drawn per event.
 	Magnitude Dist       `json:"magnitude" jsonschema:"required"`
 	Secondary *Secondary `json:"secondary,omitempty"`
+	// Harm maps a harm dimension to the harm of one loss event, drawn per
+	// event like Magnitude.
+	Harm map[string]Dist `json:"harm,omitempty" jsonschema_description:"Harm per loss event, per harm dimension (a number or a distribution, drawn per event)"`
+	// Timing maps a calendar window to the multipliers of the events that
+	// fall in it.
+	Timing map[string]Timing `json:"timing,omitempty" jsonschema_description:"Per calendar window: multipliers on the loss and harms of the events that fall in it"`
 }
 
 // Secondary is an optional further loss of a loss event (fines, reputation…).
@@ -247,6 +345,16 @@ func (m *Model) ActorByID(id string) *Actor {
 	for i := range m.Actors {
 		if m.Actors[i].ID == id {
 			return &m.Actors[i]
+		}
+	}
+	return nil
+}
+
+// HarmByID returns the harm dimension with the given id, or nil.
+func (m *Model) HarmByID(id string) *Harm {
+	for i := range m.Harms {
+		if m.Harms[i].ID == id {
+			return &m.Harms[i]
 		}
 	}
 	return nil

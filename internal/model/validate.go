@@ -89,11 +89,13 @@ func (c *checker) model() {
 			c.dist(a.Activity, p+".activity", "", NonNegative)
 		}
 	}
+	dims, windows := c.harms()
 	for i := range m.Controls {
-		c.control(i, scenarios)
+		c.control(i, scenarios, dims)
 	}
 	for i := range m.Scenarios {
 		c.scenario(i, actors, assets, trees)
+		c.scenarioHarm(i, dims, windows)
 	}
 	for i := range m.Trees {
 		c.tree(i, controls)
@@ -150,7 +152,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-func (c *checker) control(i int, scenarios map[string]bool) {
+func (c *checker) control(i int, scenarios, dims map[string]bool) {
 	ctl := &c.m.Controls[i]
 	p := fmt.Sprintf("controls[%d]", i)
 	for j, id := range ctl.Attack {
@@ -168,9 +170,18 @@ func (c *checker) control(i int, scenarios map[string]bool) {
 			seen[e.Scenario] = j
 		}
 		if e.Frequency == nil && e.Vulnerability == nil && e.Magnitude == nil &&
-			e.SecondaryProbability == nil && e.SecondaryMagnitude == nil {
-			c.add(ep, "an effect needs at least one multiplier: frequency, vulnerability, magnitude, secondary_probability or secondary_magnitude")
+			e.SecondaryProbability == nil && e.SecondaryMagnitude == nil && len(e.Harm) == 0 {
+			if len(c.m.Harms) == 0 {
+				c.add(ep, "an effect needs at least one multiplier: frequency, vulnerability, magnitude, secondary_probability or secondary_magnitude")
+			} else {
+				c.add(ep, "an effect needs at least one multiplier: frequency, vulnerability, magnitude, secondary_probability, secondary_magnitude or harm")
+			}
 		}
+		var target *Scenario
+		if scenarios[e.Scenario] {
+			target = c.m.ScenarioByID(e.Scenario)
+		}
+		c.harmMultipliers(ep+".harm", e.Harm, target, dims)
 		for _, m := range []struct { // in field order, so that problems come in a stable order
 			name string
 			x    *float64

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/scrutin/scrutin/examples"
@@ -54,5 +55,30 @@ func BenchmarkElection(b *testing.B) {
 	}
 	b.ReportMetric(float64(trials)*float64(b.N)/b.Elapsed().Seconds(), "years/s")
 	b.ReportMetric(float64(trials)*float64(len(m.Scenarios))*float64(b.N)/b.Elapsed().Seconds(), "scenario-years/s")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkRunHarms is BenchmarkRun with two harm dimensions drawn per
+// loss event and event times in a season with a timed window: the cost
+// of harms and of the calendar.
+//
+//	go test -run XXX -bench 'BenchmarkRun(Harms)?$' -benchtime 5x ./internal/sim/
+func BenchmarkRunHarms(b *testing.B) {
+	m := mustModel(b, `harms: [{id: v, name: V, unit: voters}, {id: c, name: C, unit: points}]
+harm_tolerance: [{harm: v, points: [{above: 0, probability: 0.5}]}]
+calendar: {season_days: 30, windows: [{id: w, name: W, start_day: 28, days: 2}]}
+`+strings.Replace(standardYAML, "magnitude: {lognormal90: [10000, 1000000]}}",
+		"magnitude: {lognormal90: [10000, 1000000]},\n     harm: {v: {lognormal90: [100, 10000]}, c: {pert: [0, 1, 5]}}, timing: {w: {harm: {v: 3}}}}", 1))
+	if len(m.Scenarios[0].Harm) != 2 {
+		b.Fatal("the scenario has no harms")
+	}
+	const trials = 1 << 20
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(context.Background(), m, Options{Trials: trials, Seed: 1, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(trials)*float64(b.N)/b.Elapsed().Seconds(), "scenario-years/s")
 	b.ReportMetric(0, "ns/op")
 }

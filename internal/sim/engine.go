@@ -15,6 +15,7 @@ type engine struct {
 	actors    []actor
 	scenarios []scenario
 	tolerance []float64 // losses of the tolerance curve, for exact exceedance counts
+	layout    *layout   // nil: the model has no harms and no timing
 }
 
 type actor struct {
@@ -37,6 +38,16 @@ type scenario struct {
 
 	// products of the multipliers of the controls in force
 	mFreq, mVuln, mMag, mSecProb, mSecMag float64
+
+	// Harms and the calendar (DESIGN.md section 10): harm slots in the
+	// order of the model's harms; with timing, the stream key of the
+	// event times, the season's length, every calendar
+	// window as [from, to) and those the timing multiplies.
+	harms   []harmDraw
+	timeKey uint64
+	season  float64
+	windows [][2]float64
+	timed   []timedWindow
 }
 
 // compile builds the engine for m with the controls in inForce.
@@ -66,6 +77,7 @@ func compile(m *model.Model, seed uint64, inForce []string) (*engine, error) {
 		}
 		e.scenarios = append(e.scenarios, s)
 	}
+	e.layout = newLayout(m, e.scenarios)
 	index := map[string]int{}
 	for i, s := range e.scenarios {
 		index[s.id] = i
@@ -86,6 +98,7 @@ func compile(m *model.Model, seed uint64, inForce []string) (*engine, error) {
 			mul(&s.mMag, eff.Magnitude)
 			mul(&s.mSecProb, eff.SecondaryProbability)
 			mul(&s.mSecMag, eff.SecondaryMagnitude)
+			s.applyHarmEffect(m, eff)
 		}
 	}
 	return e, nil
@@ -187,7 +200,10 @@ func compileScenario(m *model.Model, ms *model.Scenario, seed uint64, actorIndex
 		s.secProb = build("secondary.probability", &ms.Secondary.Probability, model.Probability)
 		s.secMag = build("secondary.magnitude", &ms.Secondary.Magnitude, model.NonNegative)
 	}
-	return s, err
+	if err != nil {
+		return s, err
+	}
+	return s, compileHarms(m, ms, &s, seed)
 }
 
 // trial simulates one year of scenario s (DESIGN.md section 2, "What one
@@ -195,6 +211,23 @@ func compileScenario(m *model.Model, ms *model.Scenario, seed uint64, actorIndex
 // trial; activity is the year's activity of the scenario's actor. It
 // returns the year's loss and number of loss events.
 func (s *scenario) trial(st stream, activity float64) (loss float64, events int64) {
+	rate, secP := s.params(st, activity)
+	n := dist.Poisson(st.Rand, rate)
+	if n > MaxLossEvents {
+		return math.Inf(1), n // refused by the caller
+	}
+	for range n {
+		loss += s.magnitude.Sample(st.Rand) * s.mMag
+		if secP > 0 && st.Float64() < secP {
+			loss += s.secMag.Sample(st.Rand) * s.mSecMag
+		}
+	}
+	return loss, n
+}
+
+// params draws the year's uncertain parameters from st and returns the
+// rate of loss events and the probability of a secondary loss.
+func (s *scenario) params(st stream, activity float64) (rate, secP float64) {
 	// Uncertain parameters: drawn once per year, always in this order, so
 	// that what-if runs see the same values.
 	lambda := s.freq.Sample(st.Rand) * activity * s.mFreq
@@ -208,19 +241,8 @@ func (s *scenario) trial(st stream, activity float64) (loss float64, events int6
 		v = 1 - s.capability.CDF(s.resistance.Sample(st.Rand))
 	}
 	v = math.Min(1, v*s.mVuln)
-	secP := 0.0
 	if s.secProb != nil {
 		secP = math.Min(1, s.secProb.Sample(st.Rand)*s.mSecProb)
 	}
-	n := dist.Poisson(st.Rand, lambda*v)
-	if n > MaxLossEvents {
-		return math.Inf(1), n // refused by the caller
-	}
-	for range n {
-		loss += s.magnitude.Sample(st.Rand) * s.mMag
-		if secP > 0 && st.Float64() < secP {
-			loss += s.secMag.Sample(st.Rand) * s.mSecMag
-		}
-	}
-	return loss, n
+	return lambda * v, secP
 }

@@ -75,6 +75,8 @@ func (e *engine) losses(ctx context.Context, opt Options, si int, keep bool) (*S
 		go func() {
 			defer wg.Done()
 			st := newStream()
+			x := newAux()
+			x.fit(s)
 			var act []float64
 			var a actor
 			if s.actor >= 0 {
@@ -100,11 +102,18 @@ func (e *engine) losses(ctx context.Context, opt Options, si int, keep bool) (*S
 				var ev int64
 				for t := range n {
 					st.at(s.key, first+t)
-					x := 1.0
+					a := 1.0
 					if act != nil {
-						x = act[t]
+						a = act[t]
 					}
-					loss, k := s.trial(st, x)
+					var loss float64
+					var k int64
+					if len(s.timed) > 0 {
+						// Timing changes the losses; harms are not needed here.
+						loss, k = s.year(st, x, first+t, a, nil, nil)
+					} else {
+						loss, k = s.trial(st, a)
+					}
 					if k > MaxLossEvents {
 						tooMany.Store(true)
 						return

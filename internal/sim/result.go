@@ -9,12 +9,19 @@ import (
 // Result is the outcome of a run, in the shape of DESIGN.md section 2
 // (its JSON is what `scrutin run --format json` prints and the API returns).
 type Result struct {
-	Model     string           `json:"model"`
-	Trials    int64            `json:"trials"`
-	Seed      uint64           `json:"seed"`
-	Currency  string           `json:"currency"`
-	Portfolio Portfolio        `json:"portfolio"`
-	Scenarios []ScenarioResult `json:"scenarios"`
+	Model    string `json:"model"`
+	Trials   int64  `json:"trials"`
+	Seed     uint64 `json:"seed"`
+	Currency string `json:"currency"`
+	// CycleYears is the number of years between two elections of the
+	// kind the model simulates (its calendar's cycle_years); given only
+	// when the model has a calendar.
+	CycleYears float64          `json:"cycle_years,omitempty"`
+	Portfolio  Portfolio        `json:"portfolio"`
+	Scenarios  []ScenarioResult `json:"scenarios"`
+	// Verdict says which tolerances are breached; given only when the
+	// model declares harms.
+	Verdict *Verdict `json:"verdict,omitempty"`
 
 	// Controls lists the controls that were in force.
 	Controls []string `json:"-"`
@@ -28,6 +35,8 @@ type Portfolio struct {
 	Quantiles  Quantiles  `json:"quantiles"`
 	Exceedance []Point    `json:"exceedance"`
 	Tolerance  *Tolerance `json:"tolerance,omitempty"`
+	// Harms are the distributions of the annual harms, per dimension id.
+	Harms map[string]HarmResult `json:"harms,omitempty"`
 
 	Stats Stats `json:"-"`
 }
@@ -41,6 +50,11 @@ type ScenarioResult struct {
 	LossEventsPerYear float64   `json:"loss_events_per_year"`
 	Quantiles         Quantiles `json:"quantiles"`
 	Exceedance        []Point   `json:"exceedance"`
+	// Harms are the scenario's annual harms, per dimension id it draws.
+	Harms map[string]HarmResult `json:"harms,omitempty"`
+	// Windows say how often the scenario's loss events fall in each
+	// calendar window (given when its timing uses windows).
+	Windows map[string]WindowResult `json:"windows,omitempty"`
 
 	Stats Stats `json:"-"`
 }

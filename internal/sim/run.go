@@ -96,12 +96,32 @@ func Run(ctx context.Context, m *model.Model, opt Options) (*Result, error) {
 // accumulator holds the statistics of a run: exact moments merged in trial
 // order, and one sketch per scope.
 type accumulator struct {
-	moments  []moments // per scenario, then the portfolio
+	moments  []moments // per scenario, then the portfolio, then the harm scopes
 	sketches []*ddsketch.DDSketch
 	tol      []float64
+	layout   *layout       // nil: losses only
+	windows  []windowCount // per scenario window (layout.winBase)
 }
 
-func (e *engine) scopes() int { return len(e.scenarios) + 1 }
+// layout places the statistics of harms and windows after the money
+// scopes (scenarios, then the portfolio): each scenario's harm slots,
+// then the portfolio's harm per dimension; each timed scenario's windows.
+type layout struct {
+	harmBase []int       // per scenario: the scope of its first harm slot
+	portHarm int         // the scope of the portfolio's first dimension
+	dims     int         // harm dimensions of the model
+	harmTol  [][]float64 // per dimension: the levels of its tolerance
+	winBase  []int       // per scenario: its first window count, or -1
+	windows  int         // window counts in all
+	maxSlots int
+}
+
+func (e *engine) scopes() int {
+	if e.layout == nil {
+		return len(e.scenarios) + 1
+	}
+	return e.layout.portHarm + e.layout.dims
+}
 
 func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
 	blocks := (opt.Trials + BlockSize - 1) / BlockSize
@@ -111,16 +131,19 @@ func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
 	}
 	workers = int(min(int64(workers), blocks))
 
-	acc := &accumulator{moments: make([]moments, e.scopes()), tol: e.tolerance}
+	acc := &accumulator{moments: make([]moments, e.scopes()), tol: e.tolerance, layout: e.layout}
+	if e.layout != nil {
+		acc.windows = make([]windowCount, e.layout.windows)
+	}
 	// Block results are merged strictly in block order: floating-point sums
 	// then do not depend on which worker finished first.
 	var (
 		mu      sync.Mutex
-		pending = map[int64][]moments{}
+		pending = map[int64]blockStats{}
 		next    int64
 		done    int64
 	)
-	deliver := func(b int64, ms []moments, n int64) {
+	deliver := func(b int64, ms blockStats, n int64) {
 		mu.Lock()
 		defer mu.Unlock()
 		pending[b] = ms
@@ -130,7 +153,11 @@ func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
 				break
 			}
 			for i := range acc.moments {
-				acc.moments[i].merge(p[i])
+				acc.moments[i].merge(p.moments[i])
+			}
+			for i, c := range p.windows {
+				acc.windows[i].Events += c.Events
+				acc.windows[i].Trials += c.Trials
 			}
 			delete(pending, next)
 			next++
@@ -194,10 +221,32 @@ type worker struct {
 	loss     []float64   // one scenario's losses over the block
 	total    []float64   // portfolio losses over the block
 	sketches []*ddsketch.DDSketch
+
+	aux      *aux
+	harm     []float64   // one trial's harm per slot of a scenario
+	slot     [][]float64 // per harm slot of a scenario: its harms over the block
+	portHarm [][]float64 // per dimension: the portfolio's harms over the block
+}
+
+// blockStats are the statistics of one block: moments per scope, and
+// the window counts.
+type blockStats struct {
+	moments []moments
+	windows []windowCount
 }
 
 func (e *engine) newWorker() *worker {
 	w := &worker{st: newStream(), loss: make([]float64, BlockSize), total: make([]float64, BlockSize)}
+	if l := e.layout; l != nil {
+		w.aux = newAux()
+		w.harm = make([]float64, l.maxSlots)
+		for range l.maxSlots {
+			w.slot = append(w.slot, make([]float64, BlockSize))
+		}
+		for range l.dims {
+			w.portHarm = append(w.portHarm, make([]float64, BlockSize))
+		}
+	}
 	w.activity = make([][]float64, len(e.actors))
 	for i, a := range e.actors {
 		if a.activity != nil {
@@ -211,8 +260,8 @@ func (e *engine) newWorker() *worker {
 }
 
 // block simulates trials [first, first+n) scenario by scenario and returns
-// the block's moments per scope.
-func (w *worker) block(e *engine, first, n int64) ([]moments, error) {
+// the block's moments per scope (and window counts).
+func (w *worker) block(e *engine, first, n int64) (blockStats, error) {
 	for i, a := range e.actors {
 		if a.activity == nil {
 			continue
@@ -226,6 +275,13 @@ func (w *worker) block(e *engine, first, n int64) ([]moments, error) {
 	total := w.total[:n]
 	clear(total)
 	out := make([]moments, e.scopes())
+	var wins []windowCount
+	if l := e.layout; l != nil {
+		wins = make([]windowCount, l.windows)
+		for d := range w.portHarm {
+			clear(w.portHarm[d][:n])
+		}
+	}
 	var totalEvents int64
 	for si := range e.scenarios {
 		s := &e.scenarios[si]
@@ -235,15 +291,34 @@ func (w *worker) block(e *engine, first, n int64) ([]moments, error) {
 		}
 		loss := w.loss[:n]
 		var events int64
+		ext := s.extended()
+		var win []windowCount
+		if ext {
+			w.aux.fit(s)
+			if b := e.layout.winBase[si]; b >= 0 {
+				win = wins[b : b+len(s.windows)]
+			}
+		}
 		for t := range loss {
 			w.st.at(s.key, first+int64(t))
 			a := 1.0
 			if act != nil {
 				a = act[t]
 			}
-			x, k := s.trial(w.st, a)
+			var x float64
+			var k int64
+			if ext {
+				harm := w.harm[:len(s.harms)]
+				x, k = s.year(w.st, w.aux, first+int64(t), a, harm, win)
+				for j, h := range harm {
+					w.slot[j][t] = h
+					w.portHarm[s.harms[j].dim][t] += h
+				}
+			} else {
+				x, k = s.trial(w.st, a)
+			}
 			if k > MaxLossEvents {
-				return nil, model.Errorf(model.EINVALID, "scenario %q: %d loss events in one simulated year (more than %d): "+
+				return blockStats{}, model.Errorf(model.EINVALID, "scenario %q: %d loss events in one simulated year (more than %d): "+
 					"frequency × vulnerability is too large to simulate event by event; model fewer, larger events", s.id, k, MaxLossEvents)
 			}
 			loss[t] = x
@@ -253,20 +328,36 @@ func (w *worker) block(e *engine, first, n int64) ([]moments, error) {
 		totalEvents += events
 		out[si] = summarize(loss, events, e.tolerance, w.sketches[si])
 		if !out[si].finite() {
-			return nil, model.Errorf(model.EINVALID, "scenario %q: annual losses overflow (beyond %g): its magnitudes or frequency are far too large", s.id, math.MaxFloat64)
+			return blockStats{}, model.Errorf(model.EINVALID, "scenario %q: annual losses overflow (beyond %g): its magnitudes or frequency are far too large", s.id, math.MaxFloat64)
+		}
+		for j, h := range s.harms {
+			k := e.layout.harmBase[si] + j
+			out[k] = summarize(w.slot[j][:n], 0, e.layout.harmTol[h.dim], w.sketches[k])
+			if !out[k].finite() {
+				return blockStats{}, model.Errorf(model.EINVALID, "scenario %q: annual harms overflow (beyond %g): its harms or frequency are far too large", s.id, math.MaxFloat64)
+			}
 		}
 	}
 	out[len(e.scenarios)] = summarize(total, totalEvents, e.tolerance, w.sketches[len(e.scenarios)])
 	if !out[len(e.scenarios)].finite() {
-		return nil, model.Errorf(model.EINVALID, "the portfolio's annual losses overflow (beyond %g): magnitudes or frequencies are far too large", math.MaxFloat64)
+		return blockStats{}, model.Errorf(model.EINVALID, "the portfolio's annual losses overflow (beyond %g): magnitudes or frequencies are far too large", math.MaxFloat64)
 	}
-	return out, nil
+	if l := e.layout; l != nil {
+		for d := range l.dims {
+			k := l.portHarm + d
+			out[k] = summarize(w.portHarm[d][:n], 0, l.harmTol[d], w.sketches[k])
+			if !out[k].finite() {
+				return blockStats{}, model.Errorf(model.EINVALID, "the portfolio's annual harms overflow (beyond %g): harms or frequencies are far too large", math.MaxFloat64)
+			}
+		}
+	}
+	return blockStats{moments: out, windows: wins}, nil
 }
 
 // result assembles the Result of a finished run.
 func (a *accumulator) result(m *model.Model, opt Options) *Result {
 	res := &Result{Model: m.Name, Trials: opt.Trials, Seed: opt.Seed, Currency: m.Currency}
-	ns := len(a.moments) - 1
+	ns := len(m.Scenarios)
 	for i := range ns {
 		r := ScenarioResult{ID: m.Scenarios[i].ID}
 		r.Mean, r.SD, r.PNoLoss, r.Quantiles, r.Exceedance, r.Stats = summary(a.moments[i], a.sketches[i])
@@ -293,6 +384,7 @@ func (a *accumulator) result(m *model.Model, opt Options) *Result {
 			}
 		}
 	}
+	a.harmResults(m, res)
 	return res
 }
 
