@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -45,12 +44,19 @@ The report gives the chosen controls, their cost, the residual risk and the
 reduction against the implemented controls alone, each proposed control's
 marginal contribution and return on security investment, whether the risk is
 significant against the model's tolerance curve before and after the plan, and
-the efficient frontier of cost against residual risk. Portfolios are compared on
+the efficient frontier of cost against residual risk.
+
+With --objective harm:ID:STAT (STAT mean, p90, p95 or p99) the plan minimises
+that statistic of the annual harm of the model's harm dimension ID (votes
+altered, voters affected …) instead of the money; controls act on it through
+their effects' harm: multipliers. For a model with harm dimensions, the verdict
+covers each of them: its mean, P(any) and harm_tolerance, before and after. Portfolios are compared on
 the same simulated years (common random numbers). Up to 20 proposed controls the
 plan is exact (branch and bound); beyond, heuristic (greedy + local search).
 With no MODEL, plan for the built-in example; MODEL "-" reads standard input.`,
 		Example: `  scrutin plan --budget 100000
   scrutin plan examples/minimal.yaml --budget 10k --objective p95
+  scrutin plan model.yaml --budget 50k --objective harm:votes-altered:p99
   scrutin plan model.yaml --budget 250000 --horizon 36m --format json --out plan.json`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -67,7 +73,7 @@ With no MODEL, plan for the built-in example; MODEL "-" reads standard input.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.budget, "budget", "", "most the chosen controls may cost per year, annualised (100000, 100k, 1.5M)")
-	f.StringVar(&o.objective, "objective", plan.ObjectiveMean, "what to minimise: mean, p90, p95 or p99 of the annual loss")
+	f.StringVar(&o.objective, "objective", plan.ObjectiveMean, "what to minimise: mean, p90, p95 or p99 of the annual loss, or harm:ID:mean (or :p90, :p95, :p99) of the annual harm of the model's harm dimension ID")
 	f.StringVar(&o.horizon, "horizon", "3y", "years over which one-off costs are spread (3y, 36m, or a number of years)")
 	trialsVar(f, &o.trials)
 	seedVar(f, &o.seed)
@@ -84,8 +90,8 @@ func runPlan(ctx context.Context, o planOptions, e *env) error {
 	if opt.Budget, err = parseAmount(o.budget); err != nil {
 		return usageError{fmt.Errorf("--budget: %w", err)}
 	}
-	if !slices.Contains(plan.Objectives, o.objective) {
-		return usageError{fmt.Errorf("--objective must be mean, p90, p95 or p99, got %q", o.objective)}
+	if _, err := plan.ParseObjective(o.objective); err != nil {
+		return usageError{fmt.Errorf("--objective: %w", err)}
 	}
 	if opt.Horizon, err = plan.ParseHorizon(o.horizon); err != nil {
 		return usageError{fmt.Errorf("--horizon: %w", err)}
@@ -104,6 +110,9 @@ func runPlan(ctx context.Context, o planOptions, e *env) error {
 	m, _, err = evidence.Calibrate(m, files)
 	if err != nil {
 		return err
+	}
+	if _, err := plan.CheckObjective(m, o.objective); err != nil {
+		return usageError{fmt.Errorf("--objective: %w", err)}
 	}
 	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
 	warnFewTrials(e, opt.Trials)

@@ -19,9 +19,12 @@ type config struct {
 }
 
 // entry is what the cache holds of a simulated configuration: its exact
-// mean annual loss always, its per-trial losses while memory allows.
+// mean annual loss always, its per-trial losses while memory allows. With
+// a harm objective, mean and vec are those of the objective's harm
+// instead, and money keeps the mean annual loss.
 type entry struct {
 	mean   float64
+	money  float64   // mean annual loss
 	events int64     // loss events over all trials
 	vec    []float64 // nil when not kept
 	used   uint64    // the cache's clock at the last request, for eviction
@@ -92,18 +95,37 @@ func (c *cache) need(ks []config, vectors bool) error {
 	}
 	for i, k := range missing {
 		e := c.entries[k.s][k.mask]
+		mean, vec := c.objectiveOf(res[i])
 		if e == nil {
-			e = &entry{mean: res[i].Mean, events: res[i].Events}
+			e = &entry{mean: mean, money: res[i].Mean, events: res[i].Events}
 			c.entries[k.s][k.mask] = e
 		}
 		e.used = c.clock
 		if vectors {
-			e.vec = res[i].Loss
+			e.vec = vec
 			c.vecBytes += 8 * int64(len(e.vec))
 		}
 	}
 	c.evict()
 	return nil
+}
+
+// objectiveOf is the mean and per-trial values (nil in a summary) of
+// what the objective is a statistic of, in a simulated configuration:
+// its losses, or its harms in the objective's dimension (zeros for a
+// scenario that does not draw that harm).
+func (c *cache) objectiveOf(l *sim.ScenarioLosses) (float64, []float64) {
+	d := c.p.harm
+	if d < 0 {
+		return l.Mean, l.Loss
+	}
+	if l.Loss == nil {
+		return l.HarmMean[d], nil
+	}
+	if l.Harm[d] == nil {
+		return l.HarmMean[d], make([]float64, len(l.Loss))
+	}
+	return l.HarmMean[d], l.Harm[d]
 }
 
 // evict drops the least recently requested vectors beyond the limit.
@@ -141,7 +163,12 @@ func (c *cache) evict() {
 // workers, each on several).
 func (c *cache) simulate(ks []config, vectors bool) ([]*sim.ScenarioLosses, error) {
 	simulate := sim.LossSummary
-	if vectors {
+	switch {
+	case c.p.harm >= 0 && vectors:
+		simulate = sim.HarmLosses
+	case c.p.harm >= 0:
+		simulate = sim.HarmLossSummary
+	case vectors:
 		simulate = sim.Losses
 	}
 	c.total += int64(len(ks)) * c.p.trials

@@ -68,7 +68,10 @@ type Options struct {
 	// (annualised: yearly cost plus one-off cost / Horizon), in the model's
 	// currency.
 	Budget float64
-	// Objective is one of the Objective… constants (default mean).
+	// Objective is one of the Objective… constants (default mean), a
+	// statistic of the annual loss, or harm:ID:STAT (STAT one of them), the
+	// statistic of the annual harm of the model's dimension ID (see
+	// ParseObjective).
 	Objective string
 	// Horizon is the number of years over which one-off costs are spread
 	// (default DefaultHorizon).
@@ -113,6 +116,10 @@ type Result struct {
 	// "exact (branch and bound, N nodes)" or "heuristic (greedy + local search)".
 	Objective string `json:"objective"`
 	Method    string `json:"method"`
+	// ObjectiveUnit is the unit of a harm objective's figures (the
+	// dimension's unit: ObjectiveReduction, Controls' and Frontier's
+	// Objective); empty when the objective is of the money.
+	ObjectiveUnit string `json:"objective_unit,omitempty"`
 	// Exact says whether the plan is proven optimal; Nodes is the number of
 	// branch-and-bound nodes (0 for a heuristic plan); Note says why a plan
 	// with few candidates is heuristic.
@@ -204,6 +211,54 @@ type Significance struct {
 	Tolerance bool           `json:"tolerance"`
 	Portfolio ScopeVerdict   `json:"portfolio"`
 	Scenarios []ScopeVerdict `json:"scenarios"`
+	// Harms are the model's harm dimensions, in model order, before and
+	// after the plan; absent when the model has none.
+	Harms []HarmVerdict `json:"harms,omitempty"`
+	// SignificantBefore and SignificantAfter say whether any tolerance,
+	// of the money or of a harm, is breached (the run's verdict); absent
+	// when the model has no harm dimensions (Portfolio then says it).
+	SignificantBefore *bool `json:"significant_before,omitempty"`
+	SignificantAfter  *bool `json:"significant_after,omitempty"`
+}
+
+// HarmVerdict is one harm dimension's annual harm for the portfolio,
+// before (implemented controls only) and after the plan, against the
+// dimension's harm_tolerance.
+type HarmVerdict struct {
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Unit   string   `json:"unit"`
+	Before HarmRisk `json:"before"`
+	After  HarmRisk `json:"after"`
+	// Tolerance says whether the model has a harm_tolerance for the
+	// dimension; BreachedBefore and BreachedAfter whether one of its
+	// points is exceeded (false without one).
+	Tolerance      bool                 `json:"tolerance"`
+	BreachedBefore bool                 `json:"breached_before"`
+	BreachedAfter  bool                 `json:"breached_after"`
+	Points         []HarmToleranceCheck `json:"points"`
+	// Verdict is one sentence (filled in by the report).
+	Verdict string `json:"verdict"`
+}
+
+// HarmRisk sums up an annual harm distribution as a run gives it: its
+// mean, P(annual harm > 0) and quantiles.
+type HarmRisk struct {
+	Mean float64 `json:"mean"`
+	PAny float64 `json:"p_any"`
+	P90  float64 `json:"p90"`
+	P95  float64 `json:"p95"`
+	P99  float64 `json:"p99"`
+}
+
+// HarmToleranceCheck is P(annual harm > Above), counted exactly over the
+// simulated years, before and after the plan, against the acceptable
+// Limit.
+type HarmToleranceCheck struct {
+	Above  float64 `json:"above"`
+	Limit  float64 `json:"limit"`
+	Before float64 `json:"before"`
+	After  float64 `json:"after"`
 }
 
 // ScopeVerdict is the significance of the portfolio's annual loss, or of one
@@ -230,8 +285,12 @@ type ToleranceCheck struct {
 	After  float64 `json:"after"`
 }
 
-// quantileOf is the level of a quantile objective (0 for the mean).
+// quantileOf is the level of a quantile objective (0 for the mean), of
+// the money or of a harm.
 func quantileOf(objective string) float64 {
+	if o, err := ParseObjective(objective); err == nil {
+		objective = o.Stat
+	}
 	switch objective {
 	case ObjectiveP90:
 		return 0.90
@@ -249,7 +308,9 @@ func normalise(opt Options) (Options, error) {
 		opt.Objective = ObjectiveMean
 	}
 	if !slices.Contains(Objectives, opt.Objective) {
-		return opt, model.Errorf(model.EINVALID, "unknown objective %q; expected one of: mean, p90, p95, p99", opt.Objective)
+		if _, err := ParseObjective(opt.Objective); err != nil {
+			return opt, err
+		}
 	}
 	if math.IsNaN(opt.Budget) || math.IsInf(opt.Budget, 0) || opt.Budget < 0 {
 		return opt, model.Errorf(model.EINVALID, "the budget must be a finite amount ≥ 0, got %g", opt.Budget)

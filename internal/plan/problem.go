@@ -40,10 +40,23 @@ type problem struct {
 	scens       []scenario
 	q           float64 // quantile level of the objective, 0 for the mean
 	trials      int64
+	// harm is the index in m.Harms of the dimension the objective is a
+	// statistic of, or -1 for the money; harms says whether the model
+	// has harm dimensions (the plan's verdict then covers them).
+	harm  int
+	harms bool
 }
 
 func newProblem(m *model.Model, opt Options) (*problem, error) {
-	p := &problem{m: m, implemented: map[string]bool{}, q: quantileOf(opt.Objective), trials: opt.Trials}
+	obj, err := CheckObjective(m, opt.Objective)
+	if err != nil {
+		return nil, err
+	}
+	p := &problem{m: m, implemented: map[string]bool{}, q: quantileOf(opt.Objective), trials: opt.Trials,
+		harm: -1, harms: len(m.Harms) > 0}
+	if obj.Harm != "" {
+		p.harm = slices.IndexFunc(m.Harms, func(h model.Harm) bool { return h.ID == obj.Harm })
+	}
 	index := map[string]int{}
 	for i, s := range m.Scenarios {
 		index[s.ID] = i

@@ -59,6 +59,12 @@ func (s *solver) result(o outcome) (*Result, error) {
 	res.ObjectiveReduction = s.objectiveOf(res.Baseline) - s.objectiveOf(res.Residual)
 	res.ROSI = rosi(res.Reduction, res.Cost)
 	res.Significance = s.significance(before, after)
+	if d := p.harm; d >= 0 {
+		h := m.Harms[d]
+		res.ObjectiveUnit = h.Unit
+		res.ObjectiveReduction = s.harmObjectiveOf(harmRiskOf(before.Portfolio.Harms[h.ID])) -
+			s.harmObjectiveOf(harmRiskOf(after.Portfolio.Harms[h.ID]))
+	}
 
 	for ci, c := range p.cands {
 		rc := Control{ID: c.id, Name: c.name, Selected: chosen[ci], Cost: c.cost, Once: c.once, Yearly: c.yearly, Scenarios: []string{}}
@@ -114,9 +120,14 @@ func (s *solver) totals(masks []uint64) []float64 {
 }
 
 // run is the result of sim.Run with the portfolio sel in force, computed
-// from the cache's per-trial losses (which it asks for).
+// from the cache's per-trial losses (which it asks for); for a model with
+// harm dimensions, by sim.Run itself, which gives the harms too (the
+// cache keeps at most one dimension's per-trial harms).
 func (s *solver) run(sel []bool) (*sim.Result, error) {
 	p := s.p
+	if p.harms {
+		return sim.Run(s.ctx, p.m, sim.Options{Trials: p.trials, Seed: s.opt.Seed, Controls: p.inForce(sel), Workers: s.workers})
+	}
 	masks := p.masks(sel)
 	if err := s.c.need(s.configs(masks), true); err != nil {
 		return nil, err
@@ -135,7 +146,7 @@ func (s *solver) run(sel []bool) (*sim.Result, error) {
 func (s *solver) mean(masks []uint64) float64 {
 	var v float64
 	for si, m := range masks {
-		v += s.c.entries[si][m].mean
+		v += s.c.entries[si][m].money
 	}
 	return v
 }
@@ -145,27 +156,55 @@ func riskOf(mean float64, q sim.Quantiles) Risk {
 	return Risk{Mean: mean, P90: q.P90, P95: q.P95, P99: q.P99}
 }
 
-// describe returns the objective of sel in the model's currency and its
-// mean annual loss, as a run with sel in force gives them.
+// describe returns the objective of sel in the model's currency (or the
+// harm's unit) and its mean annual loss, as a run with sel in force gives
+// them.
 func (s *solver) describe(sel []bool) (objective, mean float64, err error) {
 	masks := s.p.masks(sel)
-	if err := s.c.need(s.configs(masks), s.p.q > 0); err != nil {
+	harm := s.p.harm >= 0
+	if err := s.c.need(s.configs(masks), s.p.q > 0 || harm); err != nil {
 		return 0, 0, err
 	}
 	mean = s.mean(masks)
-	if s.p.q == 0 {
-		return mean, mean, nil
+	switch {
+	case s.p.q > 0:
+		return sim.Quantile(s.totals(masks), s.p.q), mean, nil
+	case harm:
+		return runMean(s.totals(masks)), mean, nil
 	}
-	return sim.Quantile(s.totals(masks), s.p.q), mean, nil
+	return mean, mean, nil
+}
+
+// runMean is the mean of the per-trial portfolio values xs as a run
+// computes a portfolio harm's: block sums (sim.BlockSize trials) added in
+// trial order, over the trials; the same bits.
+func runMean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var sum float64
+	for first := 0; first < len(xs); first += sim.BlockSize {
+		var b float64
+		for _, x := range xs[first:min(first+sim.BlockSize, len(xs))] {
+			b += x
+		}
+		sum += b
+	}
+	return sum / float64(len(xs))
+}
+
+// harmObjectiveOf is the objective's statistic of a harm.
+func (s *solver) harmObjectiveOf(r HarmRisk) float64 {
+	return s.objectiveOf(Risk{Mean: r.Mean, P90: r.P90, P95: r.P95, P99: r.P99})
 }
 
 func (s *solver) objectiveOf(r Risk) float64 {
-	switch s.opt.Objective {
-	case ObjectiveP90:
+	switch quantileOf(s.opt.Objective) {
+	case 0.90:
 		return r.P90
-	case ObjectiveP95:
+	case 0.95:
 		return r.P95
-	case ObjectiveP99:
+	case 0.99:
 		return r.P99
 	}
 	return r.Mean

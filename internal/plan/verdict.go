@@ -1,6 +1,9 @@
 package plan
 
-import "github.com/scrutin/scrutin/internal/sim"
+import (
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/sim"
+)
 
 // significance compares, for the portfolio and each scenario, the annual
 // loss with the tolerance curve before (implemented only) and after the
@@ -16,7 +19,35 @@ func (s *solver) significance(before, after *sim.Result) Significance {
 		sig.Scenarios = append(sig.Scenarios, s.scope(sc.id, riskOf(b.Mean, b.Quantiles), riskOf(a.Mean, a.Quantiles),
 			b.Stats.ToleranceExceedance, a.Stats.ToleranceExceedance))
 	}
+	if s.p.harms {
+		sig.Harms = harmVerdicts(m, before, after)
+		b, a := before.Verdict != nil && before.Verdict.Significant, after.Verdict != nil && after.Verdict.Significant
+		sig.SignificantBefore, sig.SignificantAfter = &b, &a
+	}
 	return sig
+}
+
+// harmVerdicts compares each harm dimension of the runs before and after
+// the plan with its tolerance.
+func harmVerdicts(m *model.Model, before, after *sim.Result) []HarmVerdict {
+	out := []HarmVerdict{}
+	for _, h := range m.Harms {
+		b, a := before.Portfolio.Harms[h.ID], after.Portfolio.Harms[h.ID]
+		v := HarmVerdict{ID: h.ID, Name: h.Name, Unit: h.Unit, Before: harmRiskOf(b), After: harmRiskOf(a), Points: []HarmToleranceCheck{}}
+		if b.Tolerance != nil && a.Tolerance != nil {
+			v.Tolerance = true
+			v.BreachedBefore, v.BreachedAfter = b.Tolerance.Breached, a.Tolerance.Breached
+			for i, pb := range b.Tolerance.Points {
+				v.Points = append(v.Points, HarmToleranceCheck{Above: pb.Above, Limit: pb.Limit, Before: pb.Probability, After: a.Tolerance.Points[i].Probability})
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func harmRiskOf(r sim.HarmResult) HarmRisk {
+	return HarmRisk{Mean: r.Mean, PAny: r.PAny, P90: r.Quantiles.P90, P95: r.Quantiles.P95, P99: r.Quantiles.P99}
 }
 
 // scope is one scope's verdict from its exceedance probabilities at each
