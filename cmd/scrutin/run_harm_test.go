@@ -24,7 +24,7 @@ func TestRunTextHarms(t *testing.T) {
 		"Voters affected (voters): mean ",
 		"Within tolerance at every point (1 point); closest: P(harm > 100,000 voters)",
 		"hack-and-leak  Silence before the vote",
-		"Significant: votes altered exceeds its tolerance.\n",
+		"Significant: tolerance exceeded for votes altered.\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -83,8 +83,8 @@ func BreachedHarms(m *model.Model, res *sim.Result) []model.Harm {
 }
 
 // OverallVerdict says in one sentence whether the risk is significant and
-// which tolerances (money, each harm) are breached: "Significant: money
-// and votes altered exceed their tolerance." Empty when res has no
+// which tolerances (money, each harm) are breached: "Significant:
+// tolerance exceeded for money and votes altered." Empty when res has no
 // verdict (a model without harms).
 func OverallVerdict(m *model.Model, res *sim.Result) string {
 	v := res.Verdict
@@ -101,11 +101,7 @@ func OverallVerdict(m *model.Model, res *sim.Result) string {
 	if !v.Significant || len(names) == 0 {
 		return "Not significant: no tolerance of the model is exceeded."
 	}
-	verb := "exceeds its"
-	if len(names) > 1 {
-		verb = "exceed their"
-	}
-	return fmt.Sprintf("Significant: %s %s tolerance.", joinAnd(names), verb)
+	return fmt.Sprintf("Significant: tolerance exceeded for %s.", joinAnd(names))
 }
 
 func joinAnd(s []string) string {

@@ -15,10 +15,10 @@ func TestOverallVerdict(t *testing.T) {
 	}{
 		{nil, ""},
 		{&sim.Verdict{Harms: map[string]bool{}}, "Not significant: no tolerance of the model is exceeded."},
-		{&sim.Verdict{Money: true, Significant: true, Harms: map[string]bool{}}, "Significant: money exceeds its tolerance."},
-		{&sim.Verdict{Significant: true, Harms: map[string]bool{"va": true}}, "Significant: votes altered exceeds its tolerance."},
-		{&sim.Verdict{Money: true, Significant: true, Harms: map[string]bool{"va": true}}, "Significant: money and votes altered exceed their tolerance."},
-		{&sim.Verdict{Money: true, Significant: true, Harms: map[string]bool{"re": true, "ddos": true}}, "Significant: money, DDoS victims and records exposed exceed their tolerance."},
+		{&sim.Verdict{Money: true, Significant: true, Harms: map[string]bool{}}, "Significant: tolerance exceeded for money."},
+		{&sim.Verdict{Significant: true, Harms: map[string]bool{"va": true}}, "Significant: tolerance exceeded for votes altered."},
+		{&sim.Verdict{Money: true, Significant: true, Harms: map[string]bool{"va": true}}, "Significant: tolerance exceeded for money and votes altered."},
+		{&sim.Verdict{Money: true, Significant: true, Harms: map[string]bool{"re": true, "ddos": true}}, "Significant: tolerance exceeded for money, DDoS victims and records exposed."},
 	} {
 		if got := OverallVerdict(m, &sim.Result{Verdict: c.v}); got != c.want {
 			t.Errorf("verdict %+v: %q, want %q", c.v, got, c.want)
