@@ -72,6 +72,8 @@ func Text(w io.Writer, m *model.Model, res *sim.Result, updates []evidence.Updat
 	t.Write(bw, "  ")
 	fmt.Fprintln(bw)
 
+	writeHarms(bw, m, res)
+
 	if len(updates) > 0 {
 		writeCalibration(bw, updates)
 		fmt.Fprintln(bw)
