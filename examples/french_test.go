@@ -16,8 +16,8 @@ import (
 var sameInFrench = map[string]bool{"APT29 (Cozy Bear, SVR)": true}
 
 // TestFrenchExample: election.fr.yaml is election.yaml translated: the
-// same model but for its names and descriptions, every one of which is
-// translated, and so the same results, bit for bit.
+// same model but for its names, descriptions and harm units, every one of
+// which is translated, and so the same results, bit for bit.
 func TestFrenchExample(t *testing.T) {
 	en, err := model.Decode(examples.Default, examples.Election())
 	if err != nil {
@@ -63,8 +63,8 @@ func TestFrenchExample(t *testing.T) {
 }
 
 // compareTranslated walks two decoded JSON values: they must be equal but
-// for the names and descriptions, which must differ (translated); it
-// counts those.
+// for the names, descriptions and units, which must differ (translated);
+// it counts those.
 func compareTranslated(t *testing.T, path string, a, b any, translated *int) {
 	t.Helper()
 	switch x := a.(type) {
@@ -76,7 +76,7 @@ func compareTranslated(t *testing.T, path string, a, b any, translated *int) {
 		}
 		for k, v := range x {
 			p := path + "." + k
-			if k == "name" || k == "description" {
+			if k == "name" || k == "description" || k == "unit" {
 				s, _ := v.(string)
 				if f, _ := y[k].(string); s == f && !sameInFrench[s] {
 					t.Errorf("%s: not translated: %q", p, s)
