@@ -20,7 +20,7 @@ func TestRunTextHarms(t *testing.T) {
 		"Harm beyond money (per election)\n",
 		"Votes altered (votes): mean ",
 		"in 1 election in 100, more than ",
-		"Tolerance exceeded: P(harm > 0 votes) = ",
+		"Tolerance exceeded: P(any) = ",
 		"Voters affected (voters): mean ",
 		"Within tolerance at every point (1 point); closest: P(harm > 100,000 voters)",
 		"hack-and-leak  Silence before the vote",

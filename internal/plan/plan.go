@@ -131,8 +131,14 @@ type Result struct {
 	Implemented []string `json:"implemented"`
 	Candidates  []string `json:"candidates"`
 	Selected    []string `json:"selected"`
-	// Cost is the annualised cost of Selected.
+	// Cost is the annualised cost of Selected (what the budget bounds).
 	Cost float64 `json:"cost"`
+	// CycleYears is the model's calendar's years between two elections,
+	// and CostPerElection = Cost × CycleYears what the plan costs against
+	// the risk of one election (one simulated trial); both absent when the
+	// model has no calendar (a trial is one year: the cost is Cost).
+	CycleYears      float64 `json:"cycle_years,omitempty"`
+	CostPerElection float64 `json:"cost_per_election,omitempty"`
 	// Baseline is the annual loss with the implemented controls only;
 	// Residual with the plan.
 	Baseline Risk `json:"baseline"`
@@ -142,7 +148,8 @@ type Result struct {
 	Reduction          float64 `json:"reduction"`
 	ObjectiveReduction float64 `json:"objective_reduction"`
 	// ROSI is the plan's return on security investment, (Reduction −
-	// Cost) / Cost; nil when the plan costs nothing.
+	// Cost) / Cost, with Cost per election (CostPerElection) when the model
+	// has a calendar; nil when the plan costs nothing.
 	ROSI *float64 `json:"rosi"`
 	// Controls are the candidates, in model order, with their marginal
 	// contribution to the plan.
@@ -178,8 +185,11 @@ type Control struct {
 	Name     string  `json:"name"`
 	Selected bool    `json:"selected"`
 	Cost     float64 `json:"cost"` // annualised
-	Once     float64 `json:"once"`
-	Yearly   float64 `json:"yearly"`
+	// CostPerElection is Cost × the calendar's cycle_years (absent
+	// without a calendar).
+	CostPerElection float64 `json:"cost_per_election,omitempty"`
+	Once            float64 `json:"once"`
+	Yearly          float64 `json:"yearly"`
 	// Scenarios are those it acts on.
 	Scenarios []string `json:"scenarios"`
 	// Objective and Mean are the portfolio's objective and mean annual loss
@@ -189,7 +199,8 @@ type Control struct {
 	Mean      float64 `json:"mean"`
 	// Reduction is the mean annual loss this control avoids within the
 	// plan (the plan without it minus the plan, or the plan minus the plan
-	// with it); ROSI = (Reduction − Cost) / Cost, nil when Cost is 0.
+	// with it); ROSI = (Reduction − Cost) / Cost, nil when Cost is 0,
+	// with Cost per election when the model has a calendar.
 	Reduction float64  `json:"reduction"`
 	ROSI      *float64 `json:"rosi"`
 }

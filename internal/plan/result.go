@@ -34,6 +34,11 @@ func (s *solver) result(o outcome) (*Result, error) {
 	chosen := o.chosen.sel
 	res.Selected = p.ids(chosen)
 	res.Cost = p.cost(chosen)
+	cycle := 1.0 // a simulated trial is one year, unless the model has a calendar
+	if m.Calendar != nil {
+		cycle = m.Calendar.Cycle()
+		res.CycleYears, res.CostPerElection = cycle, res.Cost*cycle
+	}
 
 	// The implemented-only and chosen portfolios need per-trial losses
 	// (their quantiles and tolerance counts): everything about them is
@@ -57,7 +62,7 @@ func (s *solver) result(o outcome) (*Result, error) {
 	res.Residual = riskOf(after.Portfolio.Mean, after.Portfolio.Quantiles)
 	res.Reduction = res.Baseline.Mean - res.Residual.Mean
 	res.ObjectiveReduction = s.objectiveOf(res.Baseline) - s.objectiveOf(res.Residual)
-	res.ROSI = rosi(res.Reduction, res.Cost)
+	res.ROSI = rosi(res.Reduction, res.Cost*cycle)
 	res.Significance = s.significance(before, after)
 	if d := p.harm; d >= 0 {
 		h := m.Harms[d]
@@ -82,7 +87,10 @@ func (s *solver) result(o outcome) (*Result, error) {
 		} else {
 			rc.Reduction = res.Residual.Mean - rc.Mean
 		}
-		rc.ROSI = rosi(rc.Reduction, rc.Cost)
+		if m.Calendar != nil {
+			rc.CostPerElection = rc.Cost * cycle
+		}
+		rc.ROSI = rosi(rc.Reduction, rc.Cost*cycle)
 		res.Controls = append(res.Controls, rc)
 	}
 
@@ -99,6 +107,9 @@ func (s *solver) result(o outcome) (*Result, error) {
 	return res, nil
 }
 
+// cost is what the controls cost against the loss reduced: per year, or
+// per election (annualised cost × cycle_years) for a model with a
+// calendar.
 func rosi(reduction, cost float64) *float64 {
 	if cost <= 0 {
 		return nil

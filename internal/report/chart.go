@@ -15,6 +15,8 @@ type Curve struct {
 	Max    float64     // largest simulated loss
 	Trials int64
 	Limits []sim.TolerancePoint // tolerance limits to mark, if any
+	// What names the loss charted in the legend (default "annual loss").
+	What string
 }
 
 // at is P(annual loss > x), interpolated linearly in log(loss) between the
@@ -145,7 +147,11 @@ func Chart(w io.Writer, c Curve, currency string) error {
 	}
 	fmt.Fprintf(w, "  %8s └%s\n", "", string(axis))
 	fmt.Fprintf(w, "  %8s  %s\n", "", strings.TrimRight(string(labels), " "))
-	legend := fmt.Sprintf("probability that the annual loss exceeds the amount (%s, log scales)", currency)
+	what := c.What
+	if what == "" {
+		what = "annual loss"
+	}
+	legend := fmt.Sprintf("probability that the %s exceeds the amount (%s, log scales)", what, currency)
 	if len(c.Limits) > 0 {
 		legend += "; × tolerance limit"
 	}

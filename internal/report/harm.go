@@ -115,9 +115,58 @@ func joinAnd(s []string) string {
 // model has a calendar (a trial is then one election).
 func periodWords(m *model.Model) (one, many string) {
 	if m.Calendar != nil {
-		return "an election", "election"
+		return "per election", "election"
 	}
 	return "a year", "year"
+}
+
+// TimingSentences says, per timed scenario and window of m, how much more
+// an event that falls in the window costs or harms, from the model's
+// timing multipliers: "hack-and-leak: a loss event in Silence before the
+// run-off is 3 times as harmful in public trust lost". In scenario,
+// calendar and dimension order.
+func TimingSentences(m *model.Model) []string {
+	if m.Calendar == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range m.Scenarios {
+		for _, w := range m.Calendar.Windows {
+			t, ok := s.Timing[w.ID]
+			if !ok {
+				continue
+			}
+			var parts []string
+			if t.Magnitude != nil {
+				parts = append(parts, "costs "+Times(*t.Magnitude)+" as much")
+			}
+			for _, h := range m.Harms {
+				if x, ok := t.Harm[h.ID]; ok {
+					parts = append(parts, "is "+Times(x)+" as harmful in "+Lower(h.Name))
+				}
+			}
+			if len(parts) > 0 {
+				out = append(out, fmt.Sprintf("%s: a loss event in %s %s", s.ID, Lower(w.Name), joinAnd(parts)))
+			}
+		}
+	}
+	return out
+}
+
+// harmProb names P(annual harm > above): "P(any)" for above 0.
+func harmProb(above float64, unit string) string {
+	if above == 0 {
+		return "P(any)"
+	}
+	return fmt.Sprintf("P(harm > %s %s)", Amount(above), unit)
+}
+
+// Times says a multiplier in words: "3 times", "1.5 times", "half" (0.5 times).
+func Times(x float64) string {
+	if x == 0.5 {
+		return "half"
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64) + " times"
 }
 
 // writeHarms writes, per harm dimension, its key figures in plain words
@@ -139,7 +188,7 @@ func writeHarms(w io.Writer, m *model.Model, res *sim.Result) {
 			continue
 		}
 		key, exceeded := HarmKeyPoint(tol)
-		figures := fmt.Sprintf("P(harm > %s %s) = %s against %s acceptable", Amount(key.Above), h.Unit, Percent(key.Probability), Percent(key.Limit))
+		figures := fmt.Sprintf("%s = %s against %s acceptable", harmProb(key.Above, h.Unit), Percent(key.Probability), Percent(key.Limit))
 		points := fmt.Sprintf("%d point%s", len(tol.Points), plural(len(tol.Points)))
 		if exceeded == 0 {
 			fmt.Fprintf(w, "  Within tolerance at every point (%s); closest: %s.\n", points, figures)
@@ -173,6 +222,9 @@ func writeHarms(w io.Writer, m *model.Model, res *sim.Result) {
 		if rows > 0 {
 			fmt.Fprintf(w, "Calendar windows (loss events of timed scenarios in each window)\n")
 			t.Write(w, "  ")
+			for _, s := range TimingSentences(m) {
+				fmt.Fprintf(w, "  %s.\n", s)
+			}
 			fmt.Fprintln(w)
 		}
 	}

@@ -18,12 +18,13 @@ func Text(w io.Writer, m *model.Model, res *sim.Result, updates []evidence.Updat
 	bw := bufio.NewWriter(w)
 	cur := res.Currency
 	p := res.Portfolio
+	per := RunPeriod(res.CycleYears)
 
 	fmt.Fprintf(bw, "%s\n", res.Model)
-	fmt.Fprintf(bw, "%s · seed %d · money in %s\n", SimulatedYears(res.Trials), res.Seed, cur)
+	fmt.Fprintf(bw, "%s · seed %d · money in %s\n", per.Trials(res.Trials), res.Seed, cur)
 	fmt.Fprintf(bw, "Controls in force: %s\n\n", controlList(m, res.Controls))
 
-	fmt.Fprintf(bw, "Annual loss, all scenarios\n")
+	fmt.Fprintf(bw, "%s, all scenarios\n", upperFirst(per.Loss()))
 	t := Table{Align: "lrl"}
 	se := ""
 	if p.Mean > 0 {
@@ -31,18 +32,18 @@ func Text(w io.Writer, m *model.Model, res *sim.Result, updates []evidence.Updat
 	}
 	t.Add("mean", Money(p.Mean), cur+se)
 	t.Add("median (P50)", Money(p.Quantiles.P50), cur)
-	t.Add("P90", Money(p.Quantiles.P90), cur+" (1 year in 10 is worse)")
-	t.Add("P99", Money(p.Quantiles.P99), cur+" (1 year in 100 is worse)")
-	t.Add("worst simulated year", Money(p.Stats.Max), cur)
+	t.Add("P90", Money(p.Quantiles.P90), cur+" (1 "+per.Unit()+" in 10 is worse)")
+	t.Add("P99", Money(p.Quantiles.P99), cur+" (1 "+per.Unit()+" in 100 is worse)")
+	t.Add("worst simulated "+per.Unit(), Money(p.Stats.Max), cur)
 	t.Add("P(no loss)", Percent(p.PNoLoss), "")
-	t.Add("loss events", fmt.Sprintf("%.3g", p.Stats.LossEventsPerYear), "per year")
+	t.Add("loss events", fmt.Sprintf("%.3g", p.Stats.LossEventsPerYear), "per "+per.Unit())
 	t.Write(bw, "  ")
 	fmt.Fprintln(bw)
 
 	fmt.Fprintf(bw, "%s\n", Verdict(res))
 	if tol := p.Tolerance; tol != nil {
 		t = Table{Align: "rrrl"}
-		t.Add("loss ("+cur+")", "P(annual loss > loss)", "acceptable", "")
+		t.Add("loss ("+cur+")", "P("+per.Loss()+" > loss)", "acceptable", "")
 		for _, pt := range tol.Points {
 			state := "within"
 			if pt.Probability > pt.Limit {
@@ -54,9 +55,9 @@ func Text(w io.Writer, m *model.Model, res *sim.Result, updates []evidence.Updat
 	}
 	fmt.Fprintln(bw)
 
-	fmt.Fprintf(bw, "Scenarios (annual loss in %s)\n", cur)
+	fmt.Fprintf(bw, "Scenarios (%s in %s)\n", per.Loss(), cur)
 	t = Table{Align: "lrrrrrr"}
-	t.Add("scenario", "mean", "P50", "P90", "P99", "P(no loss)", "events/year")
+	t.Add("scenario", "mean", "P50", "P90", "P99", "P(no loss)", "events/"+per.Unit())
 	for _, s := range res.Scenarios {
 		t.Add(s.ID, Money(s.Mean), Money(s.Quantiles.P50), Money(s.Quantiles.P90), Money(s.Quantiles.P99),
 			Percent(s.PNoLoss), fmt.Sprintf("%.3g", s.LossEventsPerYear))
@@ -80,7 +81,7 @@ func Text(w io.Writer, m *model.Model, res *sim.Result, updates []evidence.Updat
 	}
 
 	fmt.Fprintf(bw, "Loss exceedance curve, all scenarios\n")
-	c := Curve{Points: p.Exceedance, Max: p.Stats.Max, Trials: res.Trials}
+	c := Curve{Points: p.Exceedance, Max: p.Stats.Max, Trials: res.Trials, What: per.Loss()}
 	if p.Tolerance != nil {
 		c.Limits = p.Tolerance.Points
 	}
@@ -100,8 +101,8 @@ func Verdict(res *sim.Result) string {
 	}
 	key, exceeded := KeyPoint(t)
 	points := fmt.Sprintf("%d point%s", len(t.Points), plural(len(t.Points)))
-	figures := fmt.Sprintf("P(annual loss > %s %s) = %s against %s acceptable",
-		Money(key.Loss), res.Currency, Percent(key.Probability), Percent(key.Limit))
+	figures := fmt.Sprintf("P(%s > %s %s) = %s against %s acceptable",
+		RunPeriod(res.CycleYears).Loss(), Money(key.Loss), res.Currency, Percent(key.Probability), Percent(key.Limit))
 	if exceeded == 0 {
 		return fmt.Sprintf("Risk is within tolerance at every point of the tolerance curve (%s); closest: %s.", points, figures)
 	}
