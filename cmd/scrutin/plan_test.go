@@ -93,7 +93,7 @@ func TestPlanJSONShape(t *testing.T) {
 			t.Errorf("no %q", k)
 		}
 	}
-	if v, _ := raw["verdict"].(string); !strings.Contains(v, "P(annual loss > 10,000,000 EUR)") {
+	if v, _ := raw["verdict"].(string); !strings.Contains(v, "P(loss per election > 10,000,000 EUR)") {
 		t.Errorf("verdict %q", v)
 	}
 }

@@ -230,6 +230,10 @@ type Significance struct {
 	// when the model has no harm dimensions (Portfolio then says it).
 	SignificantBefore *bool `json:"significant_before,omitempty"`
 	SignificantAfter  *bool `json:"significant_after,omitempty"`
+	// Overall says in one sentence whether the plan brings every
+	// tolerance (money and harms) within bounds (filled in by the
+	// report); absent when the model has no harm dimensions.
+	Overall string `json:"overall,omitempty"`
 }
 
 // HarmVerdict is one harm dimension's annual harm for the portfolio,

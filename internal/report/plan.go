@@ -17,12 +17,92 @@ import (
 // each scenario's.
 func PlanVerdicts(r *plan.Result) {
 	sig := &r.Significance
-	sig.Portfolio.Verdict = scopeVerdict(sig.Tolerance, &sig.Portfolio, "the annual loss", r.Currency)
+	loss := planPeriod(r).Loss()
+	sig.Portfolio.Verdict = scopeVerdict(sig.Tolerance, &sig.Portfolio, "the "+loss, r.Currency)
 	r.Verdict = sig.Portfolio.Verdict
 	for i := range sig.Scenarios {
 		s := &sig.Scenarios[i]
-		s.Verdict = scopeVerdict(sig.Tolerance, s, s.ID+"'s annual loss", r.Currency)
+		s.Verdict = scopeVerdict(sig.Tolerance, s, s.ID+"'s "+loss, r.Currency)
 	}
+	for i := range sig.Harms {
+		sig.Harms[i].Verdict = harmPlanVerdict(&sig.Harms[i])
+	}
+	sig.Overall = PlanOverall(r)
+}
+
+// planPeriod is what one simulated trial of the plan is: a year, or an
+// election for a model with a calendar.
+func planPeriod(r *plan.Result) Period { return RunPeriod(r.CycleYears) }
+
+// harmPlanVerdict says in one sentence whether a harm dimension is within
+// its tolerance before and after the plan, with its most telling point.
+func harmPlanVerdict(h *plan.HarmVerdict) string {
+	if !h.Tolerance || len(h.Points) == 0 {
+		return fmt.Sprintf("%s: no tolerance is set (mean %s %s before the plan, %s after).",
+			h.Name, Amount(h.Before.Mean), h.Unit, Amount(h.After.Mean))
+	}
+	key := harmPlanKey(h)
+	figures := fmt.Sprintf("%s is %s before the plan and %s after, against %s acceptable",
+		harmProb(key.Above, h.Unit), Percent(key.Before), Percent(key.After), Percent(key.Limit))
+	switch {
+	case h.BreachedBefore && h.BreachedAfter:
+		return fmt.Sprintf("%s: beyond tolerance, and still beyond it with the plan: %s.", h.Name, figures)
+	case h.BreachedBefore:
+		return fmt.Sprintf("%s: beyond tolerance without the plan, within it with the plan: %s.", h.Name, figures)
+	case h.BreachedAfter:
+		return fmt.Sprintf("%s: within tolerance without the plan, beyond it with the plan: %s.", h.Name, figures)
+	}
+	return fmt.Sprintf("%s: within tolerance before and after the plan; closest, %s.", h.Name, figures)
+}
+
+// harmPlanKey is the tolerance point a harm's plan verdict quotes: the
+// one exceeded by the widest margin after the plan when it is breached
+// then, else before.
+func harmPlanKey(h *plan.HarmVerdict) *plan.HarmToleranceCheck {
+	var key *plan.HarmToleranceCheck
+	prob := func(pt *plan.HarmToleranceCheck) float64 {
+		if h.BreachedAfter {
+			return pt.After
+		}
+		return pt.Before
+	}
+	for i := range h.Points {
+		pt := &h.Points[i]
+		if key == nil || exceedRatio(prob(pt), pt.Limit) > exceedRatio(prob(key), key.Limit) {
+			key = pt
+		}
+	}
+	return key
+}
+
+// PlanOverall says whether the plan brings every tolerance (the money's
+// and each harm dimension's) within bounds; empty for a model without
+// harm dimensions (the portfolio's verdict says it).
+func PlanOverall(r *plan.Result) string {
+	sig := r.Significance
+	if sig.SignificantAfter == nil {
+		return ""
+	}
+	var still []string
+	if sig.Portfolio.SignificantAfter {
+		still = append(still, "money")
+	}
+	dims := 0
+	for _, h := range sig.Harms {
+		if h.Tolerance {
+			dims++
+		}
+		if h.BreachedAfter {
+			still = append(still, Lower(h.Name))
+		}
+	}
+	if !*sig.SignificantAfter && len(still) == 0 {
+		if sig.SignificantBefore != nil && !*sig.SignificantBefore {
+			return "Every tolerance, of the money and of each harm dimension, is met without the plan and with it."
+		}
+		return "The plan brings every tolerance within bounds: the money's and each harm dimension's."
+	}
+	return fmt.Sprintf("The plan does not bring every tolerance within bounds: still exceeded with it for %s.", joinAnd(still))
 }
 
 // scopeVerdict says in one sentence whether a scope's risk is significant
@@ -128,7 +208,21 @@ func PlanJSON(w io.Writer, r *plan.Result) error {
 }
 
 // objectiveName names an objective for people.
-func objectiveName(o string) string {
+func objectiveName(r *plan.Result) string {
+	o, per := r.Objective, planPeriod(r)
+	if h := harmObjective(r); h != nil {
+		q := quantileWords(strings.TrimPrefix(o, plan.HarmObjectivePrefix+h.ID+":"), per)
+		if q == "" {
+			return fmt.Sprintf("mean %s %s (%s)", Lower(h.Name), per.Per(), h.Unit)
+		}
+		return fmt.Sprintf("%s of %s %s (%s; %s)", strings.ToUpper(strings.TrimPrefix(o, plan.HarmObjectivePrefix+h.ID+":")), Lower(h.Name), per.Per(), h.Unit, q)
+	}
+	if per.Election {
+		if q := quantileWords(o, per); q != "" {
+			return fmt.Sprintf("%s of the loss per election (%s)", strings.ToUpper(o), q)
+		}
+		return "mean loss per election"
+	}
 	switch o {
 	case plan.ObjectiveMean:
 		return "mean annual loss"
@@ -142,8 +236,54 @@ func objectiveName(o string) string {
 	return o
 }
 
+// quantileWords says what a quantile objective means: "1 election in
+// 100 is worse"; empty for the mean.
+func quantileWords(stat string, per Period) string {
+	switch stat {
+	case plan.ObjectiveP90:
+		return "1 " + per.Unit() + " in 10 is worse"
+	case plan.ObjectiveP95:
+		return "1 " + per.Unit() + " in 20 is worse"
+	case plan.ObjectiveP99:
+		return "1 " + per.Unit() + " in 100 is worse"
+	}
+	return ""
+}
+
+// harmObjective is the harm dimension a harm objective minimises (its
+// verdict, with its name and unit); nil for an objective of the money.
+func harmObjective(r *plan.Result) *plan.HarmVerdict {
+	o, err := plan.ParseObjective(r.Objective)
+	if err != nil || o.Harm == "" {
+		return nil
+	}
+	for i := range r.Significance.Harms {
+		if h := &r.Significance.Harms[i]; h.ID == o.Harm {
+			return h
+		}
+	}
+	return &plan.HarmVerdict{ID: o.Harm, Name: o.Harm, Unit: r.ObjectiveUnit}
+}
+
+// objectiveAmount formats a figure of the objective: money, or a harm.
+func objectiveAmount(r *plan.Result, x float64) string {
+	if harmObjective(r) != nil {
+		return Amount(x)
+	}
+	return Money(x)
+}
+
 // shortObjective is an objective's column header.
 func shortObjective(o string) string {
+	if h, ok := strings.CutPrefix(o, plan.HarmObjectivePrefix); ok {
+		if i := strings.LastIndexByte(h, ':'); i >= 0 {
+			stat := h[i+1:]
+			if stat != plan.ObjectiveMean {
+				stat = strings.ToUpper(stat)
+			}
+			return stat + " " + h[:i]
+		}
+	}
 	if o == plan.ObjectiveMean {
 		return "mean"
 	}
@@ -156,9 +296,10 @@ func PlanText(w io.Writer, r *plan.Result) error {
 	bw := bufio.NewWriter(w)
 	cur := r.Currency
 	fmt.Fprintf(bw, "Mitigation plan — %s\n", r.Model)
+	per := planPeriod(r)
 	fmt.Fprintf(bw, "%s · seed %d · money in %s · one-off costs spread over %s\n",
-		SimulatedYears(r.Trials), r.Seed, cur, years(r.Horizon))
-	fmt.Fprintf(bw, "Objective: %s · budget %s %s a year · %s\n", objectiveName(r.Objective), Money(r.Budget), cur, r.Method)
+		per.Trials(r.Trials), r.Seed, cur, years(r.Horizon))
+	fmt.Fprintf(bw, "Objective: %s · budget %s %s a year · %s\n", objectiveName(r), Money(r.Budget), cur, r.Method)
 	if r.Note != "" {
 		fmt.Fprintf(bw, "Not solved exactly: %s.\n", r.Note)
 	}
@@ -168,10 +309,17 @@ func PlanText(w io.Writer, r *plan.Result) error {
 	fmt.Fprintf(bw, "Plan: %s (%d of %d proposed control%s)\n", idList(r.Selected, "nothing more"), len(r.Selected), n, plural(n))
 	t := Table{Align: "lrl"}
 	t.Add("annualised cost", Money(r.Cost), fmt.Sprintf("%s a year, of a budget of %s", cur, Money(r.Budget)))
+	if per.Election {
+		t.Add("cost per election", Money(r.CostPerElection), fmt.Sprintf("%s: %s of costs between two elections", cur, years(r.CycleYears)))
+	}
 	t.Write(bw, "  ")
 	fmt.Fprintln(bw)
+	if h := harmObjective(r); h != nil {
+		fmt.Fprintf(bw, "  %s (%s)  implemented only  %s  with the plan  %s  reduction  %s  ← objective\n\n",
+			upperFirst(shortObjective(r.Objective)), h.Unit, objectiveAmount(r, harmStat(r, h.Before)), objectiveAmount(r, harmStat(r, h.After)), objectiveAmount(r, r.ObjectiveReduction))
+	}
 	t = Table{Align: "lrrrl"}
-	t.Add("annual loss ("+cur+")", "implemented only", "with the plan", "reduction", "")
+	t.Add(per.Loss()+" ("+cur+")", "implemented only", "with the plan", "reduction", "")
 	row := func(name string, before, after float64, objective bool) {
 		mark := ""
 		if objective {
@@ -184,7 +332,11 @@ func PlanText(w io.Writer, r *plan.Result) error {
 	row("P95", r.Baseline.P95, r.Residual.P95, r.Objective == plan.ObjectiveP95)
 	row("P99", r.Baseline.P99, r.Residual.P99, r.Objective == plan.ObjectiveP99)
 	t.Write(bw, "  ")
-	if r.ROSI != nil {
+	switch {
+	case r.ROSI != nil && per.Election:
+		fmt.Fprintf(bw, "  Return on security investment per election: %s (each %s spent over the %s between two elections avoids %s %s of mean loss per election)\n",
+			rosiText(r.ROSI), cur, years(r.CycleYears), strconv.FormatFloat(r.Reduction/r.CostPerElection, 'f', 2, 64), cur)
+	case r.ROSI != nil:
 		fmt.Fprintf(bw, "  Return on security investment: %s (each %s a year avoids %s %s of mean annual loss)\n",
 			rosiText(r.ROSI), cur, strconv.FormatFloat(r.Reduction/r.Cost, 'f', 2, 64), cur)
 	}
@@ -209,7 +361,8 @@ func writeSignificance(w io.Writer, r *plan.Result) {
 		}
 		t.Write(w, "  ")
 	}
-	fmt.Fprintf(w, "\nScenarios (mean annual loss in %s)\n", r.Currency)
+	writeHarmSignificance(w, r)
+	fmt.Fprintf(w, "\nScenarios (mean %s in %s)\n", planPeriod(r).Loss(), r.Currency)
 	t := Table{Align: "lrrl"}
 	head := []string{"scenario", "implemented only", "with the plan"}
 	if sig.Tolerance {
@@ -234,12 +387,64 @@ func writeSignificance(w io.Writer, r *plan.Result) {
 	fmt.Fprintln(w)
 }
 
+// harmStat is the objective's statistic of a harm.
+func harmStat(r *plan.Result, h plan.HarmRisk) float64 {
+	switch o, _ := plan.ParseObjective(r.Objective); o.Stat {
+	case plan.ObjectiveP90:
+		return h.P90
+	case plan.ObjectiveP95:
+		return h.P95
+	case plan.ObjectiveP99:
+		return h.P99
+	}
+	return h.Mean
+}
+
+// writeHarmSignificance writes, for a model with harm dimensions, each
+// one's verdict before and after the plan and whether the plan brings
+// every tolerance within bounds.
+func writeHarmSignificance(w io.Writer, r *plan.Result) {
+	sig := r.Significance
+	if len(sig.Harms) == 0 {
+		return
+	}
+	per := planPeriod(r)
+	fmt.Fprintf(w, "\nHarm beyond money (per %s), before and after the plan\n", per.Unit())
+	t := Table{Align: "lrrrrl"}
+	t.Add("dimension", "mean before", "mean after", "P(any) before", "P(any) after", "tolerance (before → after)")
+	for _, h := range sig.Harms {
+		state := "none set"
+		if h.Tolerance {
+			state = breachWord(h.BreachedBefore) + " → " + breachWord(h.BreachedAfter)
+		}
+		t.Add(h.ID+" ("+h.Unit+")", Amount(h.Before.Mean), Amount(h.After.Mean), Percent(h.Before.PAny), Percent(h.After.PAny), state)
+	}
+	t.Write(w, "  ")
+	for _, h := range sig.Harms {
+		fmt.Fprintf(w, "  %s\n", h.Verdict)
+	}
+	if sig.Overall != "" {
+		fmt.Fprintf(w, "  %s\n", sig.Overall)
+	}
+}
+
+func breachWord(b bool) string {
+	if b {
+		return "EXCEEDS"
+	}
+	return "within"
+}
+
 func writeControls(w io.Writer, r *plan.Result) {
 	if len(r.Controls) == 0 {
 		fmt.Fprintf(w, "No proposed controls: nothing to choose from.\n\n")
 		return
 	}
-	fmt.Fprintf(w, "Proposed controls: each one's marginal contribution to the plan (%s)\n", r.Currency)
+	unit := r.Currency
+	if h := harmObjective(r); h != nil {
+		unit = r.Currency + "; " + shortObjective(r.Objective) + " in " + h.Unit
+	}
+	fmt.Fprintf(w, "Proposed controls: each one's marginal contribution to the plan (%s)\n", unit)
 	quantile := r.Objective != plan.ObjectiveMean
 	t := Table{Align: "llrlrrr"}
 	head := []string{"control", "in plan", "cost/year", "portfolio"}
@@ -256,13 +461,17 @@ func writeControls(w io.Writer, r *plan.Result) {
 		}
 		cells := []string{c.ID, in, Money(c.Cost), with}
 		if quantile {
-			cells = append(cells, Money(c.Objective))
+			cells = append(cells, objectiveAmount(r, c.Objective))
 		}
 		cells = append(cells, Money(c.Mean), Money(c.Reduction), rosiText(c.ROSI))
 		t.Add(cells...)
 	}
 	t.Write(w, "  ")
-	fmt.Fprintf(w, "  reduction: mean annual loss the control avoids within the plan; ROSI = (reduction − cost) / cost\n\n")
+	if planPeriod(r).Election {
+		fmt.Fprintf(w, "  reduction: mean loss per election the control avoids within the plan; ROSI = (reduction − cost per election) / cost per election, where cost per election = cost/year × %s\n\n", years(r.CycleYears))
+	} else {
+		fmt.Fprintf(w, "  reduction: mean annual loss the control avoids within the plan; ROSI = (reduction − cost) / cost\n\n")
+	}
 }
 
 // maxFrontierRows is the most frontier points listed in the text report
@@ -276,7 +485,7 @@ func writeFrontier(w io.Writer, r *plan.Result) error {
 	}
 	name := shortObjective(r.Objective)
 	if r.Objective == plan.ObjectiveMean {
-		name = "mean annual loss"
+		name = "mean " + planPeriod(r).Loss()
 	}
 	fmt.Fprintf(w, "Efficient frontier: annualised cost against residual %s (%s)\n", name, how)
 	pts := r.Frontier
@@ -297,7 +506,7 @@ func writeFrontier(w io.Writer, r *plan.Result) error {
 		if p.Chosen {
 			mark = "◆"
 		}
-		cells := []string{Money(p.Cost), mark, Money(p.Objective)}
+		cells := []string{Money(p.Cost), mark, objectiveAmount(r, p.Objective)}
 		if quantile {
 			cells = append(cells, Money(p.Mean))
 		}
@@ -430,8 +639,11 @@ func FrontierChart(w io.Writer, r *plan.Result) error {
 	fmt.Fprintf(w, "  %8s └%s\n", "", string(axis))
 	fmt.Fprintf(w, "  %8s  %s\n", "", strings.TrimRight(string(labels), " "))
 	legend := fmt.Sprintf("residual %s against annualised cost (%s a year)", shortObjective(r.Objective), r.Currency)
+	if h := harmObjective(r); h != nil {
+		legend = fmt.Sprintf("residual %s (%s) against annualised cost (%s a year)", shortObjective(r.Objective), h.Unit, r.Currency)
+	}
 	if r.Objective == plan.ObjectiveMean {
-		legend = fmt.Sprintf("residual mean annual loss against annualised cost (%s a year)", r.Currency)
+		legend = fmt.Sprintf("residual mean %s against annualised cost (%s a year)", planPeriod(r).Loss(), r.Currency)
 	}
 	for _, p := range pts {
 		if p.Chosen {

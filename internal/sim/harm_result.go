@@ -60,7 +60,11 @@ func (a *accumulator) harmResult(k int, tolerance []model.HarmTolerancePoint) Ha
 	var r HarmResult
 	var lec []Point
 	r.Mean, r.SD, r.PAny, r.Quantiles, lec, r.Stats = summary(a.moments[k], a.sketches[k])
-	r.PAny = 1 - r.PAny // summary gives P(no harm)
+	// summary gives P(no harm); P(any) is counted, like the tolerance's
+	// P(harm > 0), not 1 − P(no harm), which can differ in the last bit.
+	if mo := a.moments[k]; mo.N > 0 {
+		r.PAny = float64(mo.N-mo.Zeros) / float64(mo.N)
+	}
 	r.Exceedance = make([]HarmPoint, len(lec))
 	for i, p := range lec {
 		r.Exceedance[i] = HarmPoint{Above: p.Loss, Probability: p.Probability}
