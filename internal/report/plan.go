@@ -315,8 +315,17 @@ func PlanText(w io.Writer, r *plan.Result) error {
 	t.Write(bw, "  ")
 	fmt.Fprintln(bw)
 	if h := harmObjective(r); h != nil {
-		fmt.Fprintf(bw, "  %s (%s)  implemented only  %s  with the plan  %s  reduction  %s  ← objective\n\n",
-			upperFirst(shortObjective(r.Objective)), h.Unit, objectiveAmount(r, harmStat(r, h.Before)), objectiveAmount(r, harmStat(r, h.After)), objectiveAmount(r, r.ObjectiveReduction))
+		t = Table{Align: "lrrrl"}
+		t.Add(Lower(h.Name)+" ("+h.Unit+")", "implemented only", "with the plan", "reduction", "")
+		before, after := harmStat(r, h.Before), harmStat(r, h.After)
+		stat, _ := plan.ParseObjective(r.Objective)
+		name := strings.ToUpper(stat.Stat)
+		if stat.Stat == plan.ObjectiveMean {
+			name = "mean"
+		}
+		t.Add(name, Amount(before), Amount(after), Amount(before-after)+" ("+signedPercent(before, after)+")", "← objective")
+		t.Write(bw, "  ")
+		fmt.Fprintln(bw)
 	}
 	t = Table{Align: "lrrrl"}
 	t.Add(per.Loss()+" ("+cur+")", "implemented only", "with the plan", "reduction", "")
