@@ -43,6 +43,10 @@ type WindowResult struct {
 	EventsPerYear float64 `json:"events_per_year"`
 	// PAny is P(at least one loss event in the window).
 	PAny float64 `json:"p_any"`
+	// Multipliers are the model's timing multipliers of the scenario's
+	// events in the window (on the loss, on each harm); absent when its
+	// timing does not name the window.
+	Multipliers *model.Timing `json:"multipliers,omitempty"`
 }
 
 // Verdict says which tolerances the run breaches: the money tolerance
@@ -118,7 +122,11 @@ func (a *accumulator) harmResults(m *model.Model, res *Result) {
 			r.Windows = map[string]WindowResult{}
 			for w, win := range m.Calendar.Windows {
 				c := a.windows[b+w]
-				r.Windows[win.ID] = WindowResult{EventsPerYear: float64(c.Events) / n, PAny: float64(c.Trials) / n}
+				wr := WindowResult{EventsPerYear: float64(c.Events) / n, PAny: float64(c.Trials) / n}
+				if t, ok := ms.Timing[win.ID]; ok {
+					wr.Multipliers = &t
+				}
+				r.Windows[win.ID] = wr
 			}
 		}
 	}

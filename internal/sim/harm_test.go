@@ -236,3 +236,29 @@ func TestHarmPAnyIsAboveZero(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowMultipliers: a timed scenario's windows carry the model's
+// multipliers for that window, and only for the windows its timing names.
+func TestWindowMultipliers(t *testing.T) {
+	m, err := model.Decode("election.yaml", examples.Election())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustRun(t, m, Options{Trials: 1000, Seed: 1})
+	for _, s := range res.Scenarios {
+		timing := m.ScenarioByID(s.ID).Timing
+		for id, w := range s.Windows {
+			tm, ok := timing[id]
+			if ok != (w.Multipliers != nil) {
+				t.Errorf("%s/%s: multipliers %v, timing %v", s.ID, id, w.Multipliers, ok)
+			}
+			if ok && w.Multipliers.Harm["confidence"] != tm.Harm["confidence"] {
+				t.Errorf("%s/%s: confidence multiplier %v, model %v", s.ID, id, w.Multipliers.Harm["confidence"], tm.Harm["confidence"])
+			}
+		}
+	}
+	hl := res.Scenarios[1]
+	if hl.ID != "hack-and-leak" || hl.Windows["silence-2"].Multipliers == nil || hl.Windows["silence-2"].Multipliers.Harm["confidence"] != 3 {
+		t.Errorf("hack-and-leak's silence-2 window: %+v", hl.Windows["silence-2"])
+	}
+}
