@@ -33,11 +33,11 @@ const goldenTrials = 20_000
 // reportCase is a report under test: a model, the evidence files it
 // counts from, and the options.
 type reportCase struct {
-	name   string
-	model  string // under examples/
+	name  string
+	model string // under examples/
 	// file, when set, is the model's path from the repository's root
 	// instead.
-	file string
+	file   string
 	budget *float64
 	files  func(t testing.TB) []*evidence.EvidenceFile
 }
