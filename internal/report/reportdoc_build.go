@@ -14,6 +14,7 @@ import (
 // layout lays the report out in language l.
 func (r *Report) layout(l i18n.Lang) *document {
 	w := newWords(l, r.Result.Currency)
+	w.election = r.election()
 	d := &document{lang: l, kicker: w.t("report.kicker"), title: r.Model.Name, intro: r.Model.Description,
 		contents: w.t("report.contents"), footer: w.t("report.footer")}
 	d.meta = append(d.meta, w.t("common.trials", w.p.Count(float64(r.Result.Trials), 0), r.Result.Seed, w.cur))
