@@ -119,6 +119,17 @@ func (r *Report) harmVerdictBox(w words) (state, answer, sentence string) {
 	return "within", w.t("report.answer.no"), w.t("report.harm.verdict.within")
 }
 
+// pointProb is P(harm > pt.Above): for above 0, the dimension's P(any)
+// as the run's JSON gives it (p_any), which is the same count as the
+// tolerance point's but may differ from it in the last bit of its
+// division, and so in the last digit shown.
+func pointProb(r sim.HarmResult, pt sim.HarmTolerancePoint) float64 {
+	if pt.Above == 0 {
+		return r.PAny
+	}
+	return pt.Probability
+}
+
 // harmKeyIndex is the index of the tolerance point of a harm that tells
 // most (HarmKeyPoint's), or -1.
 func harmKeyIndex(t *sim.HarmTolerance) int {
@@ -158,7 +169,7 @@ func (r *Report) harmTiles(w words) []tile {
 		if a.Tolerance != nil && i < len(a.Tolerance.Points) {
 			pa = a.Tolerance.Points[i]
 		}
-		out = append(out, tile{probLabel(w, h, pb.Above), r.arrow(w.pct(pb.Probability), w.pct(pa.Probability)),
+		out = append(out, tile{probLabel(w, h, pb.Above), r.arrow(w.pct(pointProb(b, pb)), w.pct(pointProb(a, pa))),
 			w.t("report.tile.limit", w.pct(pb.Limit))})
 	}
 	return out
@@ -247,13 +258,13 @@ func (r *Report) harmBlocks(w words, h model.Harm) []block {
 		return w.t("report.state.within", w.pct(p))
 	}
 	for i, pt := range b.Tolerance.Points {
-		cells := []string{w.sig(pt.Above), w.pct(pt.Limit), state(pt.Probability, pt.Limit)}
+		cells := []string{w.sig(pt.Above), w.pct(pt.Limit), state(pointProb(b, pt), pt.Limit)}
 		if r.changed() {
 			pa := pt
 			if a.Tolerance != nil && i < len(a.Tolerance.Points) {
 				pa = a.Tolerance.Points[i]
 			}
-			cells = append(cells, state(pa.Probability, pa.Limit))
+			cells = append(cells, state(pointProb(a, pa), pa.Limit))
 		}
 		tt.rows = append(tt.rows, cells)
 	}
@@ -268,11 +279,12 @@ func (r *Report) harmVerdictSentence(w words, h model.Harm, b, a sim.HarmResult)
 	key, exceeded := HarmKeyPoint(b.Tolerance)
 	label := probLabel(w, h, key.Above)
 	n := len(b.Tolerance.Points)
+	p := pointProb(b, *key)
 	var s string
 	if exceeded == 0 {
-		s = w.t("report.harm.dim.within", label, w.pct(key.Probability), w.pct(key.Limit), n)
+		s = w.t("report.harm.dim.within", label, w.pct(p), w.pct(key.Limit), n)
 	} else {
-		s = w.t("report.harm.dim.exceeds", label, w.pct(key.Probability), w.pct(key.Limit), exceeded, n)
+		s = w.t("report.harm.dim.exceeds", label, w.pct(p), w.pct(key.Limit), exceeded, n)
 	}
 	if r.changed() && a.Tolerance != nil {
 		if a.Tolerance.Breached {
@@ -361,15 +373,20 @@ func (r *Report) planHarmBlocks(w words) []block {
 			still = append(still, Lower(hv.Name))
 		}
 		k := harmPlanKey(&hv)
+		kb, ka := k.Before, k.After
+		if k.Above == 0 {
+			// P(any), as in the figures (pointProb).
+			kb, ka = hv.Before.PAny, hv.After.PAny
+		}
 		state := func(p float64, breached bool) string {
 			if breached {
 				return w.t("report.state.exceeds", w.pct(p))
 			}
 			return w.t("report.state.within", w.pct(p))
 		}
-		cells := []string{hv.Name, w.t("report.harm.point", probLabel(w, h, k.Above), w.pct(k.Limit)), state(k.Before, hv.BreachedBefore)}
+		cells := []string{hv.Name, w.t("report.harm.point", probLabel(w, h, k.Above), w.pct(k.Limit)), state(kb, hv.BreachedBefore)}
 		if r.changed() {
-			cells = append(cells, state(k.After, hv.BreachedAfter))
+			cells = append(cells, state(ka, hv.BreachedAfter))
 		}
 		t.rows = append(t.rows, cells)
 		t.mark = append(t.mark, hv.BreachedAfter)
