@@ -184,6 +184,10 @@ func (r *Report) oneIn(w words, p float64) string {
 func (r *Report) harmSection(w words) section {
 	s := section{id: "harms", title: w.t("report.harm.title"), newPage: true}
 	dims := HarmDims(r.Model, r.Result)
+	if len(dims) == 0 {
+		// Only the calendar: the section is named after it.
+		s.title = w.t("report.cal.heading")
+	}
 	if len(dims) > 0 {
 		s.blocks = append(s.blocks, para{text: w.t("report.harm.intro" + r.per())})
 	}
@@ -302,7 +306,10 @@ func (r *Report) harmVerdictSentence(w words, h model.Harm, b, a sim.HarmResult)
 // trust"), read from the model.
 func (r *Report) calendarBlocks(w words) []block {
 	c := r.Model.Calendar
-	out := []block{subheading{level: 3, id: "harms-calendar", text: w.t("report.cal.heading")}}
+	var out []block
+	if r.hasHarms() {
+		out = append(out, subheading{level: 3, id: "harms-calendar", text: w.t("report.cal.heading")})
+	}
 	out = append(out, para{text: w.t("report.cal.intro", w.sigCount(c.Season()), w.sigCount(c.Cycle()))})
 	wt := docTable{caption: w.t("report.cal.windows"), align: "lrr",
 		head: []string{w.t("report.cal.col.window"), w.t("report.cal.col.start"), w.t("report.cal.col.days")}}

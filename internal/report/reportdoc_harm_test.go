@@ -86,3 +86,34 @@ func TestHarmsWithPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarWithoutHarms: a model with calendar windows but no harm
+// dimension gets the calendar, under its own title, and no verdict over
+// harms.
+func TestCalendarWithoutHarms(t *testing.T) {
+	m := loadModel(t, "cmd/scrutin/testdata/harms-small.yaml")
+	m.Harms, m.HarmTolerance = nil, nil
+	for i := range m.Scenarios {
+		m.Scenarios[i].Harm = nil
+	}
+	for i := range m.Controls {
+		for j := range m.Controls[i].Effects {
+			m.Controls[i].Effects[j].Harm = nil
+		}
+	}
+	r, err := Build(context.Background(), m, Options{Trials: 2000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(render(t, r, "md", i18n.English))
+	for _, want := range []string{"## 2. Election calendar", "| Mailbox theft and leak | Silence before the vote |", "each event costs 3 times as much", "2,000 simulated elections"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	for _, not := range []string{"Harm beyond money", "### Election calendar"} {
+		if strings.Contains(md, not) {
+			t.Errorf("the report says %q", not)
+		}
+	}
+}
