@@ -56,7 +56,11 @@ func newReportCmd(e *env) *cobra.Command {
 first the verdict (is the risk significant, before and with the recommended
 plan), then the recommended plan (controls, cost, risk reduction, return on
 security investment, the efficient frontier), the scenarios, the evidence
-that calibrated the model, its assumptions and the method.
+that calibrated the model, its assumptions and the method. A model with harm
+dimensions also gets a section per dimension in plain words, with its
+tolerance and verdict, the calendar's windows and timing multipliers, and
+whether the plan brings every dimension within tolerance; with a calendar,
+the report speaks per election.
 
 With --budget, the plan is the one 'scrutin plan' chooses for that yearly
 budget; without, it is the portfolio of the efficient frontier with the

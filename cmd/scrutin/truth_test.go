@@ -262,10 +262,47 @@ func TestOneTruthPerRun(t *testing.T) {
 			}
 		}
 	}
+	// A harm figure: the chance that votes are altered in an election,
+	// against its tolerance, is the run JSON's p_any in every report, and
+	// the timing multiplier is the model's.
+	var harms struct {
+		Portfolio struct {
+			Harms map[string]struct {
+				PAny float64 `json:"p_any"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(jsonOut), &harms); err != nil {
+		t.Fatal(err)
+	}
+	va, ok := harms.Portfolio.Harms["votes-altered"]
+	if !ok {
+		t.Fatalf("scrutin run's JSON has no votes-altered harm")
+	}
+	enP, frP := i18n.New(i18n.English), i18n.New(i18n.French)
+	chance := fmt.Sprintf("The chance of votes altered in the count in an election is %s (tolerance 1 election in 1,000, that is 0.10%%).", enP.Percent(va.PAny))
+	for name, rep := range map[string]string{"scrutin report": fresh, "scrutin report --run": stored, "the server's report": served} {
+		if !strings.Contains(rep, chance) {
+			t.Errorf("%s lacks %q", name, chance)
+		}
+		if !strings.Contains(rep, "in the silence before the run-off: each event is 3 times as harmful to public trust lost.") {
+			t.Errorf("%s does not say that a leak in the silence period is 3 times as harmful", name)
+		}
+		if !strings.Contains(rep, "The plan does not bring every harm dimension within tolerance") && !strings.Contains(rep, "The plan brings every harm dimension within tolerance.") {
+			t.Errorf("%s does not say whether the plan brings every dimension within tolerance", name)
+		}
+	}
+	frReport := cli("report", example, "--trials", trials, "--seed", seed, "--format", "md", "--lang", "fr")
+	frChance := fmt.Sprintf("La probabilité d'un préjudice «\u00a0votes altered in the count\u00a0» lors d'une élection est de %s (tolérance\u00a0: 1 élection sur 1\u00a0000, soit 0,10\u00a0%%).", frP.Percent(va.PAny))
+	if !strings.Contains(frReport, frChance) {
+		t.Errorf("the French report lacks %q", frChance)
+	}
+
 	if !strings.Contains(fresh, "(Computed for this report: budget ") {
 		t.Errorf("scrutin report does not say which plan it computed:\n%.2000s", fresh)
 	}
-	basis := fmt.Sprintf("(Plan %d, stored for this run: budget 100,000\u00a0EUR a year, minimising the mean annual loss.)", pl.ID)
+	// The example has a calendar: one simulated trial is one election.
+	basis := fmt.Sprintf("(Plan %d, stored for this run: budget 100,000\u00a0EUR a year, minimising the mean loss per election.)", pl.ID)
 	for name, rep := range map[string]string{"scrutin report --run": stored, "the server's report": served} {
 		if !strings.Contains(rep, basis) {
 			t.Errorf("%s does not recommend the stored plan %d with its budget and objective:\n%.2000s", name, pl.ID, rep)

@@ -33,8 +33,11 @@ const goldenTrials = 20_000
 // reportCase is a report under test: a model, the evidence files it
 // counts from, and the options.
 type reportCase struct {
-	name   string
-	model  string // under examples/
+	name  string
+	model string // under examples/
+	// file, when set, is the model's path from the repository's root
+	// instead.
+	file   string
 	budget *float64
 	files  func(t testing.TB) []*evidence.EvidenceFile
 }
@@ -43,6 +46,8 @@ func reportCases() []reportCase {
 	return []reportCase{
 		{name: "minimal", model: "minimal.yaml"},
 		{name: "calibration", model: "calibration.yaml", files: calibrationEvidence},
+		// Harm dimensions, harm tolerances and a calendar (issue 13).
+		{name: "harms-small", file: "cmd/scrutin/testdata/harms-small.yaml"},
 	}
 }
 
@@ -66,9 +71,13 @@ func buildCase(t testing.TB, c reportCase) *Report {
 
 func buildReport(t testing.TB, c reportCase) *Report {
 	t.Helper()
-	m := loadExample(t, c.model)
+	file := "examples/" + c.model
+	if c.file != "" {
+		file = c.file
+	}
+	m := loadModel(t, file)
 	opt := Options{Trials: goldenTrials, Seed: 1, Budget: c.budget,
-		Origin: Origin{File: "examples/" + c.model}, Generated: time.Date(2017, 5, 5, 20, 0, 0, 0, time.UTC)}
+		Origin: Origin{File: file}, Generated: time.Date(2017, 5, 5, 20, 0, 0, 0, time.UTC)}
 	if c.files != nil {
 		opt.Evidence = c.files(t)
 	}
@@ -81,7 +90,14 @@ func buildReport(t testing.TB, c reportCase) *Report {
 
 func loadExample(t testing.TB, name string) *model.Model {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "..", "examples", name))
+	return loadModel(t, "examples/"+name)
+}
+
+// loadModel loads a model by its path from the repository's root.
+func loadModel(t testing.TB, file string) *model.Model {
+	t.Helper()
+	name := filepath.Base(file)
+	src, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(file)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +473,8 @@ var englishWords = []string{"the", "and", "with", "of", "loss", "losses", "year"
 	"Mean", "mean", "annual", "probability", "Scenario", "Scenarios", "Evidence", "Assumptions", "Method", "Controls",
 	"Control", "significant", "exceeds", "within", "per", "cost", "Recommended", "recommended", "simulated", "seed",
 	"money", "Contents", "Yes", "No", "yes", "no", "none", "between", "shape", "rate", "Report", "Threat", "actor",
-	"Kind", "Asset", "Label", "Scale", "Effects", "proposed", "force", "frontier"}
+	"Kind", "Asset", "Label", "Scale", "Effects", "proposed", "force", "frontier", "harm", "Harm", "election",
+	"Window", "window", "tolerance", "times", "any", "chance", "above"}
 
 // TestFrenchIsFrench: no English word of the report's own in the French
 // reports.
@@ -544,6 +561,14 @@ func removeModelWords(text string, r *Report) string {
 	}
 	for _, e := range m.Evidence {
 		add(e.ID, e.Source)
+	}
+	for _, h := range m.Harms {
+		add(h.Name, Lower(h.Name), h.ID, h.Unit, h.Description)
+	}
+	if m.Calendar != nil {
+		for _, w := range m.Calendar.Windows {
+			add(w.Name, Lower(w.Name), w.ID)
+		}
 	}
 	for _, u := range r.Updates {
 		for _, o := range u.Evidence {

@@ -14,6 +14,9 @@ import (
 type words struct {
 	p   *i18n.Printer
 	cur string
+	// election says that one simulated trial is one election (the model
+	// has a calendar): the messages of electionKeys then say "election".
+	election bool
 }
 
 // newWords writes in l; money is in currency, written as the language
@@ -23,7 +26,12 @@ func newWords(l i18n.Lang, currency string) words {
 	return words{p: p, cur: p.Currency(currency)}
 }
 
-func (w words) t(key string, args ...any) string { return w.p.T(key, args...) }
+func (w words) t(key string, args ...any) string {
+	if w.election && electionKeys[key] {
+		key += ".election"
+	}
+	return w.p.T(key, args...)
+}
 
 // money is an amount with the currency's code.
 func (w words) money(x float64) string { return w.p.Money(x, w.cur) }

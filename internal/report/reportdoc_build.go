@@ -14,6 +14,7 @@ import (
 // layout lays the report out in language l.
 func (r *Report) layout(l i18n.Lang) *document {
 	w := newWords(l, r.Result.Currency)
+	w.election = r.election()
 	d := &document{lang: l, kicker: w.t("report.kicker"), title: r.Model.Name, intro: r.Model.Description,
 		contents: w.t("report.contents"), footer: w.t("report.footer")}
 	d.meta = append(d.meta, w.t("common.trials", w.p.Count(float64(r.Result.Trials), 0), r.Result.Seed, w.cur))
@@ -30,14 +31,17 @@ func (r *Report) layout(l i18n.Lang) *document {
 	if !r.Generated.IsZero() {
 		d.meta = append(d.meta, w.t("report.date", w.p.Date(r.Generated)))
 	}
-	d.sections = []section{
-		r.verdictSection(w),
+	d.sections = []section{r.verdictSection(w)}
+	if r.hasHarms() || r.hasWindows() {
+		d.sections = append(d.sections, r.harmSection(w))
+	}
+	d.sections = append(d.sections,
 		r.planSection(w),
 		r.scenarioSection(w),
 		r.evidenceSection(w),
 		r.assumptionSection(w),
 		r.methodSection(w),
-	}
+	)
 	return d
 }
 
@@ -172,6 +176,14 @@ func (r *Report) moneyArrow(w words, before, after float64) string {
 func (r *Report) verdictSection(w words) section {
 	s := section{id: "verdict", title: w.t("report.verdict.title")}
 	state, answer, sentence := r.verdict(w)
+	_, _, harms := r.overallSignificance()
+	var money string
+	if harms {
+		// The answer covers every tolerance; the money's own verdict
+		// follows the box.
+		money = sentence
+		state, answer, sentence = r.harmVerdictBox(w)
+	}
 	box := verdictBox{state: state, answer: answer, sentence: sentence}
 	v := r.Plan.Significance.Portfolio
 	detail := ""
@@ -184,6 +196,9 @@ func (r *Report) verdictSection(w words) section {
 			w.t("report.tile.limit", w.pct(k.Limit))})
 	}
 	box.tiles = append(box.tiles, tile{w.t("report.tile.p99"), r.moneyArrow(w, v.Before.P99, v.After.P99), detail})
+	if harms {
+		box.tiles = append(box.tiles, r.harmTiles(w)...)
+	}
 	if r.changed() {
 		box.tiles = append(box.tiles, tile{w.t("report.tile.cost"), w.money(r.Plan.Cost), w.t("report.tile.peryear")})
 		if r.Plan.ROSI != nil {
@@ -191,6 +206,9 @@ func (r *Report) verdictSection(w words) section {
 		}
 	}
 	s.blocks = append(s.blocks, box)
+	if harms {
+		s.blocks = append(s.blocks, para{lead: w.t("report.harm.money.lead"), text: money})
+	}
 	if r.changed() {
 		s.blocks = append(s.blocks, para{text: r.planSentence(w)})
 	}
@@ -282,6 +300,7 @@ func (r *Report) planSection(w words) section {
 	p := r.Plan
 	if len(p.Candidates) == 0 {
 		s.blocks = append(s.blocks, para{text: w.t("report.plan.nocandidates")})
+		s.blocks = append(s.blocks, r.planHarmBlocks(w)...)
 		return s
 	}
 	switch r.Basis {
@@ -334,6 +353,7 @@ func (r *Report) planSection(w words) section {
 			s.blocks = append(s.blocks, para{text: w.t("report.plan.rosi", w.pctWhole(*p.ROSI), "1\u00a0"+w.cur, w.money(p.Reduction/p.Cost))})
 		}
 	}
+	s.blocks = append(s.blocks, r.planHarmBlocks(w)...)
 	s.blocks = append(s.blocks, r.controlTable(w))
 	if len(p.Frontier) >= 2 {
 		s.blocks = append(s.blocks, r.frontierFigure(w))

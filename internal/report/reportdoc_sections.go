@@ -355,6 +355,12 @@ func (r *Report) methodSection(w words) section {
 	s.blocks = append(s.blocks, para{lead: w.t("report.method.limits.lead"), text: w.t("report.method.limits")})
 	var limits []string
 	for _, k := range []string{"scope", "adaptive", "dependence", "harm", "estimates", "time"} {
+		switch {
+		case k == "harm" && r.hasHarms():
+			k = "harm.dims"
+		case k == "time" && r.election():
+			k = "time.election"
+		}
 		limits = append(limits, w.t("report.limit."+k))
 	}
 	s.blocks = append(s.blocks, bullets{items: limits})
