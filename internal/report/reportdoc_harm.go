@@ -416,23 +416,3 @@ func (r *Report) planHarmBlocks(w words) []block {
 	}
 	return out
 }
-
-// harmPlanKey is the tolerance point of a dimension's plan verdict that
-// tells most: the one furthest above its limit with the plan if it is
-// breached then, else before.
-func harmPlanKey(v *plan.HarmVerdict) *plan.HarmToleranceCheck {
-	prob := func(pt *plan.HarmToleranceCheck) float64 {
-		if v.BreachedAfter {
-			return pt.After
-		}
-		return pt.Before
-	}
-	var key *plan.HarmToleranceCheck
-	for i := range v.Points {
-		pt := &v.Points[i]
-		if key == nil || exceedRatio(prob(pt), pt.Limit) > exceedRatio(prob(key), key.Limit) {
-			key = pt
-		}
-	}
-	return key
-}
