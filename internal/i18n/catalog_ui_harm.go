@@ -68,9 +68,8 @@ var uiHarmMessages = map[Lang]map[string]string{
 		"plan.harm.fixed":               "With the plan, the money and every harm dimension are within tolerance.",
 		"plan.harm.kept":                "The money and every harm dimension are within tolerance, before and with the plan.",
 		"plan.harm.still":               "The plan does not bring every dimension within tolerance: still exceeded for %s.",
-		"answer.harm":                   "tolerance exceeded for %s (%s = %s against %s)",
-		"answer.harm.join":              "%s; %s.",
-		"answer.harm.sep":               "; ",
+		"answer.harm":                   "%s (%s = %s against %s)",
+		"answer.harm.join":              "%s; tolerance exceeded for %s.",
 	},
 	French: {
 		"harm.heading":                  "Préjudices au-delà de l'argent",
@@ -135,8 +134,7 @@ var uiHarmMessages = map[Lang]map[string]string{
 		"plan.harm.fixed":               "Avec le plan, les pertes financières et chaque préjudice sont dans leur tolérance.",
 		"plan.harm.kept":                "Les pertes financières et chaque préjudice sont dans leur tolérance, avant comme avec le plan.",
 		"plan.harm.still":               "Le plan ne ramène pas tout dans la tolérance\u00a0: tolérance encore dépassée pour %s.",
-		"answer.harm":                   "tolérance dépassée pour %s (%s = %s pour %s)",
-		"answer.harm.join":              "%s\u00a0; %s.",
-		"answer.harm.sep":               "\u00a0; ",
+		"answer.harm":                   "%s (%s = %s pour %s)",
+		"answer.harm.join":              "%s\u00a0; tolérance dépassée pour %s.",
 	},
 }

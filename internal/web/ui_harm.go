@@ -140,7 +140,7 @@ func (h *harmRow) ProbLabel(p *i18n.Printer, above float64) string {
 	if above == 0 {
 		return p.T("harm.p.any")
 	}
-	return p.T("harm.p.above", harmAmount(p, above), h.Unit)
+	return p.T("harm.p.above", threshold(p, above), h.Unit)
 }
 
 // Verdict says in one sentence whether the dimension is within its
@@ -159,7 +159,7 @@ func (h *harmRow) Verdict(p *i18n.Printer) string {
 }
 
 // breachClause is the headline's words for a breached dimension:
-// "tolerance exceeded for votes altered (P(any) 0.3 % against 0.1 %)".
+// "votes altered (P(any) = 0.3 % against 0.1 %)".
 func (h *harmRow) breachClause(p *i18n.Printer) string {
 	key, _ := report.HarmKeyPoint(h.R.Tolerance)
 	return p.T("answer.harm", report.Lower(h.Name), h.ProbLabel(p, key.Above), p.Percent(key.Probability), p.Percent(key.Limit))
@@ -177,7 +177,7 @@ func harmDetail(p *i18n.Printer, detail string, rows []harmRow) string {
 	if len(clauses) == 0 {
 		return detail
 	}
-	return p.T("answer.harm.join", strings.TrimSuffix(detail, "."), strings.Join(clauses, p.T("answer.harm.sep")))
+	return p.T("answer.harm.join", strings.TrimSuffix(detail, "."), joinAnd(p, clauses))
 }
 
 // overallVerdict says whether the run's risk is significant and which
@@ -363,3 +363,15 @@ func joinAnd(p *i18n.Printer, names []string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + p.T("harm.and") + names[len(names)-1]
 }
+
+// threshold formats a tolerance point's harm level: a whole number
+// without decimals ("1 point", not "1.0"), else as harmAmount.
+func threshold(p *i18n.Printer, x float64) string {
+	if x == math.Trunc(x) {
+		return p.Number(x, 0)
+	}
+	return harmAmount(p, x)
+}
+
+// Threshold formats a tolerance point's level of this dimension.
+func (h *harmRow) Threshold(p *i18n.Printer, x float64) string { return threshold(p, x) }
