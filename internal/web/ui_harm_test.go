@@ -164,6 +164,8 @@ func TestHarmPlan(t *testing.T) {
 		t.Fatalf("plan form went to %q", loc)
 	}
 	pl := planDone(t, w.admin, "demo", id)
+	admin.get("/orgs/demo/plans").want(http.StatusOK).contains("<td>P99 of votes-altered</td>").lacks("plan.short.")
+	admin.get("/orgs/demo/audit").want(http.StatusOK).contains("objective: P99 of votes-altered").lacks("plan.short.")
 	if pl.Objective != "harm:votes-altered:p99" || len(pl.Significance.Harms) != 4 || pl.Significance.SignificantAfter == nil {
 		t.Fatalf("plan: objective %q, %d harm verdicts", pl.Objective, len(pl.Significance.Harms))
 	}

@@ -66,11 +66,29 @@ func (p *planPage) harmObjective() (*plan.HarmVerdict, string) {
 // ObjectiveLabel names the plan's objective briefly: "P90", or "P99 of
 // votes altered in the count".
 func (p *planPage) ObjectiveLabel(pr *i18n.Printer) string {
-	hv, stat := p.harmObjective()
+	hv, _ := p.harmObjective()
 	if hv == nil {
-		return pr.T("plan.short." + p.Spec.Objective)
+		return objectiveLabel(pr, p.Spec.Objective, "")
 	}
-	return pr.T("plan.short.harm", pr.T("plan.short."+stat), cmpOr(hv.Name, hv.ID))
+	return objectiveLabel(pr, p.Spec.Objective, hv.Name)
+}
+
+// ObjectiveLabel names the plan's objective in the list of plans (a harm
+// dimension by its id: the list does not read the revisions' models).
+func (r planRow) ObjectiveLabel(pr *i18n.Printer) string { return objectiveLabel(pr, r.Spec.Objective, "") }
+
+// objectiveLabel names an objective briefly: "P90", or "P99 of Votes
+// altered in the count" (name, else the dimension's id); one that does
+// not read is shown as it is.
+func objectiveLabel(pr *i18n.Printer, objective, name string) string {
+	o, err := plan.ParseObjective(objective)
+	if err != nil {
+		return tOr(pr, "plan.short."+objective, objective)
+	}
+	if o.Harm == "" {
+		return pr.T("plan.short." + o.Stat)
+	}
+	return pr.T("plan.short.harm", pr.T("plan.short."+o.Stat), cmpOr(name, o.Harm))
 }
 
 // ObjectiveUnit is the unit of the objective's figures: the currency, or
