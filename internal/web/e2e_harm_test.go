@@ -36,6 +36,9 @@ func (e *e2e) harms(t *testing.T, ctx context.Context) {
 	// (in browsers of their own) may have changed: what the page says
 	// counts, not e.lang.
 	saved := e.lang
+	// A desktop's window: a step before may have left a phone's, where
+	// the language switch is in the closed menu.
+	setViewport(t, ctx, tourViewports[0])
 	defer func() {
 		if bEval[string](t, ctx, `document.documentElement.lang`) != saved {
 			e.setLang(t, ctx, saved)
