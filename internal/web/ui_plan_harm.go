@@ -75,7 +75,9 @@ func (p *planPage) ObjectiveLabel(pr *i18n.Printer) string {
 
 // ObjectiveLabel names the plan's objective in the list of plans (a harm
 // dimension by its id: the list does not read the revisions' models).
-func (r planRow) ObjectiveLabel(pr *i18n.Printer) string { return objectiveLabel(pr, r.Spec.Objective, "") }
+func (r planRow) ObjectiveLabel(pr *i18n.Printer) string {
+	return objectiveLabel(pr, r.Spec.Objective, "")
+}
 
 // objectiveLabel names an objective briefly: "P90", or "P99 of Votes
 // altered in the count" (name, else the dimension's id); one that does
