@@ -28,8 +28,10 @@ func (e *e2e) answerFrench(t *testing.T, ctx context.Context) { e.answerIn(t, ct
 
 // answerWords are what the headline says, by language.
 var answerWords = map[string]struct{ orgs, yes, no, badYear, plan string }{
-	"en": {"Your organisations", "Yes: the risk is significant.", "No: the risk is not significant.", "A bad year (1 in 10) costs %s", "the recommended plan (%s a year)"},
-	"fr": {"Vos organisations", "Oui\u00a0: le risque est significatif.", "Non\u00a0: le risque n'est pas significatif.", "Une mauvaise année (1 sur 10) coûte %s", "le plan recommandé (%s par an)"},
+	// The built-in example has a calendar (a trial is an election) and
+	// harms (the plan's sentence is then of every dimension).
+	"en": {"Your organisations", "Yes: the risk is significant.", "No: the risk is not significant.", "A bad election (1 in 10) costs %s", "The recommended plan (%s a year)"},
+	"fr": {"Vos organisations", "Oui\u00a0: le risque est significatif.", "Non\u00a0: le risque n'est pas significatif.", "Une élection défavorable (1 sur 10) coûte %s", "Le plan recommandé (%s par an)"},
 }
 
 // answerIn signs the administrator in, in a browser of their own with no
@@ -139,7 +141,7 @@ func (e *e2e) answerIn(t *testing.T, ctx context.Context, lang string) {
 	p := i18n.New(i18n.Lang(lang))
 	verdict, detail := bText(t, vctx, "#answer .answer-verdict"), bText(t, vctx, "#answer .answer-detail")
 	want, class := words.no, "answer-within"
-	if res.Portfolio.Tolerance.Breached {
+	if res.Portfolio.Tolerance.Breached || (res.Verdict != nil && res.Verdict.Significant) {
 		want, class = words.yes, "answer-significant"
 	}
 	if verdict != want {

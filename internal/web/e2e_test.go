@@ -86,6 +86,7 @@ func TestBrowser(t *testing.T) {
 		{"Tour", e.tour, false, 6 * e2eStepTimeout}, // some 100 pages (2 languages, 2 widths), each screenshot when asked
 		{"Answer", e.answer, false, e2eStepTimeout},
 		{"AnswerFrench", e.answerFrench, false, e2eStepTimeout},
+		{"Harms", e.harms, false, 2 * e2eStepTimeout},
 	}
 	for _, s := range steps {
 		ok := t.Run(s.name, func(t *testing.T) {

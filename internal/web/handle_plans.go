@@ -15,7 +15,7 @@ import (
 
 type planRequest struct {
 	Budget    float64 `json:"budget" minimum:"0" doc:"The most the chosen controls may cost per year, annualised, in the model's currency"`
-	Objective string  `json:"objective,omitempty" enum:"mean,p90,p95,p99" doc:"What to minimise (default mean)"`
+	Objective string  `json:"objective,omitempty" maxLength:"200" doc:"What to minimise (default mean): mean, p90, p95 or p99 of the annual loss, or harm:ID:mean, harm:ID:p90, harm:ID:p95 or harm:ID:p99 of the annual harm of the model's harm dimension ID"`
 	Horizon   float64 `json:"horizon,omitempty" exclusiveMinimum:"0" doc:"Years over which one-off costs are spread (default 3)"`
 	Trials    *int64  `json:"trials,omitempty" minimum:"1" doc:"Simulated years (default: the model's trials, else 100000)"`
 	Seed      *uint64 `json:"seed,omitempty" doc:"Random seed (default: the model's seed, else 1)"`
@@ -95,6 +95,9 @@ func (s *Server) queuePlan(ctx context.Context, org string, modelID int64, req p
 	spec := planSpec{Budget: req.Budget, Objective: req.Objective, Horizon: req.Horizon, Evidence: req.Evidence}
 	if spec.Objective == "" {
 		spec.Objective = plan.ObjectiveMean
+	}
+	if _, err := plan.CheckObjective(m, spec.Objective); err != nil {
+		return nil, err
 	}
 	if spec.Horizon == 0 {
 		spec.Horizon = plan.DefaultHorizon

@@ -88,6 +88,9 @@ func active(status string) bool { return status == store.RunQueued || status == 
 func (s *Server) answer(ctx context.Context, p *i18n.Printer, org string, c *dashModel) (*headline, error) {
 	res := c.Result.Result
 	h := &headline{RunID: c.Run.ID, State: toleranceState(res.Portfolio.Tolerance)}
+	if res.Verdict != nil { // a model with harms: the run's verdict over every tolerance
+		h.State = harmState(c.Result)
+	}
 	if h.State == "exceeds" {
 		h.State = "significant"
 	}
@@ -99,9 +102,7 @@ func (s *Server) answer(ctx context.Context, p *i18n.Printer, org string, c *das
 	bad := p.Money(res.Portfolio.Quantiles.P90, res.Currency)
 	key := "answer." + h.State
 	h.Answer = p.T(key)
-	switch {
-	case pl == nil:
-		h.Detail = p.T(key+".detail", bad)
+	if pl == nil {
 		if h.PendingPlan, err = s.pendingPlan(ctx, org, c.Run); err != nil {
 			return nil, err
 		}
@@ -110,6 +111,14 @@ func (s *Server) answer(ctx context.Context, p *i18n.Printer, org string, c *das
 			q.Add("evidence", strconv.FormatInt(e, 10))
 		}
 		h.PlanForm = fmt.Sprintf("/orgs/%s/models/%d/plan?%s", org, c.ID, q.Encode())
+	}
+	if res.Verdict != nil {
+		h.Detail = harmAnswerDetail(p, c.Result, h.State, pl)
+		return h, nil
+	}
+	switch {
+	case pl == nil:
+		h.Detail = p.T(key+".detail", bad)
 	case h.State == "none":
 		h.Detail = p.T(key+".plan", bad, p.Money(pl.Residual.P90, res.Currency), p.Money(pl.Cost, res.Currency))
 	default:

@@ -165,13 +165,16 @@ func TestHeadline(t *testing.T) {
 	// the run's simulated years, the report.
 	p := admin.get("/orgs/demo").want(http.StatusOK)
 	state, answer, detail := headlineOf(t, p)
-	if state != "significant" || answer != "Yes: the risk is significant." || detail != "A bad year (1 in 10) costs "+badEN+", above your tolerance." {
+	// The example has harms and a calendar: a trial is an election, and
+	// the breached harm dimensions follow the money (TestHarmOneTruth).
+	harmsEN := "A bad election (1 in 10) costs " + badEN + ", above your tolerance; tolerance exceeded for voters unable to vote"
+	if state != "significant" || answer != "Yes: the risk is significant." || !strings.HasPrefix(detail, harmsEN) || !strings.HasSuffix(detail, ").") {
 		t.Errorf("without a plan: %s %q %q", state, answer, detail)
 	}
 	p.contains(fmt.Sprintf(`href="/orgs/demo/models/%d/plan?seed=1&trials=%d"`, w.election, uiTrials),
 		fmt.Sprintf(`href="/orgs/demo/runs/%d/report?format=html" id="answer-report"`, w.electionRun)).lacks(`id="answer-plan"`)
 	_, answer, detail = headlineOf(t, adminFR.get("/orgs/demo").want(http.StatusOK))
-	if answer != "Oui\u00a0: le risque est significatif." || detail != "Une mauvaise année (1 sur 10) coûte "+badFR+", au-delà de votre tolérance." {
+	if answer != "Oui\u00a0: le risque est significatif." || !strings.HasPrefix(detail, "Une élection défavorable (1 sur 10) coûte "+badFR+", au-delà de votre tolérance\u00a0; tolérance dépassée pour voters unable to vote") {
 		t.Errorf("French, without a plan: %q %q", answer, detail)
 	}
 
@@ -195,7 +198,7 @@ func TestHeadline(t *testing.T) {
 		t.Fatal("a plan that buys nothing brings the risk within tolerance")
 	}
 	p = admin.get("/orgs/demo").want(http.StatusOK)
-	if _, _, detail = headlineOf(t, p); detail != "A bad year (1 in 10) costs "+badEN+", above your tolerance; the recommended plan ("+en.Money(pl.Cost, "EUR")+" a year) does not bring it within tolerance." {
+	if _, _, detail = headlineOf(t, p); !strings.HasPrefix(detail, harmsEN) || !strings.Contains(detail, "). The recommended plan ("+en.Money(pl.Cost, "EUR")+" a year) does not bring every dimension within tolerance: still exceeded for money, voters unable to vote") {
 		t.Errorf("with a plan that buys nothing: %q", detail)
 	}
 	p.contains(fmt.Sprintf(`href="/orgs/demo/plans/%d" id="answer-plan"`, none)).lacks(`id="answer-makeplan"`)
@@ -207,7 +210,8 @@ func TestHeadline(t *testing.T) {
 	}
 	cost := pl.Cost
 	p = admin.get("/orgs/demo").want(http.StatusOK)
-	if _, _, detail = headlineOf(t, p); detail != "A bad year (1 in 10) costs "+badEN+", above your tolerance; the recommended plan ("+en.Money(cost, "EUR")+" a year) brings it within tolerance." {
+	// The money within tolerance with it, but not every harm.
+	if _, _, detail = headlineOf(t, p); !strings.HasPrefix(detail, harmsEN) || !strings.Contains(detail, "). The recommended plan ("+en.Money(cost, "EUR")+" a year) does not bring every dimension within tolerance: still exceeded for ") || strings.Contains(detail, "still exceeded for money") {
 		t.Errorf("with a plan: %q", detail)
 	}
 	p.contains(fmt.Sprintf(`href="/orgs/demo/plans/%d" id="answer-plan"`, id))
@@ -216,7 +220,7 @@ func TestHeadline(t *testing.T) {
 	admin.get(fmt.Sprintf("/orgs/demo/plans/%d", id)).want(http.StatusOK).contains(en.Money(cost, "EUR"), badEN)
 	admin.get(fmt.Sprintf("/orgs/demo/runs/%d", w.electionRun)).want(http.StatusOK).contains("<dd>" + badEN + "</dd>")
 	_, _, detail = headlineOf(t, adminFR.get("/orgs/demo").want(http.StatusOK))
-	if want := "Une mauvaise année (1 sur 10) coûte " + badFR + ", au-delà de votre tolérance\u00a0; le plan recommandé (" + fr.Money(cost, "EUR") + " par an) la ramène dans la tolérance."; detail != want {
+	if want := "Le plan recommandé (" + fr.Money(cost, "EUR") + " par an) ne ramène pas tout dans la tolérance\u00a0: tolérance encore dépassée pour "; !strings.Contains(detail, want) {
 		t.Errorf("French, with a plan: %q, want %q", detail, want)
 	}
 

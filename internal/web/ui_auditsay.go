@@ -320,7 +320,7 @@ func (a *auditSay) planParts() []string {
 	p := a.p
 	out := []string{p.T("audit.part.budget", p.Number(req.Budget, 0))}
 	if req.Objective != "" {
-		out = append(out, p.T("audit.part.objective", tOr(p, "plan.short."+req.Objective, req.Objective)))
+		out = append(out, p.T("audit.part.objective", objectiveLabel(p, req.Objective, "")))
 	}
 	if req.Horizon > 0 {
 		out = append(out, p.T("audit.part.horizon", p.Count(req.Horizon, decimalsOf(req.Horizon))))

@@ -20,12 +20,15 @@ type chart struct {
 	ID string `json:"-"`
 	// Kind is "lec" (loss exceedance curves, log–log), "trend" (figures
 	// over time) or "bars" (horizontal bars).
-	Kind     string        `json:"kind"`
-	Lang     i18n.Lang     `json:"lang"`
-	Currency string        `json:"currency,omitempty"`
-	XLabel   string        `json:"x_label,omitempty"`
-	YLabel   string        `json:"y_label,omitempty"`
-	Series   []chartSeries `json:"series"`
+	Kind     string    `json:"kind"`
+	Lang     i18n.Lang `json:"lang"`
+	Currency string    `json:"currency,omitempty"`
+	XLabel   string    `json:"x_label,omitempty"`
+	YLabel   string    `json:"y_label,omitempty"`
+	// YUnit is the unit of the y values when they are not money (a harm
+	// dimension's, for a plan minimising a harm).
+	YUnit  string        `json:"y_unit,omitempty"`
+	Series []chartSeries `json:"series"`
 }
 
 // chartSeries is a named series of [x, y] points; Role styles it:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/plan"
 	"github.com/scrutin/scrutin/internal/report"
 	"github.com/scrutin/scrutin/internal/sim"
 )
@@ -139,7 +140,7 @@ func (h *harmRow) ProbLabel(p *i18n.Printer, above float64) string {
 	if above == 0 {
 		return p.T("harm.p.any")
 	}
-	return p.T("harm.p.above", harmAmount(p, above), h.Unit)
+	return p.T("harm.p.above", threshold(p, above), h.Unit)
 }
 
 // Verdict says in one sentence whether the dimension is within its
@@ -158,7 +159,7 @@ func (h *harmRow) Verdict(p *i18n.Printer) string {
 }
 
 // breachClause is the headline's words for a breached dimension:
-// "tolerance exceeded for votes altered (P(any) 0.3 % against 0.1 %)".
+// "votes altered (P(any) = 0.3 % against 0.1 %)".
 func (h *harmRow) breachClause(p *i18n.Printer) string {
 	key, _ := report.HarmKeyPoint(h.R.Tolerance)
 	return p.T("answer.harm", report.Lower(h.Name), h.ProbLabel(p, key.Above), p.Percent(key.Probability), p.Percent(key.Limit))
@@ -176,7 +177,7 @@ func harmDetail(p *i18n.Printer, detail string, rows []harmRow) string {
 	if len(clauses) == 0 {
 		return detail
 	}
-	return p.T("answer.harm.join", strings.TrimSuffix(detail, "."), strings.Join(clauses, p.T("answer.harm.sep")))
+	return p.T("answer.harm.join", strings.TrimSuffix(detail, "."), joinAnd(p, clauses))
 }
 
 // overallVerdict says whether the run's risk is significant and which
@@ -199,9 +200,178 @@ func overallVerdict(p *i18n.Printer, res *sim.Result, rows []harmRow) string {
 	if !v.Significant || len(names) == 0 {
 		return p.T("harm.overall.within")
 	}
-	list := names[0]
-	if len(names) > 1 {
-		list = strings.Join(names[:len(names)-1], ", ") + p.T("harm.and") + names[len(names)-1]
-	}
-	return p.T("harm.overall.significant", list)
+	return p.T("harm.overall.significant", joinAnd(p, names))
 }
+
+// timingRow is one multiplier of a timed scenario's events in a calendar
+// window, as the model's timing: gives it.
+type timingRow struct {
+	Scenario, ScenarioName string
+	Window, WindowName     string
+	// Harm is the dimension multiplied ("" for the loss in money: the
+	// timing's magnitude), HarmName its name.
+	Harm, HarmName string
+	Factor         float64
+}
+
+// timingRows lists the multipliers of the model's timed scenarios, in
+// the model's order of scenarios, the calendar's of windows, the loss
+// first, then the dimensions in the model's order. nil without a model
+// or a calendar.
+func timingRows(m *model.Model) []timingRow {
+	if m == nil || m.Calendar == nil {
+		return nil
+	}
+	var rows []timingRow
+	for _, s := range m.Scenarios {
+		if len(s.Timing) == 0 {
+			continue
+		}
+		for _, w := range m.Calendar.Windows {
+			t, ok := s.Timing[w.ID]
+			if !ok {
+				continue
+			}
+			row := timingRow{Scenario: s.ID, ScenarioName: s.Name, Window: w.ID, WindowName: w.Name}
+			if t.Magnitude != nil {
+				r := row
+				r.Factor = *t.Magnitude
+				rows = append(rows, r)
+			}
+			for _, h := range m.Harms {
+				if f, ok := t.Harm[h.ID]; ok {
+					r := row
+					r.Harm, r.HarmName, r.Factor = h.ID, h.Name, f
+					rows = append(rows, r)
+				}
+			}
+		}
+	}
+	return rows
+}
+
+// factor formats a multiplier with as few decimals as it needs (up to 2).
+func factor(p *i18n.Printer, f float64) i18n.Count {
+	switch {
+	case f == math.Trunc(f):
+		return p.Count(f, 0)
+	case f*10 == math.Trunc(f*10):
+		return p.Count(f, 1)
+	}
+	return p.Count(f, 2)
+}
+
+// Plain says the multiplier in one sentence: "In the window “Silence
+// before the first round”, an event of “Hack and leak” is 3 times as
+// harmful for “Public trust lost” as at another time."
+func (t *timingRow) Plain(p *i18n.Printer) string {
+	win, scen := cmpOr(t.WindowName, t.Window), cmpOr(t.ScenarioName, t.Scenario)
+	if t.Harm == "" {
+		return p.T("harm.timing.money", win, scen, factor(p, t.Factor))
+	}
+	return p.T("harm.timing.harm", win, scen, factor(p, t.Factor), cmpOr(t.HarmName, t.Harm))
+}
+
+// Period is "election" when one simulated trial is one election, else
+// "year": the suffix of the catalogue's keys that say per what.
+func (rr *runResult) Period() string {
+	if rr.Election {
+		return "election"
+	}
+	return "year"
+}
+
+// Overall is the run's overall verdict over the money and every harm
+// dimension; "" for a run without one (a model without harms).
+func (rr *runResult) Overall(p *i18n.Printer) string { return overallVerdict(p, rr.Result, rr.Harms) }
+
+// OverallState is "exceeds" when the run's verdict is significant, else
+// "within".
+func (rr *runResult) OverallState() string {
+	if v := rr.Result.Verdict; v != nil && v.Significant {
+		return "exceeds"
+	}
+	return "within"
+}
+
+// P90Label and P99Label name the dimension's P90 and P99 per year or per
+// election.
+func (h *harmRow) P90Label(p *i18n.Printer) string { return p.T("harm.p90." + h.period()) }
+func (h *harmRow) P99Label(p *i18n.Printer) string { return p.T("harm.p99." + h.period()) }
+
+// harmState is the headline's state of a run with a verdict (a model
+// with harms): "exceeds" when the verdict is significant, "none" when
+// the model sets no tolerance at all (money or harm), else "within".
+func harmState(rr *runResult) string {
+	switch {
+	case rr.Result.Verdict.Significant:
+		return "exceeds"
+	case toleranceState(rr.Result.Portfolio.Tolerance) != "none":
+		return "within"
+	}
+	for i := range rr.Harms {
+		if rr.Harms[i].State() != "none" {
+			return "within"
+		}
+	}
+	return "none"
+}
+
+// harmAnswerDetail is the headline's detail for a run with a verdict:
+// the bad year or election against the money tolerance, the breached
+// harm dimensions, and whether the plan pl (nil: none stored) brings
+// every dimension within tolerance (plan.Result.Significance.Harms and
+// SignificantAfter).
+func harmAnswerDetail(p *i18n.Printer, rr *runResult, state string, pl *plan.Result) string {
+	res := rr.Result
+	detail := p.T("answer.h.bad."+toleranceState(res.Portfolio.Tolerance)+"."+rr.Period(), p.Money(res.Portfolio.Quantiles.P90, res.Currency))
+	detail = harmDetail(p, detail, rr.Harms)
+	if pl == nil {
+		return detail
+	}
+	cost := p.Money(pl.Cost, res.Currency)
+	sig := &pl.Significance
+	if state == "none" {
+		return detail + " " + p.T("answer.h.plan.none", cost)
+	}
+	var still []string
+	if sig.Portfolio.SignificantAfter {
+		still = append(still, p.T("harm.overall.money"))
+	}
+	for _, hv := range sig.Harms {
+		if hv.BreachedAfter {
+			still = append(still, report.Lower(hv.Name))
+		}
+	}
+	before := sig.Portfolio.SignificantBefore
+	if sig.SignificantBefore != nil {
+		before = *sig.SignificantBefore
+	}
+	switch {
+	case len(still) > 0:
+		return detail + " " + p.T("answer.h.plan.still", cost, joinAnd(p, still))
+	case before:
+		return detail + " " + p.T("answer.h.plan.fixed", cost)
+	}
+	return detail + " " + p.T("answer.h.plan.kept", cost)
+}
+
+// joinAnd joins names as a list in the reader's language: "a, b and c".
+func joinAnd(p *i18n.Printer, names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + p.T("harm.and") + names[len(names)-1]
+}
+
+// threshold formats a tolerance point's harm level: a whole number
+// without decimals ("1 point", not "1.0"), else as harmAmount.
+func threshold(p *i18n.Printer, x float64) string {
+	if x == math.Trunc(x) {
+		return p.Number(x, 0)
+	}
+	return harmAmount(p, x)
+}
+
+// Threshold formats a tolerance point's level of this dimension.
+func (h *harmRow) Threshold(p *i18n.Printer, x float64) string { return threshold(p, x) }

@@ -93,10 +93,11 @@ type planFormPage struct {
 	Trials    string
 	Seed      string
 	MaxTrials int64
-	// Objectives are plan.Objectives; Candidates the proposed controls,
-	// CandidatesCost what they cost together a year (one-off costs spread
-	// over the default horizon).
-	Objectives     []string
+	// Objectives are plan.Objectives and those of the model's harm
+	// dimensions; Candidates the proposed controls, CandidatesCost what
+	// they cost together a year (one-off costs spread over the default
+	// horizon).
+	Objectives     []objectiveChoice
 	Candidates     []model.Control
 	CandidatesCost float64
 	// Evidence is the organisation's evidence, offered when the model has
@@ -114,7 +115,7 @@ type evidenceChoice struct {
 // newPlanForm fills in the form for a revision of the model.
 func (s *Server) newPlanForm(ctx context.Context, org string, sm *store.Model, rev int, m *model.Model) (*planFormPage, error) {
 	page := &planFormPage{Model: sm, Revision: rev, Currency: m.Currency, MaxTrials: s.cfg.MaxTrials,
-		Objective: plan.ObjectiveMean, Objectives: plan.Objectives, Horizon: strconv.FormatFloat(plan.DefaultHorizon, 'f', -1, 64)}
+		Objective: plan.ObjectiveMean, Objectives: objectiveChoices(m), Horizon: strconv.FormatFloat(plan.DefaultHorizon, 'f', -1, 64)}
 	for _, c := range m.Controls {
 		if c.Status == model.StatusProposed {
 			page.Candidates = append(page.Candidates, c)
@@ -154,7 +155,7 @@ func (page *planFormPage) fillFrom(q url.Values) {
 	if b, err := strconv.ParseFloat(q.Get("budget"), 64); err == nil && b >= 0 && !math.IsInf(b, 0) {
 		page.Budget = strconv.FormatFloat(b, 'f', -1, 64)
 	}
-	if o := q.Get("objective"); slices.Contains(page.Objectives, o) {
+	if o := q.Get("objective"); slices.ContainsFunc(page.Objectives, func(c objectiveChoice) bool { return c.Value == o }) {
 		page.Objective = o
 	}
 	if h, err := strconv.ParseFloat(q.Get("horizon"), 64); err == nil && h > 0 && !math.IsInf(h, 0) {
@@ -204,7 +205,7 @@ func (s *Server) startPlan(w http.ResponseWriter, r *http.Request, v *view) erro
 	if req.Budget, err = strconv.ParseFloat(strings.ReplaceAll(page.Budget, " ", ""), 64); err != nil || req.Budget < 0 || math.IsInf(req.Budget, 0) || math.IsNaN(req.Budget) {
 		return fail(v.P.T("planform.badbudget"))
 	}
-	if !slices.Contains(plan.Objectives, req.Objective) {
+	if !slices.ContainsFunc(page.Objectives, func(c objectiveChoice) bool { return c.Value == req.Objective }) {
 		return fail(v.P.T("planform.badobjective"))
 	}
 	if page.Horizon != "" {
@@ -425,6 +426,10 @@ func frontierChart(id string, p *i18n.Printer, page *planPage) *chart {
 	cur := p.Currency(res.Currency)
 	c := &chart{ID: id, Kind: "frontier", Lang: p.Lang(), Currency: cur,
 		XLabel: p.T("plan.axis.cost", cur), YLabel: p.T("plan.axis.loss", p.T("plan.short."+res.Objective), cur)}
+	if hv, _ := page.harmObjective(); hv != nil {
+		c.YUnit = page.ObjectiveUnit(p)
+		c.YLabel = p.T("plan.axis.harm", page.ObjectiveLabel(p), c.YUnit)
+	}
 	all := chartSeries{Name: p.T("plan.frontier.series"), Role: "main"}
 	chosen := chartSeries{Name: p.T("plan.frontier.chosen"), Role: "chosen"}
 	for _, f := range res.Frontier {
@@ -434,7 +439,11 @@ func frontierChart(id string, p *i18n.Printer, page *planPage) *chart {
 		}
 	}
 	if len(chosen.Points) == 0 { // a heuristic plan's choice may lie off the ladder
-		chosen.Points = append(chosen.Points, [2]float64{res.Cost, page.Objective(res.Residual)})
+		y := page.Objective(res.Residual)
+		if hv, stat := page.harmObjective(); hv != nil {
+			y = harmStat(hv.After, stat)
+		}
+		chosen.Points = append(chosen.Points, [2]float64{res.Cost, y})
 	}
 	c.Series = []chartSeries{all, chosen}
 	return c

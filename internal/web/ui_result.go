@@ -39,6 +39,16 @@ type runResult struct {
 	Calibrations []calibration
 	// SparkMaxLoss is the largest loss of the sparklines' common axis.
 	SparkMaxLoss float64
+	// Harms are the run's harm dimensions (issue 13), Windows how often
+	// timed scenarios' events fall in the calendar's windows, Timings
+	// the model's multipliers of those events; all empty for a model
+	// without harms or calendar.
+	Harms   []harmRow
+	Windows []windowRow
+	Timings []timingRow
+	// Election says that one simulated trial is one election (the model
+	// has a calendar).
+	Election bool
 	// dashboard holds the rendered dashboard-result template of the run,
 	// by language and organisation (dashResultHTML).
 	dashboard sync.Map
@@ -289,6 +299,8 @@ func newRunResult(run *store.Run, modelName string, m *model.Model) (*runResult,
 		rr.SparkMaxLoss = maxLoss
 	}
 	rr.Grid = newRiskGrid(&res, rr.Scenarios)
+	rr.Harms, rr.Windows, rr.Timings = harmRows(&res, m), windowRows(&res, m, names), timingRows(m)
+	rr.Election = res.CycleYears != 0 || (m != nil && m.Calendar != nil)
 	return rr, nil
 }
 

@@ -265,7 +265,11 @@
     return {
       tooltip: {
         trigger: "item",
-        formatter: function (p) { return p.seriesName + "<br>" + f.money(p.value[0]) + " → " + f.money(p.value[1]); }
+        formatter: function (p) {
+          // The unit is the model's text: escaped, as the tooltip is HTML.
+          var y = d.y_unit ? f.compact(p.value[1]) + "\u00a0" + d.y_unit.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }) : f.money(p.value[1]);
+          return p.seriesName + "<br>" + f.money(p.value[0]) + " → " + y;
+        }
       },
       xAxis: Object.assign({ type: "value", min: 0, axisLabel: { formatter: f.compact }, splitLine: grid }, axisName(d.x_label, 30)),
       yAxis: Object.assign({ type: "value", axisLabel: { formatter: f.compact }, splitLine: grid }, axisName(d.y_label, 52)),
