@@ -231,10 +231,10 @@ func TestOneTruthPerRun(t *testing.T) {
 	for _, c := range []struct {
 		lang, answer, badYear, plan string
 	}{
-		{"en", "Yes: the risk is significant.", "A bad year (1 in 10) costs " + money(q["p90"]) + ", above your tolerance",
-			"the recommended plan (" + money(srvPlanRes.Cost) + " a year)"},
-		{"fr", "Oui : le risque est significatif.", "Une mauvaise année (1 sur 10) coûte " + fr.Money(q["p90"], "EUR") + ", au-delà de votre tolérance",
-			"le plan recommandé (" + fr.Money(srvPlanRes.Cost, "EUR") + " par an)"},
+		{"en", "Yes: the risk is significant.", "A bad election (1 in 10) costs " + money(q["p90"]) + ", above your tolerance",
+			"The recommended plan (" + money(srvPlanRes.Cost) + " a year)"},
+		{"fr", "Oui : le risque est significatif.", "Une élection défavorable (1 sur 10) coûte " + fr.Money(q["p90"], "EUR") + ", au-delà de votre tolérance",
+			"Le plan recommandé (" + fr.Money(srvPlanRes.Cost, "EUR") + " par an)"},
 	} {
 		h := headline.FindStringSubmatch(pageIn(c.lang, "/orgs/p"))
 		if h == nil {
