@@ -10,6 +10,11 @@ package i18n
 // language.
 var reportHarmMessages = map[Lang]map[string]string{
 	English: {
+		"report.plan.basis.net.election":           "No budget was given: the recommended plan is the set of proposed controls, on the efficient frontier, with the largest expected net benefit per election — the mean loss per election it avoids minus its cost per election, its annualised cost times the years between two elections — here %s per election. It is the plan for a budget of %s a year, minimising %s.",
+		"report.plan.rosi.election":                "Return on security investment (ROSI) of the plan, per election: %s; each %s it costs between two elections avoids %s of mean loss per election.",
+		"report.controls.note.election":            "Loss avoided: the mean loss per election the control avoids within the plan (for a control outside it, what adding it would avoid). ROSI = (loss avoided − cost per election) / cost per election, where the cost per election is the annualised cost times the years between two elections.",
+		"report.tile.rosidef.election":             "(loss avoided − cost) / cost, per election",
+		"report.plan.cycle":                        "One election every %s {1:year|years}: controls are paid every year, so the plan costs %s per election, and its loss avoided per election is set against that.",
 		"report.harm.title":                        "Harm beyond money",
 		"report.harm.intro.year":                   "Each harm dimension counts its own unit, drawn for each loss event of the scenarios that cause it, and summed over each simulated year. Its figures are per year; its tolerance says how often a year may exceed each level.",
 		"report.harm.intro.election":               "Each harm dimension counts its own unit, drawn for each loss event of the scenarios that cause it, and summed over each simulated election (one simulated trial is one election). Its figures are per election; its tolerance says how often an election may exceed each level.",
@@ -126,6 +131,11 @@ var reportHarmMessages = map[Lang]map[string]string{
 		"report.row.p99.election":                  "P99: 1 election in 100 is worse",
 	},
 	French: {
+		"report.plan.basis.net.election":           "Aucun budget n'a été donné\u00a0: le plan recommandé est l'ensemble de mesures proposées, sur la frontière efficiente, dont le bénéfice net attendu par élection — la perte moyenne par élection évitée moins le coût par élection, soit le coût annualisé multiplié par les années entre deux élections — est le plus grand\u00a0: ici %s par élection. C'est le plan pour un budget de %s par an, qui minimise %s.",
+		"report.plan.rosi.election":                "Retour sur investissement de sécurité (ROSI) du plan, par élection\u00a0: %s\u00a0; chaque %s dépensé entre deux élections évite %s de perte moyenne par élection.",
+		"report.controls.note.election":            "Perte évitée\u00a0: la perte moyenne par élection que la mesure évite au sein du plan (pour une mesure hors du plan, ce que son ajout éviterait). ROSI = (perte évitée − coût par élection) / coût par élection, le coût par élection étant le coût annualisé multiplié par les années entre deux élections.",
+		"report.tile.rosidef.election":             "(perte évitée − coût) / coût, par élection",
+		"report.plan.cycle":                        "Une élection tous les %s {1:an|ans}\u00a0: les mesures se paient chaque année, le plan coûte donc %s par élection, et c'est à ce coût que se compare la perte qu'il évite par élection.",
 		"report.harm.title":                        "Préjudices au-delà de l'argent",
 		"report.harm.intro.year":                   "Chaque dimension de préjudice compte dans sa propre unité, tirée pour chaque événement de perte des scénarios qui la causent et additionnée sur chaque année simulée. Ses chiffres sont par an\u00a0; sa tolérance dit à quelle fréquence une année peut dépasser chaque niveau.",
 		"report.harm.intro.election":               "Chaque dimension de préjudice compte dans sa propre unité, tirée pour chaque événement de perte des scénarios qui la causent et additionnée sur chaque élection simulée (un tirage simulé est une élection). Ses chiffres sont par élection\u00a0; sa tolérance dit à quelle fréquence une élection peut dépasser chaque niveau.",

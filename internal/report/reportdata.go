@@ -213,7 +213,8 @@ func withStatuses(m *model.Model, inForce []string) *model.Model {
 
 // netBenefitPlan finds the frontier (planning with a budget that buys
 // every candidate), picks the portfolio with the largest mean annual loss
-// avoided minus annualised cost (the cheapest of equals), and plans again
+// avoided minus annualised cost (per election: loss one election avoids
+// minus cycle_years of annualised cost; the cheapest of equals), and plans again
 // at exactly its cost, which describes it in full.
 func netBenefitPlan(ctx context.Context, m *model.Model, opt plan.Options, prog *stages) (*plan.Result, error) {
 	horizon := opt.Horizon
@@ -234,10 +235,16 @@ func netBenefitPlan(ctx context.Context, m *model.Model, opt plan.Options, prog 
 	if err != nil {
 		return nil, err
 	}
+	// A trial is one election for a model with a calendar: it carries
+	// cycle_years of each year's costs.
+	cycle := 1.0
+	if full.CycleYears != 0 {
+		cycle = full.CycleYears
+	}
 	best := -1
 	bestNet := 0.0
 	for i, p := range full.Frontier {
-		net := full.Baseline.Mean - p.Mean - p.Cost
+		net := full.Baseline.Mean - p.Mean - p.Cost*cycle
 		if best < 0 || net > bestNet {
 			best, bestNet = i, net
 		}

@@ -98,6 +98,15 @@ func (r *Report) scenarioName(id string) string {
 }
 
 // changed says whether the plan adds controls.
+// planCost is what the plan costs against the loss it avoids: its
+// annualised cost, or its cost per election for a model with a calendar.
+func planCost(p *plan.Result) float64 {
+	if p.CycleYears != 0 {
+		return p.CostPerElection
+	}
+	return p.Cost
+}
+
 func (r *Report) changed() bool { return len(r.Plan.Selected) > 0 }
 
 // beforeLabel names the figures before the plan: "before the plan", or,
@@ -309,7 +318,7 @@ func (r *Report) planSection(w words) section {
 	case BasisBudget:
 		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.budget", objectiveWords(w, p.Objective), w.money(p.Budget))})
 	default:
-		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.net", w.money(p.Reduction-p.Cost), w.money(p.Budget), objectiveWords(w, p.Objective))})
+		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.net", w.money(p.Reduction-planCost(p)), w.money(p.Budget), objectiveWords(w, p.Objective))})
 	}
 	horizon := w.t("report.plan.horizon", w.sigCount(p.Horizon))
 	if p.Horizon == 1 {
@@ -325,6 +334,9 @@ func (r *Report) planSection(w words) section {
 			}
 		}
 		s.blocks = append(s.blocks, bullets{items: items}, para{class: "note", text: horizon})
+		if p.CycleYears != 0 {
+			s.blocks = append(s.blocks, para{class: "note", text: w.t("report.plan.cycle", w.sigCount(p.CycleYears), w.money(p.CostPerElection))})
+		}
 	} else {
 		key := "report.plan.nothing.net"
 		if r.hasBudget() {
@@ -350,7 +362,7 @@ func (r *Report) planSection(w words) section {
 		row("report.row.p99", p.Baseline.P99, p.Residual.P99, p.Objective == plan.ObjectiveP99)
 		s.blocks = append(s.blocks, t)
 		if p.ROSI != nil {
-			s.blocks = append(s.blocks, para{text: w.t("report.plan.rosi", w.pctWhole(*p.ROSI), "1\u00a0"+w.cur, w.money(p.Reduction/p.Cost))})
+			s.blocks = append(s.blocks, para{text: w.t("report.plan.rosi", w.pctWhole(*p.ROSI), "1\u00a0"+w.cur, w.money(p.Reduction/planCost(p)))})
 		}
 	}
 	s.blocks = append(s.blocks, r.planHarmBlocks(w)...)

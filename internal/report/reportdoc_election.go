@@ -53,4 +53,8 @@ var electionKeys = map[string]bool{
 	"report.row.p90":                  true,
 	"report.row.p95":                  true,
 	"report.row.p99":                  true,
+	"report.plan.basis.net":           true,
+	"report.plan.rosi":                true,
+	"report.controls.note":            true,
+	"report.tile.rosidef":             true,
 }
