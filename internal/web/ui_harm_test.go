@@ -194,7 +194,13 @@ func TestHarmPlan(t *testing.T) {
 				t.Errorf("overall with the plan (significant after: %v): %q", still, overall)
 			}
 			p.contains("P99 of Votes altered in the count with the plan")
+			// The example has a calendar: an election every 5 years, whose
+			// costs count against the loss one election avoids.
+			p.contains("Cost of the plan per election").contains("Return on security investment per election").
+				contains("One election every 5 years: controls are paid every year, so the plan costs " + pr.Money(pl.CostPerElection, "EUR") + " per election")
 		case "fr":
+			p.contains("Coût du plan par élection").contains("Retour sur investissement de sécurité par élection").
+				contains("Une élection tous les 5 ans : les mesures se paient chaque année, le plan coûte donc " + pr.Money(pl.CostPerElection, "EUR") + " par élection")
 			if still != strings.Contains(overall, "Le plan ne ramène pas tout dans la tolérance\u00a0: tolérance encore dépassée pour") {
 				t.Errorf("French overall (significant after: %v): %q", still, overall)
 			}
