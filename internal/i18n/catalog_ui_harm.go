@@ -103,7 +103,7 @@ var uiHarmMessages = map[Lang]map[string]string{
 		"harm.windows.events.year":      "Événements par an",
 		"harm.windows.events.election":  "Événements par élection",
 		"harm.timing.money":             "Dans la fenêtre «\u00a0%s\u00a0», un événement «\u00a0%s\u00a0» coûte %s fois ce qu'il coûte à un autre moment.",
-		"harm.timing.harm":              "Dans la fenêtre «\u00a0%s\u00a0», un événement «\u00a0%s\u00a0» est %s fois aussi préjudiciable pour «\u00a0%s\u00a0» qu'à un autre moment.",
+		"harm.timing.harm":              "Dans la fenêtre «\u00a0%s\u00a0», un événement «\u00a0%s\u00a0» est %s fois plus préjudiciable pour «\u00a0%s\u00a0» qu'à un autre moment.",
 		"answer.h.bad.exceeds.year":     "Une mauvaise année (1 sur 10) coûte %s, au-delà de votre tolérance.",
 		"answer.h.bad.exceeds.election": "Une élection défavorable (1 sur 10) coûte %s, au-delà de votre tolérance.",
 		"answer.h.bad.within.year":      "Une mauvaise année (1 sur 10) coûte %s, dans votre tolérance.",

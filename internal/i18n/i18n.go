@@ -66,6 +66,19 @@ func Negotiate(preference, acceptLanguage string) Lang {
 type Printer struct {
 	lang Lang
 	p    *message.Printer
+	// variant, when set, makes T use KEY.variant in place of KEY when the
+	// catalogue has it.
+	variant string
+}
+
+// WithVariant returns a printer like p whose T uses the message
+// KEY.variant in place of KEY wherever the catalogue has one (in p's
+// language, else in English): "election" for the pages of a model whose
+// simulated trial is one election.
+func (p *Printer) WithVariant(variant string) *Printer {
+	q := *p
+	q.variant = variant
+	return &q
 }
 
 // New returns a printer for l.
@@ -84,6 +97,11 @@ func (p *Printer) Lang() Lang { return p.lang }
 // the words that agree with a count in the form it calls for (see
 // selector).
 func (p *Printer) T(key string, args ...any) string {
+	if p.variant != "" {
+		if s, ok := lookup(p.lang, key+"."+p.variant); ok {
+			return p.format(s, args)
+		}
+	}
 	s, ok := lookup(p.lang, key)
 	if !ok {
 		if s, ok = lookup(English, key); !ok {

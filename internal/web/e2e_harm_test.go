@@ -25,7 +25,7 @@ import (
 var harmWords = map[string]struct{ heading, timing, overall, planOverall string }{
 	"en": {"Harm beyond money", "is 3 times as harmful for “Public trust lost” as at another time.", "Significant: tolerance exceeded for ",
 		"The plan does not bring every dimension within tolerance: still exceeded for "},
-	"fr": {"Préjudices au-delà de l'argent", "est 3 fois aussi préjudiciable pour «\u00a0Public trust lost\u00a0» qu'à un autre moment.", "Significatif\u00a0: tolérance dépassée pour ",
+	"fr": {"Préjudices au-delà de l'argent", "est 3 fois plus préjudiciable pour «\u00a0Public trust lost\u00a0» qu'à un autre moment.", "Significatif\u00a0: tolérance dépassée pour ",
 		"Le plan ne ramène pas tout dans la tolérance\u00a0: tolérance encore dépassée pour "},
 }
 

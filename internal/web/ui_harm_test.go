@@ -49,7 +49,7 @@ func TestHarmRunPage(t *testing.T) {
 			"In the window “Silence before the first round”, an event of “Mailbox theft and leak mixed with forgeries, days before the vote (MacronLeaks/DNC style)” is 3 times as harmful for “Public trust lost” as at another time.",
 			"Calendar windows", "Events per election"},
 		{"fr", "Préjudices au-delà de l'argent", "Significatif\u00a0: tolérance dépassée pour ",
-			"Dans la fenêtre «\u00a0Silence before the run-off\u00a0», un événement «\u00a0Mailbox theft and leak mixed with forgeries, days before the vote (MacronLeaks/DNC style)\u00a0» est 3 fois aussi préjudiciable pour «\u00a0Public trust lost\u00a0» qu'à un autre moment.",
+			"Dans la fenêtre «\u00a0Silence before the run-off\u00a0», un événement «\u00a0Mailbox theft and leak mixed with forgeries, days before the vote (MacronLeaks/DNC style)\u00a0» est 3 fois plus préjudiciable pour «\u00a0Public trust lost\u00a0» qu'à un autre moment.",
 			"Fenêtres du calendrier", "Événements par élection"},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
@@ -85,17 +85,21 @@ func TestHarmRunPage(t *testing.T) {
 					}
 				}
 			}
+			// The money is per election too (the model has a calendar).
 			if c.lang == "en" {
-				p.contains("In 1 election in 100, more than ", "P(any)")
+				p.contains("In 1 election in 100, more than ", "P(any)", "Expected loss per election", "1 election in 10 is worse (P90)",
+					"simulated elections · seed").lacks("Expected annual loss")
 			} else {
-				p.contains("Une élection sur 100, plus de ", "P(au moins un)")
+				p.contains("Une élection sur 100, plus de ", "P(au moins un)", "Perte attendue par élection", "1 élection sur 10 est pire (P90)",
+					"élections simulées · graine").lacks("Perte annuelle attendue")
 			}
 		})
 	}
 	// A model without harms: the page as before.
 	alice := w.ts.signedIn(t, "alice@example.org", "alice-password", "en")
 	alice.get(fmt.Sprintf("/orgs/party-a/runs/%d", w.run)).want(http.StatusOK).
-		lacks(`id="harms"`, `id="windows"`, `id="harm-overall"`, "Harm beyond money", "Calendar windows")
+		lacks(`id="harms"`, `id="windows"`, `id="harm-overall"`, "Harm beyond money", "Calendar windows", "per election").
+		contains("Expected annual loss")
 	alice.get("/orgs/party-a").want(http.StatusOK).lacks("tolerance exceeded for", "harm dimension")
 }
 

@@ -370,6 +370,10 @@ func (s *Server) planPageOf(w http.ResponseWriter, r *http.Request, v *view) err
 			return fmt.Errorf("plan %d: stored result: %w", page.Plan.ID, err)
 		}
 		page.Result, page.Currency, v.Charts = &res, res.Currency, true
+		if res.CycleYears != 0 {
+			// A model with a calendar: one simulated trial is one election.
+			v.P = v.P.WithVariant("election")
+		}
 		page.Verdict, page.State = planVerdict(v.P, &res)
 		page.Frontier = frontierChart("frontier-data", v.P, page)
 		page.Names = map[string]string{}

@@ -266,6 +266,10 @@ func (s *Server) runPageOf(w http.ResponseWriter, r *http.Request, v *view) erro
 			return err
 		}
 		res := rr.Result
+		if res.CycleYears != 0 {
+			// A model with a calendar: one simulated trial is one election.
+			v.P = v.P.WithVariant("election")
+		}
 		page.Result, page.Verdict, v.Charts = rr, verdict(v.P, res), true
 		page.LEC = lecChart("lec-data", v.P, res)
 		if t := res.Portfolio.Tolerance; t != nil {
