@@ -9,6 +9,8 @@ package i18n
 // plan of a model with a calendar.
 var uiCycleMessages = map[Lang]map[string]string{
 	English: {
+		"trend.heading.election":              "Expected loss per election and P90 of the portfolio, run after run",
+		"trend.alt.election":                  "Line chart of the portfolio's expected loss per election and P90 for each run over time; the same data are in the table below.",
 		"top.caption.election":                "Scenarios by expected loss per election, largest first",
 		"top.mean.election":                   "Expected loss per election",
 		"top.ploss.election":                  "P(at least one loss in an election)",
@@ -54,6 +56,8 @@ var uiCycleMessages = map[Lang]map[string]string{
 		"plan.rosi.hint.election":             "Loss avoided: the expected loss per election the control avoids within the plan (the plan without it, or with it, against the plan). ROSI = (loss avoided − cost per election) ÷ cost per election, the cost per election being the annualised cost times the years between two elections.",
 	},
 	French: {
+		"trend.heading.election":              "Perte attendue par élection et P90 du portefeuille, simulation après simulation",
+		"trend.alt.election":                  "Courbes de la perte attendue par élection et du P90 du portefeuille pour chaque simulation au fil du temps\u00a0; les mêmes données sont dans le tableau ci-dessous.",
 		"top.caption.election":                "Scénarios par perte attendue par élection, du plus lourd au plus léger",
 		"top.mean.election":                   "Perte attendue par élection",
 		"top.ploss.election":                  "P(au moins une perte dans l'élection)",

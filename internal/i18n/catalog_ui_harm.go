@@ -68,7 +68,7 @@ var uiHarmMessages = map[Lang]map[string]string{
 		"plan.harm.fixed":               "With the plan, the money and every harm dimension are within tolerance.",
 		"plan.harm.kept":                "The money and every harm dimension are within tolerance, before and with the plan.",
 		"plan.harm.still":               "The plan does not bring every dimension within tolerance: still exceeded for %s.",
-		"answer.harm":                   "%s (%s = %s against %s)",
+		"answer.harm":                   "%s (%s against %s acceptable)",
 		"answer.harm.join":              "%s; tolerance exceeded for %s.",
 	},
 	French: {
@@ -134,7 +134,7 @@ var uiHarmMessages = map[Lang]map[string]string{
 		"plan.harm.fixed":               "Avec le plan, les pertes financières et chaque préjudice sont dans leur tolérance.",
 		"plan.harm.kept":                "Les pertes financières et chaque préjudice sont dans leur tolérance, avant comme avec le plan.",
 		"plan.harm.still":               "Le plan ne ramène pas tout dans la tolérance\u00a0: tolérance encore dépassée pour %s.",
-		"answer.harm":                   "%s (%s = %s pour %s)",
+		"answer.harm":                   "%s (%s pour %s acceptable)",
 		"answer.harm.join":              "%s\u00a0; tolérance dépassée pour %s.",
 	},
 }

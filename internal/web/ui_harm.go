@@ -159,10 +159,12 @@ func (h *harmRow) Verdict(p *i18n.Printer) string {
 }
 
 // breachClause is the headline's words for a breached dimension:
-// "votes altered (P(any) = 0.3 % against 0.1 %)".
+// "votes altered (0.3 % against 0.1 % acceptable)": the probability of
+// the tolerance point that tells most (P(any) for an above-0 point, as
+// the run page says), against its limit.
 func (h *harmRow) breachClause(p *i18n.Printer) string {
 	key, _ := report.HarmKeyPoint(h.R.Tolerance)
-	return p.T("answer.harm", report.Lower(h.Name), h.ProbLabel(p, key.Above), p.Percent(key.Probability), p.Percent(key.Limit))
+	return p.T("answer.harm", report.Lower(h.Name), p.Percent(key.Probability), p.Percent(key.Limit))
 }
 
 // harmDetail adds to a headline's detail (one sentence ending with a

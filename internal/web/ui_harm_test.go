@@ -125,8 +125,8 @@ func TestHarmOneTruth(t *testing.T) {
 		if (state == "significant") != res.Verdict.Significant {
 			t.Errorf("%s: headline %s, run verdict significant %v", lang, state, res.Verdict.Significant)
 		}
-		clause := map[string]string{"en": "votes altered in the count (P(any) = " + want + " against " + pr.Percent(0.001) + ")",
-			"fr": "votes altered in the count (P(au moins un) = " + want + " pour " + pr.Percent(0.001) + ")"}[lang]
+		clause := map[string]string{"en": "votes altered in the count (" + want + " against " + pr.Percent(0.001) + " acceptable)",
+			"fr": "votes altered in the count (" + want + " pour " + pr.Percent(0.001) + " acceptable)"}[lang]
 		if !strings.Contains(detail, clause) {
 			t.Errorf("%s: the headline lacks %q: %q", lang, clause, detail)
 		}
@@ -237,7 +237,7 @@ func TestHarmAnswerDetail(t *testing.T) {
 	if got := harmState(rr); got != "exceeds" {
 		t.Errorf("state %q", got)
 	}
-	head := "A bad election (1 in 10) costs 1,000,000\u00a0EUR, within your tolerance; tolerance exceeded for votes altered (P(any) = 2.00% against 0.10%)."
+	head := "A bad election (1 in 10) costs 1,000,000\u00a0EUR, within your tolerance; tolerance exceeded for votes altered (2.00% against 0.10% acceptable)."
 	yes, no := true, false
 	for _, c := range []struct {
 		name string

@@ -172,6 +172,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, v *view) erro
 	}
 	if c := page.Chosen; c != nil {
 		res := c.Result.Result
+		if res.CycleYears != 0 {
+			// The chosen model has a calendar: its figures are per election.
+			v.P = v.P.WithVariant("election")
+		}
 		v.Charts = true
 		page.Verdict = verdict(v.P, res)
 		if page.Headline, err = s.answer(ctx, v.P, org, c); err != nil {
