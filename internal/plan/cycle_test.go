@@ -79,3 +79,24 @@ func TestCycleYearsCosts(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseObjective: any text is accepted or refused without a panic; an
+// accepted objective reads back as itself, and a harm objective's parts
+// are non-empty.
+func FuzzParseObjective(f *testing.F) {
+	for _, s := range []string{"mean", "p99", "harm:votes-altered:p99", "harm::mean", "harm:a:b:p90", "harm:x", "harm:", "median", strings.Repeat("harm:", 60)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := ParseObjective(s)
+		if err != nil {
+			return
+		}
+		if o.String() != s {
+			t.Errorf("%q reads back as %q", s, o.String())
+		}
+		if o.Stat == "" || (strings.HasPrefix(s, HarmObjectivePrefix) && o.Harm == "") {
+			t.Errorf("%q: %+v", s, o)
+		}
+	})
+}
