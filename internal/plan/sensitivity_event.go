@@ -35,7 +35,7 @@ import (
 // the secondary losses) of the year. A loss in a trial is affine in the
 // value held, L(x) = B + c·x·n, so the runs at P10 and P90 give c·n trial
 // by trial.
-func (a *sensAnalysis) eventLossEffect(st *sensState) sensEffect {
+func (a *sensAnalysis) eventLossEffect(st *sensState, tg *sensTarget, ys [][]float32) sensEffect {
 	in := st.in
 	get := func(e model.Effect) *float64 { return e.Magnitude }
 	if in.Parameter != "magnitude" {
@@ -46,14 +46,49 @@ func (a *sensAnalysis) eventLossEffect(st *sensState) sensEffect {
 	if !(c > 0) || !(dx > 0) {
 		return sensEffect{}
 	}
-	lo, hi := st.ys[st.p10], st.ys[st.p90]
+	lo, hi := ys[st.p10], ys[st.p90]
 	counts := make([]float64, len(lo))
 	for t := range counts {
 		counts[t] = math.Round((float64(hi[t]) - float64(lo[t])) / dx / c)
 	}
 	q, h := sensMinPairs(counts)
 	k := c * c * in.d.Variance()
-	return a.eventEffect(k*q, k, h, q, 0)
+	return a.eventEffect(tg, k*q, k, h, q, 0)
+}
+
+// harmEffect is the main effect of a scenario's harm X in one dimension,
+// drawn for every loss event: h(x) = c·w̄·x for the controls' multiplier
+// c and the mean w̄ of the calendar multiplier of an event's harm (its
+// time is uniform in the season and independent of everything else), and
+// n the loss events of the year. Without timing a harm in a trial is
+// affine in the value held, H(x) = B + c·x·n, so the runs at P10 and P90
+// give n trial by trial; with timing they give c·Σ w_e over the events,
+// and n comes from the count run (the harm held at 1, the timing
+// removed: H = c·n).
+func (a *sensAnalysis) harmEffect(st *sensState, tg *sensTarget, ys [][]float32) sensEffect {
+	in := st.in
+	s := &a.m.Scenarios[in.scenarios[0]]
+	id := a.m.Harms[in.harm].ID
+	c := sensHarmMultiplier(a.m, a.opt.Controls, s.ID, id)
+	w, _ := sensTimingMean(a.m, s, id)
+	dx := st.xs[st.p90] - st.xs[st.p10]
+	if !(c > 0) || !(dx > 0) || !(w > 0) {
+		return sensEffect{}
+	}
+	counts := make([]float64, a.opt.Trials)
+	if st.count >= 0 {
+		for t, y := range ys[st.count] {
+			counts[t] = math.Round(float64(y) / c)
+		}
+	} else {
+		lo, hi := ys[st.p10], ys[st.p90]
+		for t := range counts {
+			counts[t] = math.Round((float64(hi[t]) - float64(lo[t])) / dx / c)
+		}
+	}
+	q, h := sensMinPairs(counts)
+	k := c * c * w * w * in.d.Variance()
+	return a.eventEffect(tg, k*q, k, h, q, 0)
 }
 
 // capabilityEffect is the main effect of a FAIR capability, drawn for
@@ -62,7 +97,7 @@ func (a *sensAnalysis) eventLossEffect(st *sensState) sensEffect {
 // expected loss of a loss event, and n the year's threat events (thinned
 // by the controls' vulnerability multiplier, which acts on every event
 // alike). Summed over the scenarios that use the capability.
-func (a *sensAnalysis) capabilityEffect(st *sensState) sensEffect {
+func (a *sensAnalysis) capabilityEffect(st *sensState, tg *sensTarget) sensEffect {
 	in := st.in
 	var v, mcVar float64
 	for _, si := range in.scenarios {
@@ -75,7 +110,8 @@ func (a *sensAnalysis) capabilityEffect(st *sensState) sensEffect {
 		if err != nil {
 			continue
 		}
-		e := b.Mean / (float64(b.Events) / float64(a.opt.Trials))
+		_, mean := tg.of(b)
+		e := mean / (float64(b.Events) / float64(a.opt.Trials))
 		w := sensVarianceOf(in.d, r.CDF)
 		counts := a.threatEvents(s)
 		q, h := sensMinPairs(counts)
@@ -84,7 +120,7 @@ func (a *sensAnalysis) capabilityEffect(st *sensState) sensEffect {
 		// q comes from its own draws, independent of the trials.
 		mcVar += k * k * 4 * sensVariance(h) / float64(len(h))
 	}
-	return a.eventEffect(v, 0, nil, 0, mcVar)
+	return a.eventEffect(tg, v, 0, nil, 0, mcVar)
 }
 
 // eventEffect turns a per-event main effect v into a share, with its
@@ -92,19 +128,19 @@ func (a *sensAnalysis) capabilityEffect(st *sensState) sensEffect {
 // k·h (h_t = E[min(n_t, n₂)], the influence of trial t on q), and on the
 // variance of the annual loss; extraVar adds the variance of v from
 // elsewhere.
-func (a *sensAnalysis) eventEffect(v, k float64, h []float64, q, extraVar float64) sensEffect {
-	d, n := a.variance, len(a.total)
+func (a *sensAnalysis) eventEffect(tg *sensTarget, v, k float64, h []float64, q, extraVar float64) sensEffect {
+	d, n := tg.variance, len(tg.total)
 	if n < 2 || !(d > 0) {
 		return sensEffect{}
 	}
 	share := v / d
 	var lbar float64
-	for _, x := range a.total {
+	for _, x := range tg.total {
 		lbar += x
 	}
 	lbar /= float64(n)
 	var mean, m2 float64
-	for t, x := range a.total {
+	for t, x := range tg.total {
 		dl := x - lbar
 		phi := -share * (dl*dl - d)
 		if h != nil {
