@@ -253,7 +253,7 @@ func writeSensitivity(w io.Writer, m *model.Model, r *plan.SensitivityResult, to
 	fmt.Fprintf(bw, "%s\n", r.Model)
 	if h := m.HarmByID(r.Harm); r.Harm != "" && h != nil {
 		subj = sensHarm(m, h, r.Measure)
-		fmt.Fprintf(bw, "%s · seed %d · %s in %s\n", report.SimulatedYears(r.Trials), r.Seed, report.Lower(h.Name), h.Unit)
+		fmt.Fprintf(bw, "%s · seed %d · harm: %s (%s)\n", report.SimulatedYears(r.Trials), r.Seed, report.Lower(h.Name), h.Unit)
 	} else {
 		fmt.Fprintf(bw, "%s · seed %d · money in %s\n", report.SimulatedYears(r.Trials), r.Seed, r.Currency)
 	}
