@@ -6,7 +6,6 @@ import (
 	"testing"
 )
 
-
 func TestSensitivityHarmTextGolden(t *testing.T) {
 	code, out, errs := scrutin(t, "", "sensitivity", harmsSmall, "--trials", "20000", "--seed", "1")
 	if code != 0 {
