@@ -342,11 +342,14 @@ type sensState struct {
 	form    sensForm  // Var(E[L | X]) from the conditional means at the nodes
 	p10     int       // index into xs of its 10th percentile
 	p90     int       // and of its 90th
-	// count, if ≥ 0, is the index into xs of a run that counts the loss
-	// events of a harm input's scenario: its harm held at 1 and without
-	// its timing (countModel), which multiplies some events' harm.
+	// count, if ≥ 0, is the index into xs of a run that counts the events
+	// of an input drawn per event whose scenario's timing multiplies it
+	// in some windows: the scenario without its timing (countModel) and
+	// the input held at 1 (countFix), so that its figure in a trial is
+	// the controls' multiplier times the events.
 	count      int
 	countModel *model.Model
+	countFix   []sim.Fix
 	ys         [][][]float32 // per target, per value: the touched scenarios' figures per trial
 	mus        [][]float64   // per target, per value: their exact mean
 	remain     atomic.Int32
@@ -431,9 +434,27 @@ func (a *sensAnalysis) newState(in *sensInput) *sensState {
 		st.form = sensQuadrature(in.d, nodeX)
 	case in.kind == sensYearLinear:
 		st.form = sensLine(in.d, nodeX[0], nodeX[1])
-	case in.kind == sensEventHarm:
+	case in.kind == sensEventHarm || in.kind == sensEventLoss:
+		// The count run holds the input at 1 and, for a loss, the other
+		// loss of an event (primary or secondary) at 0.
 		si := in.scenarios[0]
-		if _, timed := sensTimingMean(a.m, &a.m.Scenarios[si], a.m.Harms[in.harm].ID); timed {
+		s := &a.m.Scenarios[si]
+		var timed bool
+		if in.kind == sensEventHarm {
+			_, timed = sensTimingMean(a.m, s, a.m.Harms[in.harm].ID)
+			st.countFix = []sim.Fix{in.fix(1)}
+		} else {
+			_, timed = sensTimingMagnitude(a.m, s)
+			other := sim.ParamSecondaryMagnitude
+			if in.Parameter == sim.ParamSecondaryMagnitude {
+				other = sim.ParamMagnitude
+			}
+			st.countFix = []sim.Fix{in.fix(1)}
+			if s.Secondary != nil {
+				st.countFix = append(st.countFix, sim.Fix{Scenario: s.ID, Param: other, Value: 0})
+			}
+		}
+		if timed {
 			mc := *a.m
 			mc.Scenarios = slices.Clone(a.m.Scenarios)
 			mc.Scenarios[si].Timing = nil
@@ -587,7 +608,7 @@ func (a *sensAnalysis) do(ctx context.Context, j sensJob) error {
 	fix := []sim.Fix{st.in.fix(x)}
 	m := a.m
 	if j.value == st.count {
-		m = st.countModel
+		m, fix = st.countModel, st.countFix
 	}
 	for i, s := range st.in.scenarios {
 		l, err := a.losses(ctx, m, s, fix)

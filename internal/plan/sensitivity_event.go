@@ -42,35 +42,23 @@ func (a *sensAnalysis) eventLossEffect(st *sensState, tg *sensTarget, ys [][]flo
 		get = func(e model.Effect) *float64 { return e.SecondaryMagnitude }
 	}
 	c := sensMultiplier(a.m, a.opt.Controls, in.Scenario, get)
-	dx := st.xs[st.p90] - st.xs[st.p10]
-	if !(c > 0) || !(dx > 0) {
-		return sensEffect{}
-	}
-	lo, hi := ys[st.p10], ys[st.p90]
-	counts := make([]float64, len(lo))
-	for t := range counts {
-		counts[t] = math.Round((float64(hi[t]) - float64(lo[t])) / dx / c)
-	}
-	q, h := sensMinPairs(counts)
-	k := c * c * in.d.Variance()
-	return a.eventEffect(tg, k*q, k, h, q, 0)
+	w, _ := sensTimingMagnitude(a.m, &a.m.Scenarios[in.scenarios[0]])
+	return a.perEventEffect(st, tg, ys, c, w)
 }
 
-// harmEffect is the main effect of a scenario's harm X in one dimension,
-// drawn for every loss event: h(x) = c·w̄·x for the controls' multiplier
-// c and the mean w̄ of the calendar multiplier of an event's harm (its
-// time is uniform in the season and independent of everything else), and
-// n the loss events of the year. Without timing a harm in a trial is
-// affine in the value held, H(x) = B + c·x·n, so the runs at P10 and P90
-// give n trial by trial; with timing they give c·Σ w_e over the events,
-// and n comes from the count run (the harm held at 1, the timing
-// removed: H = c·n).
-func (a *sensAnalysis) harmEffect(st *sensState, tg *sensTarget, ys [][]float32) sensEffect {
-	in := st.in
-	s := &a.m.Scenarios[in.scenarios[0]]
-	id := a.m.Harms[in.harm].ID
-	c := sensHarmMultiplier(a.m, a.opt.Controls, s.ID, id)
-	w, _ := sensTimingMean(a.m, s, id)
+// perEventEffect is the main effect of an input X drawn for every event
+// (a magnitude, a secondary magnitude, a harm), of which the figure of an
+// event is c·w·X: c the controls' multiplier, w the calendar multiplier
+// of the event's time (uniform in the season, independent of the rest),
+// with mean w̄. With n the year's events,
+//
+//	Var(E[L | X₁, X₂, …]) = c²·w̄²·Var(X)·E[min(n₁, n₂)]
+//
+// Without timing a figure in a trial is affine in the value held,
+// L(x) = B + c·x·n, so the runs at P10 and P90 give n trial by trial;
+// with timing they give c·Σ w over the events, and n comes from the
+// count run (st.count: c·n).
+func (a *sensAnalysis) perEventEffect(st *sensState, tg *sensTarget, ys [][]float32, c, w float64) sensEffect {
 	dx := st.xs[st.p90] - st.xs[st.p10]
 	if !(c > 0) || !(dx > 0) || !(w > 0) {
 		return sensEffect{}
@@ -87,8 +75,20 @@ func (a *sensAnalysis) harmEffect(st *sensState, tg *sensTarget, ys [][]float32)
 		}
 	}
 	q, h := sensMinPairs(counts)
-	k := c * c * w * w * in.d.Variance()
+	k := c * c * w * w * st.in.d.Variance()
 	return a.eventEffect(tg, k*q, k, h, q, 0)
+}
+
+// harmEffect is the main effect of a scenario's harm in one dimension,
+// drawn for every loss event (see perEventEffect), with the harm's
+// control and calendar multipliers.
+func (a *sensAnalysis) harmEffect(st *sensState, tg *sensTarget, ys [][]float32) sensEffect {
+	in := st.in
+	s := &a.m.Scenarios[in.scenarios[0]]
+	id := a.m.Harms[in.harm].ID
+	c := sensHarmMultiplier(a.m, a.opt.Controls, s.ID, id)
+	w, _ := sensTimingMean(a.m, s, id)
+	return a.perEventEffect(st, tg, ys, c, w)
 }
 
 // capabilityEffect is the main effect of a FAIR capability, drawn for

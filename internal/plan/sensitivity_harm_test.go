@@ -270,3 +270,38 @@ scenarios: [{id: a, name: A, actor: p, assets: [x], effect: integrity, frequency
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestSensitivityMagnitudeTiming is TestSensitivityHarmTiming for the
+// money: a magnitude that the calendar multiplies in a window.
+func TestSensitivityMagnitudeTiming(t *testing.T) {
+	src := sensHeader + `calendar: {season_days: 30, windows: [{id: w, name: W, start_day: 10, days: 10}]}
+actors: [{id: p, name: P}]
+scenarios:
+  - {id: a, name: A, actor: p, assets: [x], effect: integrity, frequency: 2, vulnerability: 1,
+     magnitude: {uniform: [0, 100]}, secondary: {probability: 0.5, magnitude: {uniform: [0, 10]}},
+     timing: {w: {magnitude: 3}}}
+`
+	m := sensModel(t, src)
+	const trials = 100_000
+	r := sensRun(t, m, SensitivityOptions{Trials: trials, Seed: 5, Controls: []string{}})
+	const lambda = 2.0
+	wbar, ew2 := 5.0/3, 11.0/3
+	// An event's loss is (X + S·Y)·w, S ~ Bernoulli(0.5), Y ~ U(0, 10).
+	ex2 := 10000.0/3 + 2*0.5*50*5 + 0.5*100.0/3 // E[(X + SY)²]
+	varL := lambda * ex2 * ew2
+	if math.Abs(r.Variance/varL-1) > 0.03 {
+		t.Errorf("variance %g, want %g", r.Variance, varL)
+	}
+	mag := sensFind(t, r, "a: magnitude")
+	want := 10000.0 / 12 * wbar * wbar * poissonMinPairs(lambda) / varL
+	if math.Abs(mag.VarianceShare-want) > 4*mag.VarianceShareSE+0.003 {
+		t.Errorf("magnitude: share %.4f ± %.4f, want %.4f", mag.VarianceShare, mag.VarianceShareSE, want)
+	}
+	sec := sensFind(t, r, "a: secondary.magnitude")
+	// Secondary losses are Poisson with mean λ/2.
+	want = 100.0 / 12 * wbar * wbar * poissonMinPairs(lambda/2) / varL
+	t.Logf("secondary magnitude: share %.3g ± %.3g, want %.3g", sec.VarianceShare, sec.VarianceShareSE, want)
+	if math.Abs(sec.VarianceShare-want) > 4*sec.VarianceShareSE+0.05*want {
+		t.Errorf("secondary magnitude: share %.4f ± %.4f, want %.4f", sec.VarianceShare, sec.VarianceShareSE, want)
+	}
+}

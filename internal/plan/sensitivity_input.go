@@ -199,6 +199,26 @@ func sensHarmMultiplier(m *model.Model, inForce []string, scenario, id string) f
 // from 1 anywhere. The multipliers of overlapping windows multiply, as in
 // the simulation.
 func sensTimingMean(m *model.Model, s *model.Scenario, id string) (mean float64, timed bool) {
+	return sensTimingMeanOf(m, s, func(t model.Timing) (float64, bool) {
+		x, ok := t.Harm[id]
+		return x, ok
+	})
+}
+
+// sensTimingMagnitude is sensTimingMean for the loss (primary and
+// secondary) of an event.
+func sensTimingMagnitude(m *model.Model, s *model.Scenario) (mean float64, timed bool) {
+	return sensTimingMeanOf(m, s, func(t model.Timing) (float64, bool) {
+		if t.Magnitude == nil {
+			return 1, false
+		}
+		return *t.Magnitude, true
+	})
+}
+
+// sensTimingMeanOf is the mean over the season of the product of the
+// multipliers get finds in the timing of the windows that contain a day.
+func sensTimingMeanOf(m *model.Model, s *model.Scenario, get func(model.Timing) (float64, bool)) (mean float64, timed bool) {
 	cal := m.Calendar
 	if cal == nil || len(cal.Windows) == 0 || len(s.Timing) == 0 {
 		return 1, false
@@ -207,7 +227,7 @@ func sensTimingMean(m *model.Model, s *model.Scenario, id string) (mean float64,
 	cuts := []float64{0, season}
 	for _, w := range cal.Windows {
 		if t, ok := s.Timing[w.ID]; ok {
-			if x, ok := t.Harm[id]; ok && x != 1 {
+			if x, ok := get(t); ok && x != 1 {
 				timed = true
 				cuts = append(cuts, min(max(w.StartDay, 0), season), min(max(w.StartDay+w.Days, 0), season))
 			}
@@ -225,7 +245,7 @@ func sensTimingMean(m *model.Model, s *model.Scenario, id string) (mean float64,
 		mid, f := (a+b)/2, 1.0
 		for _, w := range cal.Windows {
 			if t, ok := s.Timing[w.ID]; ok && w.Contains(mid) {
-				if x, ok := t.Harm[id]; ok {
+				if x, ok := get(t); ok {
 					f *= x
 				}
 			}
