@@ -305,3 +305,14 @@ scenarios:
 		t.Errorf("secondary magnitude: share %.4f ± %.4f, want %.4f", sec.VarianceShare, sec.VarianceShareSE, want)
 	}
 }
+
+// TestSensitivityHarmFixUnknown checks that holding a harm a scenario
+// does not draw is refused.
+func TestSensitivityHarmFixUnknown(t *testing.T) {
+	m := sensModel(t, sensHarmSrc)
+	opt := sim.Options{Trials: 10, Controls: []string{}, Fix: []sim.Fix{{Scenario: "b", Param: sim.HarmParam("h"), Value: 1}}}
+	if _, err := sim.HarmLosses(context.Background(), m, opt, "b"); err == nil ||
+		!strings.Contains(err.Error(), `scenario "b" draws no harm "h"`) {
+		t.Errorf("error %v", err)
+	}
+}
