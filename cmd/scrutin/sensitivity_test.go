@@ -67,7 +67,8 @@ func TestSensitivityJSONShape(t *testing.T) {
 		slices.Sort(ks)
 		return ks
 	}
-	want := []string{"base", "controls", "currency", "inputs", "measure", "model", "seed", "trials", "variance"}
+	// The built-in example has harm dimensions: "harms" is added.
+	want := []string{"base", "controls", "currency", "harms", "inputs", "measure", "model", "seed", "trials", "variance"}
 	if got := keys(d); !slices.Equal(got, want) {
 		t.Errorf("keys %v, want %v", got, want)
 	}

@@ -35,25 +35,60 @@ import (
 // the secondary losses) of the year. A loss in a trial is affine in the
 // value held, L(x) = B + c·x·n, so the runs at P10 and P90 give c·n trial
 // by trial.
-func (a *sensAnalysis) eventLossEffect(st *sensState) sensEffect {
+func (a *sensAnalysis) eventLossEffect(st *sensState, tg *sensTarget, ys [][]float32) sensEffect {
 	in := st.in
 	get := func(e model.Effect) *float64 { return e.Magnitude }
 	if in.Parameter != "magnitude" {
 		get = func(e model.Effect) *float64 { return e.SecondaryMagnitude }
 	}
 	c := sensMultiplier(a.m, a.opt.Controls, in.Scenario, get)
+	w, _ := sensTimingMagnitude(a.m, &a.m.Scenarios[in.scenarios[0]])
+	return a.perEventEffect(st, tg, ys, c, w)
+}
+
+// perEventEffect is the main effect of an input X drawn for every event
+// (a magnitude, a secondary magnitude, a harm), of which the figure of an
+// event is c·w·X: c the controls' multiplier, w the calendar multiplier
+// of the event's time (uniform in the season, independent of the rest),
+// with mean w̄. With n the year's events,
+//
+//	Var(E[L | X₁, X₂, …]) = c²·w̄²·Var(X)·E[min(n₁, n₂)]
+//
+// Without timing a figure in a trial is affine in the value held,
+// L(x) = B + c·x·n, so the runs at P10 and P90 give n trial by trial;
+// with timing they give c·Σ w over the events, and n comes from the
+// count run (st.count: c·n).
+func (a *sensAnalysis) perEventEffect(st *sensState, tg *sensTarget, ys [][]float32, c, w float64) sensEffect {
 	dx := st.xs[st.p90] - st.xs[st.p10]
-	if !(c > 0) || !(dx > 0) {
+	if !(c > 0) || !(dx > 0) || !(w > 0) {
 		return sensEffect{}
 	}
-	lo, hi := st.ys[st.p10], st.ys[st.p90]
-	counts := make([]float64, len(lo))
-	for t := range counts {
-		counts[t] = math.Round((float64(hi[t]) - float64(lo[t])) / dx / c)
+	counts := make([]float64, a.opt.Trials)
+	if st.count >= 0 {
+		for t, y := range ys[st.count] {
+			counts[t] = math.Round(float64(y) / c)
+		}
+	} else {
+		lo, hi := ys[st.p10], ys[st.p90]
+		for t := range counts {
+			counts[t] = math.Round((float64(hi[t]) - float64(lo[t])) / dx / c)
+		}
 	}
 	q, h := sensMinPairs(counts)
-	k := c * c * in.d.Variance()
-	return a.eventEffect(k*q, k, h, q, 0)
+	k := c * c * w * w * st.in.d.Variance()
+	return a.eventEffect(tg, k*q, k, h, q, 0)
+}
+
+// harmEffect is the main effect of a scenario's harm in one dimension,
+// drawn for every loss event (see perEventEffect), with the harm's
+// control and calendar multipliers.
+func (a *sensAnalysis) harmEffect(st *sensState, tg *sensTarget, ys [][]float32) sensEffect {
+	in := st.in
+	s := &a.m.Scenarios[in.scenarios[0]]
+	id := a.m.Harms[in.harm].ID
+	c := sensHarmMultiplier(a.m, a.opt.Controls, s.ID, id)
+	w, _ := sensTimingMean(a.m, s, id)
+	return a.perEventEffect(st, tg, ys, c, w)
 }
 
 // capabilityEffect is the main effect of a FAIR capability, drawn for
@@ -62,7 +97,7 @@ func (a *sensAnalysis) eventLossEffect(st *sensState) sensEffect {
 // expected loss of a loss event, and n the year's threat events (thinned
 // by the controls' vulnerability multiplier, which acts on every event
 // alike). Summed over the scenarios that use the capability.
-func (a *sensAnalysis) capabilityEffect(st *sensState) sensEffect {
+func (a *sensAnalysis) capabilityEffect(st *sensState, tg *sensTarget) sensEffect {
 	in := st.in
 	var v, mcVar float64
 	for _, si := range in.scenarios {
@@ -75,7 +110,8 @@ func (a *sensAnalysis) capabilityEffect(st *sensState) sensEffect {
 		if err != nil {
 			continue
 		}
-		e := b.Mean / (float64(b.Events) / float64(a.opt.Trials))
+		_, mean := tg.of(b)
+		e := mean / (float64(b.Events) / float64(a.opt.Trials))
 		w := sensVarianceOf(in.d, r.CDF)
 		counts := a.threatEvents(s)
 		q, h := sensMinPairs(counts)
@@ -84,7 +120,7 @@ func (a *sensAnalysis) capabilityEffect(st *sensState) sensEffect {
 		// q comes from its own draws, independent of the trials.
 		mcVar += k * k * 4 * sensVariance(h) / float64(len(h))
 	}
-	return a.eventEffect(v, 0, nil, 0, mcVar)
+	return a.eventEffect(tg, v, 0, nil, 0, mcVar)
 }
 
 // eventEffect turns a per-event main effect v into a share, with its
@@ -92,19 +128,19 @@ func (a *sensAnalysis) capabilityEffect(st *sensState) sensEffect {
 // k·h (h_t = E[min(n_t, n₂)], the influence of trial t on q), and on the
 // variance of the annual loss; extraVar adds the variance of v from
 // elsewhere.
-func (a *sensAnalysis) eventEffect(v, k float64, h []float64, q, extraVar float64) sensEffect {
-	d, n := a.variance, len(a.total)
+func (a *sensAnalysis) eventEffect(tg *sensTarget, v, k float64, h []float64, q, extraVar float64) sensEffect {
+	d, n := tg.variance, len(tg.total)
 	if n < 2 || !(d > 0) {
 		return sensEffect{}
 	}
 	share := v / d
 	var lbar float64
-	for _, x := range a.total {
+	for _, x := range tg.total {
 		lbar += x
 	}
 	lbar /= float64(n)
 	var mean, m2 float64
-	for t, x := range a.total {
+	for t, x := range tg.total {
 		dl := x - lbar
 		phi := -share * (dl*dl - d)
 		if h != nil {

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/scrutin/scrutin/internal/dist"
 	"github.com/scrutin/scrutin/internal/model"
@@ -27,6 +29,9 @@ const (
 	// sensEventCapability: a FAIR capability, drawn afresh for every
 	// threat event.
 	sensEventCapability
+	// sensEventHarm: a scenario's harm in one dimension, drawn afresh for
+	// every loss event.
+	sensEventHarm
 )
 
 // sensInput is one uncertain input of a model: where it lives, its
@@ -38,6 +43,7 @@ type sensInput struct {
 	d         dist.Dist
 	scenarios []int // indices into the model's scenarios whose losses it changes
 	kind      sensKind
+	harm      int // the harm's dimension (index into the model's harms) of a sensEventHarm input
 }
 
 // id names the input for people: "hack-and-leak: frequency".
@@ -56,8 +62,9 @@ func (in *sensInput) fix(v float64) sim.Fix {
 // sensInputs lists the uncertain inputs of m (valid, labels resolved) with
 // the controls in force: per scenario, in model order, its frequency,
 // vulnerability (or FAIR resistance and own capability), magnitude and
-// secondary probability and magnitude; then per actor its activity and the
-// capability its FAIR scenarios borrow. Constants are not uncertain, and a
+// secondary probability and magnitude, and its harm in each dimension it
+// draws (model order); then per actor its activity and the capability its
+// FAIR scenarios borrow. Constants are not uncertain, and a
 // vulnerability from an attack tree is a constant probability: neither is
 // listed.
 func sensInputs(m *model.Model, inForce []string) ([]*sensInput, error) {
@@ -94,6 +101,13 @@ func sensInputs(m *model.Model, inForce []string) ([]*sensInput, error) {
 			add(in(sim.ParamSecondaryProbability), &sec.Probability, model.Probability)
 			add(in(sim.ParamSecondaryMagnitude), &sec.Magnitude, model.NonNegative)
 		}
+		for di, h := range m.Harms {
+			if d, ok := s.Harm[h.ID]; ok {
+				hi := in(sim.HarmParam(h.ID))
+				hi.harm = di
+				add(hi, &d, model.NonNegative)
+			}
+		}
 	}
 	for _, a := range m.Actors {
 		var all, borrow []int
@@ -125,6 +139,9 @@ func sensInputs(m *model.Model, inForce []string) ([]*sensInput, error) {
 // Vulnerabilities and secondary probabilities are capped at 1 after the
 // controls' multipliers: linear while those multiply by at most 1.
 func sensKindOf(m *model.Model, inForce []string, in *sensInput) sensKind {
+	if strings.HasPrefix(in.Parameter, sim.ParamHarmPrefix) {
+		return sensEventHarm
+	}
 	switch in.Parameter {
 	case sim.ParamMagnitude, sim.ParamSecondaryMagnitude:
 		return sensEventLoss
@@ -158,4 +175,82 @@ func sensMultiplier(m *model.Model, inForce []string, scenario string, get func(
 		}
 	}
 	return f
+}
+
+// sensHarmMultiplier is the product of the multipliers that the controls
+// in force apply to the harm of a scenario in dimension id.
+func sensHarmMultiplier(m *model.Model, inForce []string, scenario, id string) float64 {
+	f := 1.0
+	for _, cid := range inForce {
+		if c := m.ControlByID(cid); c != nil {
+			for _, e := range c.Effects {
+				if x, ok := e.Harm[id]; e.Scenario == scenario && ok {
+					f *= x
+				}
+			}
+		}
+	}
+	return f
+}
+
+// sensTimingMean is the mean of the calendar multiplier that the timing of
+// scenario s gives the harm in dimension id of an event at a uniform time
+// in the season (1 without timing), and whether that multiplier differs
+// from 1 anywhere. The multipliers of overlapping windows multiply, as in
+// the simulation.
+func sensTimingMean(m *model.Model, s *model.Scenario, id string) (mean float64, timed bool) {
+	return sensTimingMeanOf(m, s, func(t model.Timing) (float64, bool) {
+		x, ok := t.Harm[id]
+		return x, ok
+	})
+}
+
+// sensTimingMagnitude is sensTimingMean for the loss (primary and
+// secondary) of an event.
+func sensTimingMagnitude(m *model.Model, s *model.Scenario) (mean float64, timed bool) {
+	return sensTimingMeanOf(m, s, func(t model.Timing) (float64, bool) {
+		if t.Magnitude == nil {
+			return 1, false
+		}
+		return *t.Magnitude, true
+	})
+}
+
+// sensTimingMeanOf is the mean over the season of the product of the
+// multipliers get finds in the timing of the windows that contain a day.
+func sensTimingMeanOf(m *model.Model, s *model.Scenario, get func(model.Timing) (float64, bool)) (mean float64, timed bool) {
+	cal := m.Calendar
+	if cal == nil || len(cal.Windows) == 0 || len(s.Timing) == 0 {
+		return 1, false
+	}
+	season := cal.Season()
+	cuts := []float64{0, season}
+	for _, w := range cal.Windows {
+		if t, ok := s.Timing[w.ID]; ok {
+			if x, ok := get(t); ok && x != 1 {
+				timed = true
+				cuts = append(cuts, min(max(w.StartDay, 0), season), min(max(w.StartDay+w.Days, 0), season))
+			}
+		}
+	}
+	if !timed || !(season > 0) {
+		return 1, timed
+	}
+	slices.Sort(cuts)
+	for i := 0; i+1 < len(cuts); i++ {
+		a, b := cuts[i], cuts[i+1]
+		if !(b > a) {
+			continue
+		}
+		mid, f := (a+b)/2, 1.0
+		for _, w := range cal.Windows {
+			if t, ok := s.Timing[w.ID]; ok && w.Contains(mid) {
+				if x, ok := get(t); ok {
+					f *= x
+				}
+			}
+		}
+		mean += f * (b - a) / season
+	}
+	return mean, true
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math/rand/v2"
+	"strings"
 
 	"github.com/scrutin/scrutin/internal/dist"
 	"github.com/scrutin/scrutin/internal/model"
@@ -40,6 +41,12 @@ func (e *engine) fix(m *model.Model, fixes []Fix) error {
 			return model.Errorf(model.EINVALID, "fix: unknown scenario %q", f.Scenario)
 		}
 		s := &e.scenarios[i]
+		if id, ok := strings.CutPrefix(f.Param, ParamHarmPrefix); ok {
+			if err := s.fixHarm(m, id, f.Value); err != nil {
+				return err
+			}
+			continue
+		}
 		var target *dist.Dist
 		switch f.Param {
 		case ParamFrequency:
@@ -65,6 +72,18 @@ func (e *engine) fix(m *model.Model, fixes []Fix) error {
 		*target = fixed{d: *target, v: f.Value}
 	}
 	return nil
+}
+
+// fixHarm holds the harm of s in dimension id at v for every loss event.
+// The harm keeps its own stream, which it still consumes.
+func (s *scenario) fixHarm(m *model.Model, id string, v float64) error {
+	for j := range s.harms {
+		if m.Harms[s.harms[j].dim].ID == id {
+			s.harms[j].d = fixed{d: s.harms[j].d, v: v}
+			return nil
+		}
+	}
+	return model.Errorf(model.EINVALID, "fix: scenario %q draws no harm %q", s.id, id)
 }
 
 func (e *engine) fixActor(m *model.Model, f Fix) error {

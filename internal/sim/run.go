@@ -64,7 +64,13 @@ const (
 	ParamSecondaryProbability = "secondary.probability"
 	ParamSecondaryMagnitude   = "secondary.magnitude"
 	ParamActivity             = "activity" // of an actor
+	// ParamHarmPrefix starts the parameter of a scenario's harm in one
+	// dimension, drawn per loss event: "harm.votes-altered" (HarmParam).
+	ParamHarmPrefix = "harm."
 )
+
+// HarmParam is the Fix parameter of a scenario's harm in dimension id.
+func HarmParam(id string) string { return ParamHarmPrefix + id }
 
 // Run simulates opt.Trials years of m, which must be valid (as
 // model.Decode returns it). The result is the same, bit for bit, for the
