@@ -204,6 +204,15 @@ func sensPeriod(m *model.Model) string {
 	return "year"
 }
 
+// sensTrials says how many trials were simulated: years, or elections
+// (one every cycle_years years) for a model with a calendar.
+func sensTrials(m *model.Model, n int64) string {
+	if m.Calendar == nil {
+		return report.SimulatedYears(n)
+	}
+	return report.Period{Election: true, Cycle: m.Calendar.Cycle()}.Trials(n)
+}
+
 // sensArticle is "a year" or "an election".
 func sensArticle(period string) string {
 	if period == "election" {
@@ -213,11 +222,15 @@ func sensArticle(period string) string {
 }
 
 func sensMoney(m *model.Model, r *plan.SensitivityResult) sensSubject {
-	lead := "Mean annual loss"
-	if r.Measure != "mean" {
-		lead = strings.ToUpper(r.Measure[:1]) + r.Measure[1:] + " of the annual loss"
+	noun := "annual loss"
+	if m.Calendar != nil {
+		noun = "loss per election"
 	}
-	return sensSubject{money: true, unit: r.Currency, noun: "annual loss", lead: lead + " in " + r.Currency,
+	lead := "Mean " + noun
+	if r.Measure != "mean" {
+		lead = strings.ToUpper(r.Measure[:1]) + r.Measure[1:] + " of the " + noun
+	}
+	return sensSubject{money: true, unit: r.Currency, noun: noun, lead: lead + " in " + r.Currency,
 		period: sensPeriod(m), num: report.Compact, big: report.Money,
 		event: "Magnitudes and capabilities are drawn for every event: in the tornado every event of the year takes " +
 			"the value held; their share counts their spread from one event to the next."}
@@ -253,9 +266,9 @@ func writeSensitivity(w io.Writer, m *model.Model, r *plan.SensitivityResult, to
 	fmt.Fprintf(bw, "%s\n", r.Model)
 	if h := m.HarmByID(r.Harm); r.Harm != "" && h != nil {
 		subj = sensHarm(m, h, r.Measure)
-		fmt.Fprintf(bw, "%s · seed %d · harm: %s (%s)\n", report.SimulatedYears(r.Trials), r.Seed, report.Lower(h.Name), h.Unit)
+		fmt.Fprintf(bw, "%s · seed %d · harm: %s (%s)\n", sensTrials(m, r.Trials), r.Seed, report.Lower(h.Name), h.Unit)
 	} else {
-		fmt.Fprintf(bw, "%s · seed %d · money in %s\n", report.SimulatedYears(r.Trials), r.Seed, r.Currency)
+		fmt.Fprintf(bw, "%s · seed %d · money in %s\n", sensTrials(m, r.Trials), r.Seed, r.Currency)
 	}
 	fmt.Fprintf(bw, "Controls in force: %s\n\n", sensControlList(m, r.Controls))
 	writeSensAnalysis(bw, m, subj, r.Base, r.Variance, r.Inputs, top)
@@ -284,7 +297,7 @@ func writeSensAnalysis(bw io.Writer, m *model.Model, subj sensSubject, base, var
 	}
 
 	sensParagraph(bw, fmt.Sprintf("%s with each input held at its P10 (░) and at its P90 (█), everything "+
-		"else random on the same simulated years; │ marks %s, with every input random.", subj.lead, subj.big(base)))
+		"else random on the same simulated %ss; │ marks %s, with every input random.", subj.lead, subj.period, subj.big(base)))
 	scale := 0.0
 	for _, in := range inputs[:shown] {
 		scale = max(scale, math.Abs(in.Low-base), math.Abs(in.High-base))

@@ -117,7 +117,7 @@ func TestSensitivityText(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{"Controls in force: patch-management", "│ marks", "… and ", "(--top 0 shows all)",
-		"Share of the variance of the annual loss", "The estimate that matters most is ", "chance"} {
+		"Share of the variance of the loss per election", "The estimate that matters most is ", "chance"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in:\n%s", want, out)
 		}
