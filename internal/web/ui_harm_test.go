@@ -168,6 +168,14 @@ func TestHarmPlan(t *testing.T) {
 		t.Fatalf("plan form went to %q", loc)
 	}
 	pl := planDone(t, w.admin, "demo", id)
+	// The API's plan says in one sentence whether every tolerance is met,
+	// and per election: the example has a calendar (cycle_years 5).
+	if o := pl.Significance.Overall; !strings.Contains(o, "bring every tolerance within bounds") {
+		t.Errorf("the API's plan has no overall sentence: %q", o)
+	}
+	if pl.CycleYears != 5 || pl.CostPerElection != 5*pl.Cost {
+		t.Errorf("the API's plan: cycle %v, cost per election %v for %v a year", pl.CycleYears, pl.CostPerElection, pl.Cost)
+	}
 	admin.get("/orgs/demo/plans").want(http.StatusOK).contains("<td>P99 of votes-altered</td>").lacks("plan.short.")
 	admin.get("/orgs/demo/audit").want(http.StatusOK).contains("objective: P99 of votes-altered").lacks("plan.short.")
 	if pl.Objective != "harm:votes-altered:p99" || len(pl.Significance.Harms) != 4 || pl.Significance.SignificantAfter == nil {
