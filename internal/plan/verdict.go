@@ -62,3 +62,22 @@ func (s *solver) scope(id string, before, after Risk, pb, pa []float64) ScopeVer
 	}
 	return v
 }
+
+// Stat is the risk's figure for a statistic: mean (or anything else),
+// p90, p95 or p99.
+func (r Risk) Stat(stat string) float64 {
+	switch stat {
+	case ObjectiveP90:
+		return r.P90
+	case ObjectiveP95:
+		return r.P95
+	case ObjectiveP99:
+		return r.P99
+	}
+	return r.Mean
+}
+
+// Stat is the harm's figure for a statistic, as Risk.Stat.
+func (r HarmRisk) Stat(stat string) float64 {
+	return Risk{Mean: r.Mean, P90: r.P90, P95: r.P95, P99: r.P99}.Stat(stat)
+}

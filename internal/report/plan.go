@@ -398,15 +398,8 @@ func writeSignificance(w io.Writer, r *plan.Result) {
 
 // harmStat is the objective's statistic of a harm.
 func harmStat(r *plan.Result, h plan.HarmRisk) float64 {
-	switch o, _ := plan.ParseObjective(r.Objective); o.Stat {
-	case plan.ObjectiveP90:
-		return h.P90
-	case plan.ObjectiveP95:
-		return h.P95
-	case plan.ObjectiveP99:
-		return h.P99
-	}
-	return h.Mean
+	o, _ := plan.ParseObjective(r.Objective)
+	return h.Stat(o.Stat)
 }
 
 // writeHarmSignificance writes, for a model with harm dimensions, each

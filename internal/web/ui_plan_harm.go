@@ -147,17 +147,7 @@ func (p *planPage) ObjectiveAfter(pr *i18n.Printer) string {
 	return harmAmount(pr, harmStat(hv.After, stat)) + " " + hv.Unit
 }
 
-func harmStat(r plan.HarmRisk, stat string) float64 {
-	switch stat {
-	case plan.ObjectiveP90:
-		return r.P90
-	case plan.ObjectiveP95:
-		return r.P95
-	case plan.ObjectiveP99:
-		return r.P99
-	}
-	return r.Mean
-}
+func harmStat(r plan.HarmRisk, stat string) float64 { return r.Stat(stat) }
 
 // Harms are the plan's verdicts per harm dimension (nil for a model
 // without harms).

@@ -268,17 +268,7 @@ func (p *planPage) Active() bool {
 }
 
 // Objective is the objective's figure of a risk.
-func (p *planPage) Objective(r plan.Risk) float64 {
-	switch p.Spec.Objective {
-	case plan.ObjectiveP90:
-		return r.P90
-	case plan.ObjectiveP95:
-		return r.P95
-	case plan.ObjectiveP99:
-		return r.P99
-	}
-	return r.Mean
-}
+func (p *planPage) Objective(r plan.Risk) float64 { return r.Stat(p.Spec.Objective) }
 
 // riskRow is a figure of the annual loss before and after the plan.
 type riskRow struct {
