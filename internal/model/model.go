@@ -37,6 +37,10 @@ type Model struct {
 	// Calendar is the period at risk and its windows (absent: a year of
 	// 365 days without windows, one election a year).
 	Calendar *Calendar `json:"calendar,omitempty" jsonschema_description:"The simulated period (one election), how often elections of this kind come, and named windows in it"`
+	// Ebios makes the model an EBIOS Risk Manager study (DESIGN.md
+	// section 11): the five workshops' elements that the model does not
+	// already hold.
+	Ebios *Ebios `json:"ebios,omitempty" jsonschema_description:"EBIOS Risk Manager study: scales, business values, feared events, risk origins, stakeholders and strategic scenarios; assets, actors, scenarios, trees and controls are the model's own"`
 }
 
 // Bounds on the new dimensions of a model: far above what an election

@@ -101,6 +101,7 @@ func (c *checker) model() {
 		c.tree(i, controls)
 	}
 	c.evidence(scenarios)
+	c.ebios(actors, assets, controls, scenarios, dims)
 	c.tolerance()
 	c.checkAttack()
 }
