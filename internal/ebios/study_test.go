@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/scrutin/scrutin/internal/model"
@@ -184,4 +185,29 @@ func TestNoEbios(t *testing.T) {
 	if _, err := Compute(context.Background(), m, Options{Trials: 10, Seed: 1}); model.ErrorCode(err) != model.EINVALID {
 		t.Errorf("a model without ebios: %v", err)
 	}
+}
+
+// FuzzStudy: any model that decodes and carries a study is computed
+// without a panic, on a few trials, with its levels within 1–4.
+func FuzzStudy(f *testing.F) {
+	f.Add([]byte(handYAML))
+	f.Add([]byte(strings.Replace(handYAML, "gravity: {money: [100, 500, 10000], votes: [1, 10, 100]}", "likelihood: [0.01, 0.02, 0.03]", 1)))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > 1<<14 {
+			return
+		}
+		m, err := model.Decode("fuzz.yaml", src)
+		if err != nil || m.Ebios == nil {
+			return
+		}
+		st, err := Compute(context.Background(), m, Options{Trials: 50, Seed: 1, After: []string{}})
+		if err != nil {
+			return
+		}
+		for _, o := range st.Operational {
+			if o.Likelihood < 1 || o.Likelihood > 4 || o.Gravity < 1 || o.Gravity > 4 || o.Risk == 0 {
+				t.Errorf("%s: %+v", o.ID, o.Placement)
+			}
+		}
+	})
 }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scrutin/scrutin/internal/ebios"
+	"github.com/scrutin/scrutin/internal/plan"
+	"github.com/scrutin/scrutin/internal/report"
+)
+
+type ebiosOptions struct {
+	model     string
+	budget    string
+	budgetSet bool
+	trials    int64
+	trialsSet bool
+	seed      uint64
+	seedSet   bool
+	format    string
+	lang      string
+	out       string
+	workers   int
+}
+
+func newEbiosCmd(e *env) *cobra.Command {
+	var o ebiosOptions
+	cmd := &cobra.Command{
+		Use:   "ebios [MODEL] [--budget AMOUNT] [--format text|json] [--lang en|fr]",
+		Short: "Write the deliverables of the model's EBIOS RM study, with likelihoods from the simulation",
+		Long: `Write the deliverables of the five workshops of the EBIOS Risk Manager study
+(ANSSI's method) that the model carries in its ebios: block: the scales, the
+business values, feared events and security baseline (workshop 1), the risk
+origin / target objective pairs and their pertinence (workshop 2), the
+stakeholders' threat levels and zones and the strategic scenarios (workshop 3),
+the operational scenarios — the model's scenarios and attack trees (workshop
+4) — and the risk treatment with the risk map (workshop 5).
+
+Likelihoods are computed, never typed: a scenario's likelihood is the level of
+P(at least one loss event in a year, or an election with a calendar), its
+gravity the highest level, over money and each harm dimension with thresholds,
+of its 90th percentile in a period with a loss event; the risk level is the
+method's 4×4 matrix. With --budget, the treatment is the plan of that budget
+(as scrutin plan computes it) and every level is given after it too.
+The language is --lang, else the locale of the environment, else English.
+With no MODEL, the built-in example; MODEL "-" reads standard input.`,
+		Example: `  scrutin ebios --lang fr
+  scrutin ebios --budget 500000 --format json --out study.json`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.model = args[0]
+			}
+			f := cmd.Flags()
+			o.budgetSet, o.trialsSet, o.seedSet = f.Changed("budget"), f.Changed("trials"), f.Changed("seed")
+			return runEbios(cmd.Context(), o, e)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.budget, "budget", "", "plan the treatment within this yearly budget, annualised (100000, 100k, 1.5M)")
+	trialsVar(f, &o.trials)
+	seedVar(f, &o.seed)
+	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.StringVar(&o.lang, "lang", "", "language: en or fr (default: from $LC_ALL, $LC_MESSAGES or $LANG, else en)")
+	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
+	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
+	return cmd
+}
+
+func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
+	if o.format != "text" && o.format != "json" {
+		return usageError{fmt.Errorf("--format must be text or json, got %q", o.format)}
+	}
+	lang, err := langOf(o.lang, os.Getenv)
+	if err != nil {
+		return err
+	}
+	var budget float64
+	if o.budgetSet {
+		if budget, err = parseAmount(o.budget); err != nil {
+			return usageError{fmt.Errorf("--budget: %w", err)}
+		}
+	}
+	m, err := loadModel(e, o.model)
+	if err != nil {
+		return err
+	}
+	if m.Ebios == nil {
+		return usageError{fmt.Errorf("the model has no ebios: block, so it is not an EBIOS RM study; the built-in example has one")}
+	}
+	opt := ebios.Options{Workers: o.workers}
+	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
+	warnFewTrials(e, opt.Trials)
+	bar := newProgress(e, "simulating")
+	if o.budgetSet {
+		popt := plan.Options{Budget: budget, Trials: opt.Trials, Seed: opt.Seed, Workers: o.workers, Progress: growingProgress(bar)}
+		pl, err := plan.Optimize(ctx, m, popt)
+		if err != nil {
+			bar.finish()
+			return err
+		}
+		opt.After = append(append([]string{}, pl.Implemented...), pl.Selected...)
+	}
+	st, err := ebios.Compute(ctx, m, opt)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if o.format == "json" {
+		err = report.EbiosJSON(&buf, st)
+	} else {
+		err = report.EbiosText(&buf, st, lang)
+	}
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		return writeOutput(o.out, buf.Bytes())
+	}
+	_, err = e.stdout.Write(buf.Bytes())
+	return err
+}
