@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +31,7 @@ type ebiosOptions struct {
 func newEbiosCmd(e *env) *cobra.Command {
 	var o ebiosOptions
 	cmd := &cobra.Command{
-		Use:   "ebios [MODEL] [--budget AMOUNT] [--format text|json] [--lang en|fr]",
+		Use:   "ebios [MODEL] [--budget AMOUNT] [--format text|json|md|html] [--lang en|fr]",
 		Short: "Write the deliverables of the model's EBIOS RM study, with likelihoods from the simulation",
 		Long: `Write the deliverables of the five workshops of the EBIOS Risk Manager study
 (ANSSI's method) that the model carries in its ebios: block: the scales, the
@@ -64,16 +65,19 @@ With no MODEL, the built-in example; MODEL "-" reads standard input.`,
 	f.StringVar(&o.budget, "budget", "", "plan the treatment within this yearly budget, annualised (100000, 100k, 1.5M)")
 	trialsVar(f, &o.trials)
 	seedVar(f, &o.seed)
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.StringVar(&o.format, "format", "text", "output format: text, json, md or html (a self-contained page with the ecosystem map)")
 	f.StringVar(&o.lang, "lang", "", "language: en or fr (default: from $LC_ALL, $LC_MESSAGES or $LANG, else en)")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
 	return cmd
 }
 
+// ebiosFormats are the formats of scrutin ebios.
+var ebiosFormats = []string{"text", "json", "md", "html"}
+
 func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
-	if o.format != "text" && o.format != "json" {
-		return usageError{fmt.Errorf("--format must be text or json, got %q", o.format)}
+	if !slices.Contains(ebiosFormats, o.format) {
+		return usageError{fmt.Errorf("--format must be text, json, md or html, got %q", o.format)}
 	}
 	lang, err := langOf(o.lang, os.Getenv)
 	if err != nil {
@@ -111,9 +115,14 @@ func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if o.format == "json" {
+	switch o.format {
+	case "json":
 		err = report.EbiosJSON(&buf, st)
-	} else {
+	case "md":
+		err = report.EbiosMarkdown(&buf, st, lang)
+	case "html":
+		err = report.EbiosHTML(&buf, st, lang)
+	default:
 		err = report.EbiosText(&buf, st, lang)
 	}
 	if err != nil {

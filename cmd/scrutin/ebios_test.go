@@ -80,7 +80,7 @@ func TestEbiosExitCodes(t *testing.T) {
 		stderr string
 	}{
 		{"not a study", []string{"ebios", minimal}, 2, "the model has no ebios: block"},
-		{"bad format", []string{"ebios", ebiosHand, "--format", "xml"}, 2, "--format must be text or json"},
+		{"bad format", []string{"ebios", ebiosHand, "--format", "xml"}, 2, "--format must be text, json, md or html"},
 		{"bad budget", []string{"ebios", ebiosHand, "--budget", "lots"}, 2, "--budget:"},
 		{"bad lang", []string{"ebios", ebiosHand, "--lang", "de"}, 2, "de"},
 		{"missing model", []string{"ebios", "/nonexistent.yaml"}, 2, "cannot read model"},
@@ -91,5 +91,25 @@ func TestEbiosExitCodes(t *testing.T) {
 				t.Errorf("exit %d, want %d; stderr %q lacks %q", code, c.code, stderr, c.stderr)
 			}
 		})
+	}
+}
+
+// TestEbiosDocuments: the Markdown and HTML deliverables, in English and
+// French, golden files; the HTML carries the ecosystem map as SVG.
+func TestEbiosDocuments(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		for _, format := range []string{"md", "html"} {
+			code, out, errs := scrutin(t, "", "ebios", ebiosHand, "--budget", "10", "--trials", "20000", "--seed", "1", "--lang", lang, "--format", format)
+			if code != 0 {
+				t.Fatalf("%s %s: exit %d: %s", lang, format, code, errs)
+			}
+			golden(t, "ebios-hand."+lang+"."+format, out)
+			if format == "html" && (!strings.Contains(out, `<svg class="chart"`) || !strings.Contains(out, `id="fig-ecosystem"`)) {
+				t.Errorf("%s: no ecosystem map in the HTML", lang)
+			}
+			if strings.Contains(out, "ebios.") || strings.Contains(out, "%!") {
+				t.Errorf("%s %s: a message key or a bad format in the output", lang, format)
+			}
+		}
 	}
 }

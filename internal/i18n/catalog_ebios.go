@@ -6,6 +6,14 @@ package i18n
 // Assistant's.
 var ebiosMessages = map[Lang]map[string]string{
 	English: {
+		"ebios.kicker":             "EBIOS Risk Manager study",
+		"ebios.contents":           "Contents",
+		"ebios.footer":             "Computed by scrutin: likelihoods come from the simulation of the model, never typed; the risk levels are those of the method's official 4×4 matrix.",
+		"ebios.matrix.caption":     "Risk level by likelihood (rows) and gravity (columns), the method's matrix",
+		"ebios.w2.caption":         "Risk origin / target objective pairs and their pertinence (motivation × resources)",
+		"ebios.w4.caption":         "Operational scenarios: the model's scenarios, their attack trees and their levels",
+		"ebios.radar.caption":      "Ecosystem map: the stakeholders by threat level (danger inside, control, watch outside)",
+		"ebios.radar.desc":         "Each stakeholder on its own ray, nearer the centre the higher its threat level: a filled dot now, a ring once its measures are in place. The table below gives the same figures.",
 		"ebios.title":              "EBIOS RM study — %s",
 		"ebios.params":             "%s · %s · seed %d",
 		"ebios.trials.year":        "%s simulated {1:year|years}",
@@ -82,6 +90,14 @@ var ebiosMessages = map[Lang]map[string]string{
 		"ebios.nature.information": "information",
 	},
 	French: {
+		"ebios.kicker":             "Étude EBIOS Risk Manager",
+		"ebios.contents":           "Sommaire",
+		"ebios.footer":             "Calculée par scrutin\u00a0: les vraisemblances viennent de la simulation du modèle, jamais saisies\u00a0; les niveaux de risque sont ceux de la matrice officielle 4×4 de la méthode.",
+		"ebios.matrix.caption":     "Niveau de risque selon la vraisemblance (lignes) et la gravité (colonnes), matrice de la méthode",
+		"ebios.w2.caption":         "Couples source de risque / objectif visé et leur pertinence (motivation × ressources)",
+		"ebios.w4.caption":         "Scénarios opérationnels\u00a0: les scénarios du modèle, leurs arbres d'attaque et leurs niveaux",
+		"ebios.radar.caption":      "Cartographie de l'écosystème\u00a0: les parties prenantes selon leur niveau de menace (danger au centre, contrôle, veille à l'extérieur)",
+		"ebios.radar.desc":         "Chaque partie prenante sur son rayon, d'autant plus près du centre que son niveau de menace est élevé\u00a0: un point plein aujourd'hui, un cercle une fois ses mesures en place. Le tableau ci-dessous donne les mêmes chiffres.",
 		"ebios.title":              "Étude EBIOS RM — %s",
 		"ebios.params":             "%s · %s · graine %d",
 		"ebios.trials.year":        "%s {1:année simulée|années simulées}",
