@@ -15,9 +15,22 @@ import (
 // sameInFrench are the names that French writes as English does.
 var sameInFrench = map[string]bool{"APT29 (Cozy Bear, SVR)": true}
 
+// translatedKeys are the keys whose text French translates: names,
+// descriptions and units, and the free text of the EBIOS study (its
+// frame, target objectives, impacts, stakeholder categories, baseline,
+// notes and treatment). A list under such a key (impacts) is translated
+// item by item.
+var translatedKeys = map[string]bool{
+	"name": true, "description": true, "unit": true,
+	"study": true, "scope": true, "treatment": true,
+	"objective": true, "impacts": true, "category": true,
+	"framework": true, "gaps": true, "note": true,
+}
+
 // TestFrenchExample: election.fr.yaml is election.yaml translated: the
-// same model but for its names, descriptions and harm units, every one of
-// which is translated, and so the same results, bit for bit.
+// same model but for its names, descriptions, harm units and the free
+// text of its EBIOS study, every one of which is translated, and so the
+// same results, bit for bit.
 func TestFrenchExample(t *testing.T) {
 	en, err := model.Decode(examples.Default, examples.Election())
 	if err != nil {
@@ -63,8 +76,8 @@ func TestFrenchExample(t *testing.T) {
 }
 
 // compareTranslated walks two decoded JSON values: they must be equal but
-// for the names, descriptions and units, which must differ (translated);
-// it counts those.
+// for the texts under translatedKeys, which must differ (translated); it
+// counts those.
 func compareTranslated(t *testing.T, path string, a, b any, translated *int) {
 	t.Helper()
 	switch x := a.(type) {
@@ -76,13 +89,8 @@ func compareTranslated(t *testing.T, path string, a, b any, translated *int) {
 		}
 		for k, v := range x {
 			p := path + "." + k
-			if k == "name" || k == "description" || k == "unit" {
-				s, _ := v.(string)
-				if f, _ := y[k].(string); s == f && !sameInFrench[s] {
-					t.Errorf("%s: not translated: %q", p, s)
-				} else if s != f {
-					*translated++
-				}
+			if translatedKeys[k] {
+				compareText(t, p, v, y[k], translated)
 				continue
 			}
 			compareTranslated(t, p, v, y[k], translated)
@@ -100,5 +108,32 @@ func compareTranslated(t *testing.T, path string, a, b any, translated *int) {
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("%s: %v in English, %v in French", path, a, b)
 		}
+	}
+}
+
+// compareText checks a translated value: a text that differs in French
+// (bar sameInFrench), or a list of as many texts, each translated.
+func compareText(t *testing.T, path string, a, b any, translated *int) {
+	t.Helper()
+	if x, ok := a.([]any); ok {
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			t.Errorf("%s: %d texts in English, %v in French", path, len(x), b)
+			return
+		}
+		for i := range x {
+			compareText(t, fmt.Sprintf("%s[%d]", path, i), x[i], y[i], translated)
+		}
+		return
+	}
+	s, ok := a.(string)
+	f, ok2 := b.(string)
+	switch {
+	case !ok || !ok2:
+		t.Errorf("%s: %v in English, %v in French: texts expected", path, a, b)
+	case s == f && !sameInFrench[s]:
+		t.Errorf("%s: not translated: %q", path, s)
+	case s != f:
+		*translated++
 	}
 }

@@ -64,6 +64,7 @@ var modelMessages = map[Lang]map[string]string{
 		"expected text, got %s":                                                                           "un texte est attendu, trouvé %s",
 		"expected text, got %s (put it in quotes to make it text)":                                        "un texte est attendu, trouvé %s (mettez-le entre guillemets pour en faire un texte)",
 		"expected a number, got %s":                                                                       "un nombre est attendu, trouvé %s",
+		"expected true or false, got %s":                                                                  "true ou false est attendu, trouvé %s",
 		"expected a number, got %s (remove the quotes to make it a number)":                               "un nombre est attendu, trouvé %s (retirez les guillemets pour en faire un nombre)",
 		"expected a finite number, got %s":                                                                "un nombre fini est attendu, trouvé %s",
 		"expected a whole number, got %s":                                                                 "un nombre entier est attendu, trouvé %s",

@@ -572,6 +572,10 @@ func (d *decoder) value(n ast.Node, v reflect.Value, path string, rules fieldRul
 		if x, ok := d.unsigned(n, path); ok {
 			v.SetUint(x)
 		}
+	case reflect.Bool:
+		if x, ok := d.boolean(n, path); ok {
+			v.SetBool(x)
+		}
 	case reflect.Float64:
 		number := d.number
 		if rules.infinity {
@@ -618,6 +622,16 @@ func (d *decoder) str(n ast.Node, path string) (string, bool) {
 		d.problem(n, path, "expected text, got %s", describe(n))
 	}
 	return "", false
+}
+
+// boolean accepts YAML's true and false only: "true" in quotes is text,
+// and 1 a number.
+func (d *decoder) boolean(n ast.Node, path string) (bool, bool) {
+	if x, ok := n.(*ast.BoolNode); ok {
+		return x.Value, true
+	}
+	d.problem(n, path, "expected true or false, got %s", describe(n))
+	return false, false
 }
 
 // number accepts YAML integers and floats, and plain scalars such as 1e5
