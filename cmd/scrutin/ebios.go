@@ -9,7 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scrutin/scrutin/examples"
 	"github.com/scrutin/scrutin/internal/ebios"
+	"github.com/scrutin/scrutin/internal/i18n"
+	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/plan"
 	"github.com/scrutin/scrutin/internal/report"
 )
@@ -48,7 +51,8 @@ of its 90th percentile in a period with a loss event; the risk level is the
 method's 4×4 matrix. With --budget, the treatment is the plan of that budget
 (as scrutin plan computes it) and every level is given after it too.
 The language is --lang, else the locale of the environment, else English.
-With no MODEL, the built-in example; MODEL "-" reads standard input.`,
+With no MODEL, the built-in example (its French version with --lang fr); MODEL
+"-" reads standard input.`,
 		Example: `  scrutin ebios --lang fr
   scrutin ebios --budget 500000 --format json --out study.json`,
 		Args: maxArgs(1),
@@ -89,7 +93,14 @@ func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
 			return usageError{fmt.Errorf("--budget: %w", err)}
 		}
 	}
-	m, err := loadModel(e, o.model)
+	var m *model.Model
+	if o.model == "" && lang == i18n.French {
+		// The built-in study in French: it reads in French through and
+		// through, its names included.
+		m, err = model.DecodeWith(examples.DefaultFR, examples.ElectionIn("fr"), model.DecodeOptions{Attack: e.attackIDs()})
+	} else {
+		m, err = loadModel(e, o.model)
+	}
 	if err != nil {
 		return err
 	}

@@ -113,3 +113,26 @@ func TestEbiosDocuments(t *testing.T) {
 		}
 	}
 }
+
+// TestEbiosBuiltIn: the built-in example's study, in English, and in
+// French from the French example (its names in French too), with the
+// treatment of a plan.
+func TestEbiosBuiltIn(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"EBIOS RM study of the presidential election", "Workshop 5 — Risk treatment", "Measures added: ", "software-vendor"}},
+		{"fr", []string{"Étude EBIOS RM de l'élection présidentielle", "Atelier 5 — Traitement du risque", "Mesures ajoutées\u00a0: ", "Valeurs métier", "Sincérité"}},
+	} {
+		code, out, errs := scrutin(t, "", "ebios", "--trials", "5000", "--budget", "500000", "--lang", c.lang)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.lang, code, errs)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in:\n%s", c.lang, w, out[:min(len(out), 3000)])
+			}
+		}
+	}
+}

@@ -60,7 +60,7 @@ func EbiosText(w io.Writer, st *ebios.Study, lang i18n.Lang) error {
 	heading := func(s string) { fmt.Fprintf(bw, "%s\n%s\n", s, strings.Repeat("=", len([]rune(s)))) }
 	sub := func(s string) { fmt.Fprintf(bw, "\n%s\n", s) }
 
-	fmt.Fprintf(bw, "%s\n", p.T("ebios.title", st.Name))
+	fmt.Fprintf(bw, "%s\n%s\n", p.T("ebios.kicker"), st.Name)
 	fmt.Fprintf(bw, "%s\n", p.T("ebios.params", st.Model, p.T("ebios.trials."+per, p.Count(float64(st.Trials), 0)), st.Seed))
 	if st.Scope != "" {
 		fmt.Fprintf(bw, "%s\n", st.Scope)
