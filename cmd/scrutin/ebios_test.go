@@ -136,3 +136,36 @@ func TestEbiosBuiltIn(t *testing.T) {
 		}
 	}
 }
+
+// TestEbiosInReport: the report of a model that carries a study has its
+// workshops, with the same figures as scrutin ebios (same periods, the
+// report's plan as the treatment).
+func TestEbiosInReport(t *testing.T) {
+	args := []string{ebiosHand, "--budget", "10", "--trials", "20000", "--seed", "1", "--format", "md", "--lang", "en"}
+	code, rep, errs := scrutin(t, "", append([]string{"report"}, args...)...)
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	_, study, _ := scrutin(t, "", append([]string{"ebios"}, args...)...)
+	for _, w := range []string{"Workshop 1 — Scope and security baseline", "Workshop 4 — Operational scenarios", "Workshop 5 — Risk treatment"} {
+		if !strings.Contains(rep, w) {
+			t.Errorf("the report lacks %q", w)
+		}
+	}
+	rows := 0
+	for _, line := range strings.Split(study, "\n") {
+		if strings.HasPrefix(line, "| often |") || strings.HasPrefix(line, "| rare |") || strings.HasPrefix(line, "| both |") {
+			rows++
+			if !strings.Contains(rep, line) {
+				t.Errorf("the report lacks the study's row %q", line)
+			}
+		}
+	}
+	if rows < 3 {
+		t.Errorf("found %d rows of the study to compare", rows)
+	}
+	_, plain, _ := scrutin(t, "", "report", minimal, "--trials", "2000", "--format", "md")
+	if strings.Contains(plain, "Workshop") {
+		t.Error("the report of a model without a study has workshops")
+	}
+}

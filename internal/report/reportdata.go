@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/scrutin/scrutin/internal/ebios"
 	"github.com/scrutin/scrutin/internal/evidence"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/plan"
@@ -98,6 +99,10 @@ type Report struct {
 	Basis string
 	// Updates are the calibration's: which evidence moved which parameter.
 	Updates []evidence.Update
+	// Ebios is the model's EBIOS RM study, computed on the same simulated
+	// periods, with the recommended plan as its treatment; nil when the
+	// model carries none.
+	Ebios *ebios.Study
 	// Origin and Generated are Options'.
 	Origin    Origin
 	Generated time.Time
@@ -172,6 +177,13 @@ func Build(ctx context.Context, m *model.Model, opt Options) (*Report, error) {
 		}
 		if r.Residual, err = sim.Run(ctx, cm, sim.Options{Trials: opt.Trials, Seed: opt.Seed, Controls: after,
 			Workers: opt.Workers, Progress: prog.next()}); err != nil {
+			return nil, err
+		}
+	}
+	if cm.Ebios != nil {
+		after := slices.Concat(inForce, r.Plan.Selected)
+		if r.Ebios, err = ebios.Compute(ctx, cm, ebios.Options{Trials: opt.Trials, Seed: opt.Seed, Controls: inForce,
+			After: after, Workers: opt.Workers}); err != nil {
 			return nil, err
 		}
 	}

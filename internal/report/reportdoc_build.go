@@ -37,7 +37,12 @@ func (r *Report) layout(l i18n.Lang) *document {
 	}
 	d.sections = append(d.sections,
 		r.planSection(w),
-		r.scenarioSection(w),
+		r.scenarioSection(w))
+	if r.Ebios != nil {
+		// The EBIOS RM study, on the same periods, the plan its treatment.
+		d.sections = append(d.sections, ebiosLayout(r.Ebios, l).sections...)
+	}
+	d.sections = append(d.sections,
 		r.evidenceSection(w),
 		r.assumptionSection(w),
 		r.methodSection(w),
