@@ -324,3 +324,29 @@ func ecosystemRadar(p *i18n.Printer, st *ebios.Study) string {
 	// A map, not a plot: it keeps its own size rather than the page's width.
 	return strings.Replace(s.close(), `<svg class="chart"`, `<svg class="chart" style="max-width:34rem;display:block;margin:0 auto"`, 1)
 }
+
+// EbiosSections are the titles of the study's sections (the scales, then
+// the five workshops), for the server's page per workshop.
+func EbiosSections(st *ebios.Study, l i18n.Lang) []string {
+	var out []string
+	for _, s := range ebiosLayout(st, l).sections {
+		out = append(out, s.title)
+	}
+	return out
+}
+
+// EbiosSectionHTML writes section i of the study (0: the scales, 1–5:
+// the workshops) as an HTML fragment: its tables and figures, as the
+// HTML deliverable has them.
+func EbiosSectionHTML(w io.Writer, st *ebios.Study, l i18n.Lang, i int) error {
+	secs := ebiosLayout(st, l).sections
+	if i < 0 || i >= len(secs) {
+		return fmt.Errorf("no section %d in the study", i)
+	}
+	bw := bufio.NewWriter(w)
+	h := &htmlWriter{w: bw}
+	for _, b := range secs[i].blocks {
+		h.block(b)
+	}
+	return bw.Flush()
+}

@@ -126,6 +126,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /orgs/{org}/runs/{id}/progress", s.orgPage(viewer, false, s.runProgress))
 	s.mux.Handle("GET /orgs/{org}/runs/{id}/report", s.orgPage(viewer, false, s.runReportDownload))
 	s.mux.Handle("GET /orgs/{org}/runs/{id}/report/wait", s.orgPage(viewer, false, s.runReportWait))
+	s.mux.Handle("GET /orgs/{org}/runs/{id}/ebios", s.orgPage(viewer, false, s.ebiosRedirect))
+	s.mux.Handle("GET /orgs/{org}/runs/{id}/ebios/{n}", s.orgPage(viewer, false, s.ebiosPageOf))
 	s.mux.Handle("POST /orgs/{org}/runs/{id}/cancel", s.orgPage(analyst, false, s.cancelRunForm))
 	s.mux.Handle("GET /orgs/{org}/models/{id}/plan", s.orgPage(analyst, false, s.planFormPageOf))
 	s.mux.Handle("POST /orgs/{org}/models/{id}/plans", s.orgPage(analyst, false, s.startPlan))

@@ -219,6 +219,8 @@ type Server struct {
 	dashboards pageMemo
 	// reports are the reports of runs last built for download.
 	reports *reportCache
+	// studies are the EBIOS RM studies of runs last shown.
+	studies studyCache
 	// attackIDs are the ids of the ATT&CK catalogue, which the models
 	// saved must name (built on first use).
 	attackIDs func() (*model.AttackIDs, error)

@@ -49,6 +49,8 @@ type runResult struct {
 	// Election says that one simulated trial is one election (the model
 	// has a calendar).
 	Election bool
+	// Ebios says that the run's model carries an EBIOS RM study.
+	Ebios bool
 	// dashboard holds the rendered dashboard-result template of the run,
 	// by language and organisation (dashResultHTML).
 	dashboard sync.Map
@@ -301,6 +303,7 @@ func newRunResult(run *store.Run, modelName string, m *model.Model) (*runResult,
 	rr.Grid = newRiskGrid(&res, rr.Scenarios)
 	rr.Harms, rr.Windows, rr.Timings = harmRows(&res, m), windowRows(&res, m, names), timingRows(m)
 	rr.Election = res.CycleYears != 0 || (m != nil && m.Calendar != nil)
+	rr.Ebios = m != nil && m.Ebios != nil
 	return rr, nil
 }
 
