@@ -104,7 +104,7 @@ func TestEbiosDocuments(t *testing.T) {
 				t.Fatalf("%s %s: exit %d: %s", lang, format, code, errs)
 			}
 			golden(t, "ebios-hand."+lang+"."+format, out)
-			if format == "html" && (!strings.Contains(out, `<svg class="chart"`) || !strings.Contains(out, `id="fig-ecosystem"`)) {
+			if format == "html" && (!strings.Contains(out, `<svg class="chart map"`) || !strings.Contains(out, `id="fig-ecosystem"`)) {
 				t.Errorf("%s: no ecosystem map in the HTML", lang)
 			}
 			if strings.Contains(out, "ebios.") || strings.Contains(out, "%!") {

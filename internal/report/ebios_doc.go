@@ -322,7 +322,9 @@ func ecosystemRadar(p *i18n.Printer, st *ebios.Study) string {
 	}
 	fmt.Fprintf(&s.b, `<circle cx="%s" cy="%s" r="4" fill="%s"/>`, f1(cx), f1(cy), colourAxis)
 	// A map, not a plot: it keeps its own size rather than the page's width.
-	return strings.Replace(s.close(), `<svg class="chart"`, `<svg class="chart" style="max-width:34rem;display:block;margin:0 auto"`, 1)
+	// (A class, not a style attribute: the server's pages forbid inline
+	// styles.)
+	return strings.Replace(s.close(), `<svg class="chart"`, `<svg class="chart map"`, 1)
 }
 
 // EbiosSections are the titles of the study's sections (the scales, then

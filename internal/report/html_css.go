@@ -59,6 +59,7 @@ figure { margin: 1.4rem 0 0.6rem; }
 figcaption { font-weight: 600; margin-bottom: 0.4rem; }
 .chart-wrap { border: 1px solid var(--rule); border-radius: 6px; padding: 0.4rem; background: #ffffff; }
 svg.chart { display: block; width: 100%; height: auto; font-family: inherit; }
+svg.chart.map { max-width: 34rem; margin: 0 auto; }
 svg.chart .tick { font-size: 12px; fill: var(--muted); }
 svg.chart .axis-title { font-size: 13px; fill: var(--ink); }
 svg.chart .legend { font-size: 12.5px; fill: var(--ink); }
