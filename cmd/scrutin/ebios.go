@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scrutin/scrutin/internal/ciso"
 	"github.com/scrutin/scrutin/internal/ebios"
 	"github.com/scrutin/scrutin/internal/plan"
 	"github.com/scrutin/scrutin/internal/report"
@@ -30,7 +31,7 @@ type ebiosOptions struct {
 func newEbiosCmd(e *env) *cobra.Command {
 	var o ebiosOptions
 	cmd := &cobra.Command{
-		Use:   "ebios [MODEL] [--budget AMOUNT] [--format text|json] [--lang en|fr]",
+		Use:   "ebios [MODEL] [--budget AMOUNT] [--format text|json|xlsx] [--lang en|fr]",
 		Short: "Write the deliverables of the model's EBIOS RM study, with likelihoods from the simulation",
 		Long: `Write the deliverables of the five workshops of the EBIOS Risk Manager study
 (ANSSI's method) that the model carries in its ebios: block: the scales, the
@@ -47,9 +48,14 @@ of its 90th percentile in a period with a loss event; the risk level is the
 method's 4×4 matrix. With --budget, the treatment is the plan of that budget
 (as scrutin plan computes it) and every level is given after it too.
 The language is --lang, else the locale of the environment, else English.
-With no MODEL, the built-in example; MODEL "-" reads standard input.`,
+With no MODEL, the built-in example; MODEL "-" reads standard input.
+
+--format xlsx --out FILE.xlsx writes the workbook of CISO Assistant's EBIOS RM
+export, which its data wizard imports ("EBIOS RM study (CISO Assistant
+format)"), with level names in the language; scrutin ebios import reads it back.`,
 		Example: `  scrutin ebios --lang fr
-  scrutin ebios --budget 500000 --format json --out study.json`,
+  scrutin ebios --budget 500000 --format json --out study.json
+  scrutin ebios --format xlsx --out study.xlsx --lang fr`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -64,16 +70,20 @@ With no MODEL, the built-in example; MODEL "-" reads standard input.`,
 	f.StringVar(&o.budget, "budget", "", "plan the treatment within this yearly budget, annualised (100000, 100k, 1.5M)")
 	trialsVar(f, &o.trials)
 	seedVar(f, &o.seed)
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.StringVar(&o.format, "format", "text", "output format: text, json or xlsx (CISO Assistant's EBIOS RM workbook; needs --out)")
 	f.StringVar(&o.lang, "lang", "", "language: en or fr (default: from $LC_ALL, $LC_MESSAGES or $LANG, else en)")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
+	cmd.AddCommand(newEbiosImportCmd(e))
 	return cmd
 }
 
 func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
-	if o.format != "text" && o.format != "json" {
-		return usageError{fmt.Errorf("--format must be text or json, got %q", o.format)}
+	if o.format != "text" && o.format != "json" && o.format != "xlsx" {
+		return usageError{fmt.Errorf("--format must be text, json or xlsx, got %q", o.format)}
+	}
+	if o.format == "xlsx" && o.out == "" {
+		return usageError{fmt.Errorf("--format xlsx writes a binary workbook: name its file with --out FILE.xlsx")}
 	}
 	lang, err := langOf(o.lang, os.Getenv)
 	if err != nil {
@@ -111,9 +121,12 @@ func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if o.format == "json" {
+	switch o.format {
+	case "json":
 		err = report.EbiosJSON(&buf, st)
-	} else {
+	case "xlsx":
+		err = ciso.Write(&buf, m, st, string(lang))
+	default:
 		err = report.EbiosText(&buf, st, lang)
 	}
 	if err != nil {

@@ -580,6 +580,12 @@ func (d *decoder) value(n ast.Node, v reflect.Value, path string, rules fieldRul
 		if x, ok := number(n, path); ok && rules.checkNumber(d, n, path, x) {
 			v.SetFloat(x)
 		}
+	case reflect.Bool:
+		if x, ok := n.(*ast.BoolNode); ok {
+			v.SetBool(x.Value)
+		} else {
+			d.problem(n, path, "expected true or false, got %s", describe(n))
+		}
 	default:
 		panic(fmt.Sprintf("model: cannot decode into %s", v.Type()))
 	}
