@@ -186,8 +186,10 @@ func FuzzRead(f *testing.F) {
 	f.Add(export(f, m, "fr"))
 	f.Add(book(f, map[string][][]any{SheetStudy: {{"name"}, {"s"}}}))
 	f.Add([]byte("PK\x03\x04"))
+	// Small limits keep each execution short; the bounds are the same code.
+	lim := Limits{Size: 1 << 20, Unzipped: 4 << 20, Parts: 50, Sheets: 20, Rows: 500, Columns: 50, Cell: 4096}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		wb, err := Read(bytes.NewReader(data), DefaultLimits)
+		wb, err := Read(bytes.NewReader(data), lim)
 		if err != nil {
 			var ce *Error
 			if !errors.As(err, &ce) {
