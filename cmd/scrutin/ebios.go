@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scrutin/scrutin/examples"
+	"github.com/scrutin/scrutin/internal/ciso"
 	"github.com/scrutin/scrutin/internal/ebios"
 	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
@@ -34,7 +35,7 @@ type ebiosOptions struct {
 func newEbiosCmd(e *env) *cobra.Command {
 	var o ebiosOptions
 	cmd := &cobra.Command{
-		Use:   "ebios [MODEL] [--budget AMOUNT] [--format text|json|md|html] [--lang en|fr]",
+		Use:   "ebios [MODEL] [--budget AMOUNT] [--format text|json|md|html|xlsx] [--lang en|fr]",
 		Short: "Write the deliverables of the model's EBIOS RM study, with likelihoods from the simulation",
 		Long: `Write the deliverables of the five workshops of the EBIOS Risk Manager study
 (ANSSI's method) that the model carries in its ebios: block: the scales, the
@@ -52,9 +53,14 @@ method's 4×4 matrix. With --budget, the treatment is the plan of that budget
 (as scrutin plan computes it) and every level is given after it too.
 The language is --lang, else the locale of the environment, else English.
 With no MODEL, the built-in example (its French version with --lang fr); MODEL
-"-" reads standard input.`,
+"-" reads standard input.
+
+--format xlsx --out FILE.xlsx writes the workbook of CISO Assistant's EBIOS RM
+export, which its data wizard imports ("EBIOS RM study (CISO Assistant
+format)"), with level names in the language; scrutin ebios import reads it back.`,
 		Example: `  scrutin ebios --lang fr
-  scrutin ebios --budget 500000 --format json --out study.json`,
+  scrutin ebios --budget 500000 --format json --out study.json
+  scrutin ebios --format xlsx --out study.xlsx --lang fr`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -69,19 +75,23 @@ With no MODEL, the built-in example (its French version with --lang fr); MODEL
 	f.StringVar(&o.budget, "budget", "", "plan the treatment within this yearly budget, annualised (100000, 100k, 1.5M)")
 	trialsVar(f, &o.trials)
 	seedVar(f, &o.seed)
-	f.StringVar(&o.format, "format", "text", "output format: text, json, md or html (a self-contained page with the ecosystem map)")
+	f.StringVar(&o.format, "format", "text", "output format: text, json, md, html (a self-contained page with the ecosystem map) or xlsx (CISO Assistant's EBIOS RM workbook; needs --out)")
 	f.StringVar(&o.lang, "lang", "", "language: en or fr (default: from $LC_ALL, $LC_MESSAGES or $LANG, else en)")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to this file instead of standard output")
 	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
+	cmd.AddCommand(newEbiosImportCmd(e))
 	return cmd
 }
 
 // ebiosFormats are the formats of scrutin ebios.
-var ebiosFormats = []string{"text", "json", "md", "html"}
+var ebiosFormats = []string{"text", "json", "md", "html", "xlsx"}
 
 func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
 	if !slices.Contains(ebiosFormats, o.format) {
-		return usageError{fmt.Errorf("--format must be text, json, md or html, got %q", o.format)}
+		return usageError{fmt.Errorf("--format must be text, json, md, html or xlsx, got %q", o.format)}
+	}
+	if o.format == "xlsx" && o.out == "" {
+		return usageError{fmt.Errorf("--format xlsx writes a binary workbook: name its file with --out FILE.xlsx")}
 	}
 	lang, err := langOf(o.lang, os.Getenv)
 	if err != nil {
@@ -133,6 +143,8 @@ func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
 		err = report.EbiosMarkdown(&buf, st, lang)
 	case "html":
 		err = report.EbiosHTML(&buf, st, lang)
+	case "xlsx":
+		err = ciso.Write(&buf, m, st, string(lang))
 	default:
 		err = report.EbiosText(&buf, st, lang)
 	}

@@ -80,7 +80,7 @@ func TestEbiosExitCodes(t *testing.T) {
 		stderr string
 	}{
 		{"not a study", []string{"ebios", minimal}, 2, "the model has no ebios: block"},
-		{"bad format", []string{"ebios", ebiosHand, "--format", "xml"}, 2, "--format must be text, json, md or html"},
+		{"bad format", []string{"ebios", ebiosHand, "--format", "xml"}, 2, "--format must be text, json, md, html or xlsx"},
 		{"bad budget", []string{"ebios", ebiosHand, "--budget", "lots"}, 2, "--budget:"},
 		{"bad lang", []string{"ebios", ebiosHand, "--lang", "de"}, 2, "de"},
 		{"missing model", []string{"ebios", "/nonexistent.yaml"}, 2, "cannot read model"},
