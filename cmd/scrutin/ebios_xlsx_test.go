@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scrutin/scrutin/examples"
 	"github.com/scrutin/scrutin/internal/ciso"
 )
 
@@ -47,6 +48,36 @@ func TestEbiosXLSXRoundTrip(t *testing.T) {
 	run("ebios", y, "--format", "xlsx", "--out", b, "--trials", "20000", "--lang", "fr")
 	if da, db := dumpFile(t, a), dumpFile(t, b); da != db {
 		t.Errorf("round trip changed the workbook:\n%s\n---\n%s", da, db)
+	}
+}
+
+// TestEbiosXLSXBuiltIn: the built-in example's study goes through the
+// workbook and back, in English and in French, without loss.
+func TestEbiosXLSXBuiltIn(t *testing.T) {
+	dir := t.TempDir()
+	for _, lang := range []string{"en", "fr"} {
+		a, b, y := filepath.Join(dir, lang+"-a.xlsx"), filepath.Join(dir, lang+"-b.xlsx"), filepath.Join(dir, lang+".yaml")
+		src := filepath.Join(dir, lang+"-src.yaml")
+		if err := os.WriteFile(src, examples.ElectionIn(lang), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{
+			{"ebios", src, "--format", "xlsx", "--out", a, "--trials", "5000", "--lang", lang},
+			{"ebios", "import", a, "--model", src, "--out", y},
+			{"validate", y},
+			{"ebios", y, "--format", "xlsx", "--out", b, "--trials", "5000", "--lang", lang},
+		} {
+			code, _, errOut := scrutin(t, "", args...)
+			if code != 0 {
+				t.Fatalf("%s: %v: exit %d: %s", lang, args, code, errOut)
+			}
+			if strings.Contains(errOut, "not mapped") {
+				t.Errorf("%s: %v: %s", lang, args, errOut)
+			}
+		}
+		if da, db := dumpFile(t, a), dumpFile(t, b); da != db {
+			t.Errorf("%s: the round trip changed the workbook", lang)
+		}
 	}
 }
 
