@@ -6,6 +6,15 @@ package i18n
 // Assistant's.
 var ebiosMessages = map[Lang]map[string]string{
 	English: {
+		"ebios.g1":                 "Minor",
+		"ebios.g2":                 "Significant",
+		"ebios.g3":                 "Important",
+		"ebios.g4":                 "Critical",
+		"ebios.v1":                 "Unlikely",
+		"ebios.v2":                 "Likely",
+		"ebios.v3":                 "Very likely",
+		"ebios.v4":                 "Certain",
+		"ebios.levels":             "Levels of the method: gravity G1 %s, G2 %s, G3 %s, G4 %s; likelihood V1 %s, V2 %s, V3 %s, V4 %s.",
 		"ebios.kicker":             "EBIOS Risk Manager study",
 		"ebios.contents":           "Contents",
 		"ebios.footer":             "Computed by scrutin: likelihoods come from the simulation of the model, never typed; the risk levels are those of the method's official 4×4 matrix.",
@@ -89,6 +98,15 @@ var ebiosMessages = map[Lang]map[string]string{
 		"ebios.nature.information": "information",
 	},
 	French: {
+		"ebios.g1":                 "Mineur",
+		"ebios.g2":                 "Significatif",
+		"ebios.g3":                 "Important",
+		"ebios.g4":                 "Critique",
+		"ebios.v1":                 "Peu vraisemblable",
+		"ebios.v2":                 "Vraisemblable",
+		"ebios.v3":                 "Très vraisemblable",
+		"ebios.v4":                 "Certain",
+		"ebios.levels":             "Niveaux de la méthode\u00a0: gravité G1 %s, G2 %s, G3 %s, G4 %s\u00a0; vraisemblance V1 %s, V2 %s, V3 %s, V4 %s.",
 		"ebios.kicker":             "Étude EBIOS Risk Manager",
 		"ebios.contents":           "Sommaire",
 		"ebios.footer":             "Calculée par scrutin\u00a0: les vraisemblances viennent de la simulation du modèle, jamais saisies\u00a0; les niveaux de risque sont ceux de la matrice officielle 4×4 de la méthode.",

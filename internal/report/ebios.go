@@ -83,6 +83,7 @@ func EbiosText(w io.Writer, st *ebios.Study, lang i18n.Lang) error {
 		}
 		fmt.Fprintf(bw, "%s\n", p.T("ebios.scale.gravity", dimName(g.Dimension), g.Unit, amount(g.Thresholds[0]), amount(g.Thresholds[1]), amount(g.Thresholds[2]), def))
 	}
+	fmt.Fprintf(bw, "%s\n", levelNames(p))
 	z := st.Scales.Zones
 	fmt.Fprintf(bw, "%s\n\n", p.T("ebios.scale.zones", p.Number(z.Control, 1), p.Number(z.Control, 1), p.Number(z.Danger, 1)))
 

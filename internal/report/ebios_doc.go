@@ -101,9 +101,14 @@ func (e ebiosWords) scales(per string) section {
 	}
 	z := st.Scales.Zones
 	s.blocks = append(s.blocks, para{text: p.T("ebios.scale.zones", p.Number(z.Control, 1), p.Number(z.Control, 1), p.Number(z.Danger, 1))})
-	t := docTable{caption: p.T("ebios.matrix.caption"), align: "lllll", head: []string{"", "G1", "G2", "G3", "G4"}}
+	s.blocks = append(s.blocks, para{text: levelNames(p)})
+	head := []string{""}
+	for g := 1; g <= 4; g++ {
+		head = append(head, fmt.Sprintf("G%d %s", g, p.T(fmt.Sprintf("ebios.g%d", g))))
+	}
+	t := docTable{caption: p.T("ebios.matrix.caption"), align: "lllll", head: head}
 	for v := 4; v >= 1; v-- {
-		row := []string{fmt.Sprintf("V%d", v)}
+		row := []string{fmt.Sprintf("V%d %s", v, p.T(fmt.Sprintf("ebios.v%d", v)))}
 		for g := 1; g <= 4; g++ {
 			row = append(row, p.T("ebios.risk."+ebios.Level(g, v).String()))
 		}
@@ -351,4 +356,14 @@ func EbiosSectionHTML(w io.Writer, st *ebios.Study, l i18n.Lang, i int) error {
 		h.block(b)
 	}
 	return bw.Flush()
+}
+
+// levelNames gives the method's names of the gravity and likelihood
+// levels, as CISO Assistant's risk-matrix-4x4-ebios-rm library has them.
+func levelNames(p *i18n.Printer) string {
+	var a []any
+	for _, k := range []string{"g1", "g2", "g3", "g4", "v1", "v2", "v3", "v4"} {
+		a = append(a, p.T("ebios."+k))
+	}
+	return p.T("ebios.levels", a...)
 }
