@@ -22,6 +22,7 @@ type ebiosOptions struct {
 	model     string
 	budget    string
 	budgetSet bool
+	objective string
 	trials    int64
 	trialsSet bool
 	seed      uint64
@@ -73,6 +74,7 @@ format)"), with level names in the language; scrutin ebios import reads it back.
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.budget, "budget", "", "plan the treatment within this yearly budget, annualised (100000, 100k, 1.5M)")
+	f.StringVar(&o.objective, "objective", plan.ObjectiveMean, "what the treatment's plan minimises, with --budget: mean, p90, p95 or p99 of the loss, or harm:ID:STAT of a harm dimension")
 	trialsVar(f, &o.trials)
 	seedVar(f, &o.seed)
 	f.StringVar(&o.format, "format", "text", "output format: text, json, md, html (a self-contained page with the ecosystem map) or xlsx (CISO Assistant's EBIOS RM workbook; needs --out)")
@@ -121,8 +123,11 @@ func runEbios(ctx context.Context, o ebiosOptions, e *env) error {
 	opt.Trials, opt.Seed = trialsAndSeed(m, o.trials, o.trialsSet, o.seed, o.seedSet)
 	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "simulating")
+	if _, err := plan.CheckObjective(m, o.objective); err != nil {
+		return usageError{fmt.Errorf("--objective: %w", err)}
+	}
 	if o.budgetSet {
-		popt := plan.Options{Budget: budget, Trials: opt.Trials, Seed: opt.Seed, Workers: o.workers, Progress: growingProgress(bar)}
+		popt := plan.Options{Budget: budget, Objective: o.objective, Trials: opt.Trials, Seed: opt.Seed, Workers: o.workers, Progress: growingProgress(bar)}
 		pl, err := plan.Optimize(ctx, m, popt)
 		if err != nil {
 			bar.finish()

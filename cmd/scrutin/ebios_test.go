@@ -82,6 +82,7 @@ func TestEbiosExitCodes(t *testing.T) {
 		{"not a study", []string{"ebios", minimal}, 2, "the model has no ebios: block"},
 		{"bad format", []string{"ebios", ebiosHand, "--format", "xml"}, 2, "--format must be text, json, md, html or xlsx"},
 		{"bad budget", []string{"ebios", ebiosHand, "--budget", "lots"}, 2, "--budget:"},
+		{"bad objective", []string{"ebios", ebiosHand, "--budget", "10", "--objective", "harm:vots:p99"}, 2, `did you mean "votes"`},
 		{"bad lang", []string{"ebios", ebiosHand, "--lang", "de"}, 2, "de"},
 		{"missing model", []string{"ebios", "/nonexistent.yaml"}, 2, "cannot read model"},
 	} {
@@ -167,5 +168,18 @@ func TestEbiosInReport(t *testing.T) {
 	_, plain, _ := scrutin(t, "", "report", minimal, "--trials", "2000", "--format", "md")
 	if strings.Contains(plain, "Workshop") {
 		t.Error("the report of a model without a study has workshops")
+	}
+}
+
+// TestEbiosHarmObjective: the treatment's plan may minimise a harm
+// (here the votes altered, which the one control cuts a hundredfold
+// with the frequency of "often"): it is chosen and the study has it.
+func TestEbiosHarmObjective(t *testing.T) {
+	code, out, errs := scrutin(t, "", "ebios", ebiosHand, "--budget", "10", "--objective", "harm:votes:mean", "--trials", "20000", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `"added": [`) || !strings.Contains(out, `"fix"`) {
+		t.Errorf("the treatment does not add fix:\n%s", out[:min(2000, len(out))])
 	}
 }
