@@ -107,7 +107,7 @@ SOURCE_DATE_EPOCH to fix the report's date too).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.budget, "budget", "", "yearly budget of the plan, annualised (100000, 100k, 1.5M); default: the plan with the largest net benefit")
-	f.StringVar(&o.objective, "objective", plan.ObjectiveMean, "what the plan minimises: mean, p90, p95 or p99 of the annual loss")
+	f.StringVar(&o.objective, "objective", plan.ObjectiveMean, "what the plan minimises: mean, p90, p95 or p99 of the annual loss, or harm:ID:STAT of a harm dimension")
 	f.StringVar(&o.horizon, "horizon", "3y", "years over which one-off costs are spread (3y, 36m, or a number of years)")
 	trialsVar(f, &o.trials)
 	seedVar(f, &o.seed)
@@ -161,8 +161,8 @@ func runReport(ctx context.Context, o reportOptions, e *env) error {
 		}
 		opt.Budget = &b
 	}
-	if !slices.Contains(plan.Objectives, o.objective) {
-		return usageError{fmt.Errorf("--objective must be mean, p90, p95 or p99, got %q", o.objective)}
+	if _, err := plan.ParseObjective(o.objective); err != nil {
+		return usageError{fmt.Errorf("--objective: %w", err)}
 	}
 	if opt.Horizon, err = plan.ParseHorizon(o.horizon); err != nil {
 		return usageError{fmt.Errorf("--horizon: %w", err)}
@@ -193,6 +193,11 @@ func runReport(ctx context.Context, o reportOptions, e *env) error {
 		return err
 	}
 
+	if opt.Plan == nil {
+		if _, err := plan.CheckObjective(m, o.objective); err != nil {
+			return usageError{fmt.Errorf("--objective: %w", err)}
+		}
+	}
 	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "computing the report")
 	opt.Progress = growingProgress(bar)

@@ -77,3 +77,26 @@ func TestPlanTextHarms(t *testing.T) {
 		}
 	}
 }
+
+// TestReportHarmObjective: scrutin report plans on a harm when asked and
+// names the objective in its dimension's words and unit, in English and
+// French; an unknown dimension is refused.
+func TestReportHarmObjective(t *testing.T) {
+	for lang, want := range map[string]string{
+		"en": "minimises the 90th percentile of voters affected (voters)",
+		"fr": "le 90e centile de «\u00a0voters affected\u00a0» (voters)",
+	} {
+		code, out, errs := scrutin(t, "", "report", harmsSmall, "--budget", "20000", "--objective", "harm:voters-affected:p90",
+			"--trials", "5000", "--format", "md", "--lang", lang)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", lang, code, errs)
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("%s: the report lacks %q", lang, want)
+		}
+	}
+	code, _, errs := scrutin(t, "", "report", harmsSmall, "--objective", "harm:voters:p90", "--format", "md")
+	if code != 2 || !strings.Contains(errs, `unknown harm dimension "voters"`) {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}

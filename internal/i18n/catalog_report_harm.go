@@ -10,6 +10,14 @@ package i18n
 // language.
 var reportHarmMessages = map[Lang]map[string]string{
 	English: {
+		"report.obj.harm.mean":                     "the mean of %s (%s)",
+		"report.obj.harm.p90":                      "the 90th percentile of %s (%s)",
+		"report.obj.harm.p95":                      "the 95th percentile of %s (%s)",
+		"report.obj.harm.p99":                      "the 99th percentile of %s (%s)",
+		"report.objshort.harm.mean":                "mean of %s",
+		"report.objshort.harm.p90":                 "P90 of %s",
+		"report.objshort.harm.p95":                 "P95 of %s",
+		"report.objshort.harm.p99":                 "P99 of %s",
 		"report.plan.basis.net.election":           "No budget was given: the recommended plan is the set of proposed controls, on the efficient frontier, with the largest expected net benefit per election — the mean loss per election it avoids minus its cost per election, its annualised cost times the years between two elections — here %s per election. It is the plan for a budget of %s a year, minimising %s.",
 		"report.plan.rosi.election":                "Return on security investment (ROSI) of the plan, per election: %s; each %s it costs between two elections avoids %s of mean loss per election.",
 		"report.controls.note.election":            "Loss avoided: the mean loss per election the control avoids within the plan (for a control outside it, what adding it would avoid). ROSI = (loss avoided − cost per election) / cost per election, where the cost per election is the annualised cost times the years between two elections.",
@@ -131,6 +139,14 @@ var reportHarmMessages = map[Lang]map[string]string{
 		"report.row.p99.election":                  "P99: 1 election in 100 is worse",
 	},
 	French: {
+		"report.obj.harm.mean":                     "la moyenne de «\u00a0%s\u00a0» (%s)",
+		"report.obj.harm.p90":                      "le 90e centile de «\u00a0%s\u00a0» (%s)",
+		"report.obj.harm.p95":                      "le 95e centile de «\u00a0%s\u00a0» (%s)",
+		"report.obj.harm.p99":                      "le 99e centile de «\u00a0%s\u00a0» (%s)",
+		"report.objshort.harm.mean":                "moyenne de «\u00a0%s\u00a0»",
+		"report.objshort.harm.p90":                 "P90 de «\u00a0%s\u00a0»",
+		"report.objshort.harm.p95":                 "P95 de «\u00a0%s\u00a0»",
+		"report.objshort.harm.p99":                 "P99 de «\u00a0%s\u00a0»",
 		"report.plan.basis.net.election":           "Aucun budget n'a été donné\u00a0: le plan recommandé est l'ensemble de mesures proposées, sur la frontière efficiente, dont le bénéfice net attendu par élection — la perte moyenne par élection évitée moins le coût par élection, soit le coût annualisé multiplié par les années entre deux élections — est le plus grand\u00a0: ici %s par élection. C'est le plan pour un budget de %s par an, qui minimise %s.",
 		"report.plan.rosi.election":                "Retour sur investissement de sécurité (ROSI) du plan, par élection\u00a0: %s\u00a0; chaque %s dépensé entre deux élections évite %s de perte moyenne par élection.",
 		"report.controls.note.election":            "Perte évitée\u00a0: la perte moyenne par élection que la mesure évite au sein du plan (pour une mesure hors du plan, ce que son ajout éviterait). ROSI = (perte évitée − coût par élection) / coût par élection, le coût par élection étant le coût annualisé multiplié par les années entre deux élections.",

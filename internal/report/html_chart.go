@@ -295,7 +295,7 @@ func scenarioSVG(w words, r *Report) string {
 func frontierSVG(w words, r *Report) string {
 	p := r.Plan
 	pts := p.Frontier
-	obj := objectiveShortWords(w, p.Objective)
+	obj := r.objShortWords(w)
 	s := &svg{w: 760, h: 380}
 	var chosen *plan.FrontierPoint
 	for i := range pts {
@@ -303,8 +303,8 @@ func frontierSVG(w words, r *Report) string {
 			chosen = &pts[i]
 		}
 	}
-	desc := w.t("report.frontier.desc", len(pts), w.money(pts[0].Cost), w.money(pts[0].Objective),
-		w.money(pts[len(pts)-1].Cost), w.money(pts[len(pts)-1].Objective))
+	desc := w.t("report.frontier.desc", len(pts), w.money(pts[0].Cost), r.objAmount(w, pts[0].Objective),
+		w.money(pts[len(pts)-1].Cost), r.objAmount(w, pts[len(pts)-1].Objective))
 	s.open("fig-frontier-svg", w.t("report.frontier.caption", obj), desc)
 	xmaxRaw, ymaxRaw := pts[len(pts)-1].Cost, 0.0
 	if r.hasBudget() {
@@ -331,7 +331,7 @@ func frontierSVG(w words, r *Report) string {
 	s.line(left, top+ph, left+pw, top+ph, colourAxis, 1, "")
 	s.line(left, top, left, top+ph, colourAxis, 1, "")
 	s.text(left+pw/2, s.h-12, "middle", "axis-title", w.t("report.frontier.x", w.cur), "")
-	s.text(16, top+ph/2, "middle", "axis-title", w.t("report.frontier.y", obj, w.cur), fmt.Sprintf(` transform="rotate(-90 16 %s)"`, f1(top+ph/2)))
+	s.text(16, top+ph/2, "middle", "axis-title", w.t("report.frontier.y", obj, r.objUnit(w)), fmt.Sprintf(` transform="rotate(-90 16 %s)"`, f1(top+ph/2)))
 	if r.hasBudget() {
 		s.line(X(p.Budget), top, X(p.Budget), top+ph, colourAxis, 1.2, ` stroke-dasharray="4 4"`)
 		s.text(X(p.Budget)-4, top+12, "end", "note", w.t("report.frontier.budget", w.p.Compact(p.Budget)), "")

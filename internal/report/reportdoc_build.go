@@ -81,9 +81,9 @@ func (r *Report) planSentence(w words) string {
 	if len(p.Selected) <= maxNamed {
 		s = w.t("report.verdict.plan", w.t("report.list.proposed", r.controlNames(p.Selected), len(p.Selected), len(p.Candidates)), w.money(p.Cost))
 	}
-	basis := w.t("report.verdict.plan.computed", w.money(p.Budget), objectiveWords(w, p.Objective))
+	basis := w.t("report.verdict.plan.computed", w.money(p.Budget), r.objWords(w))
 	if r.Basis == BasisStored {
-		basis = w.t("report.verdict.plan.stored", r.Origin.Plan, w.money(p.Budget), objectiveWords(w, p.Objective))
+		basis = w.t("report.verdict.plan.stored", r.Origin.Plan, w.money(p.Budget), r.objWords(w))
 	}
 	return s + " " + basis
 }
@@ -292,7 +292,8 @@ func (r *Report) toleranceTable(w words) docTable {
 }
 
 // objectiveWords names the plan's objective in a sentence; objectiveShortWords
-// in a column header.
+// in a column header. A harm objective (harm:ID:STAT) is named by its
+// dimension and unit (r.harmObjective).
 func objectiveWords(w words, o string) string {
 	switch o {
 	case plan.ObjectiveP90, plan.ObjectiveP95, plan.ObjectiveP99:
@@ -309,6 +310,52 @@ func objectiveShortWords(w words, o string) string {
 	return w.t("report.objshort.mean")
 }
 
+// harmObjective is the dimension a harm objective minimises and its
+// statistic; nil for an objective of the money.
+func (r *Report) harmObjective() (*model.Harm, string) {
+	o, err := plan.ParseObjective(r.Plan.Objective)
+	if err != nil || o.Harm == "" {
+		return nil, ""
+	}
+	if h := r.Model.HarmByID(o.Harm); h != nil {
+		return h, o.Stat
+	}
+	return &model.Harm{ID: o.Harm, Name: o.Harm, Unit: r.Plan.ObjectiveUnit}, o.Stat
+}
+
+// objWords is the plan's objective in a sentence, a harm's included.
+func (r *Report) objWords(w words) string {
+	if h, stat := r.harmObjective(); h != nil {
+		return w.t("report.obj.harm."+stat, Lower(h.Name), h.Unit)
+	}
+	return objectiveWords(w, r.Plan.Objective)
+}
+
+// objShortWords is the plan's objective in a column header.
+func (r *Report) objShortWords(w words) string {
+	if h, stat := r.harmObjective(); h != nil {
+		return w.t("report.objshort.harm."+stat, Lower(h.Name))
+	}
+	return objectiveShortWords(w, r.Plan.Objective)
+}
+
+// objUnit is the unit of the objective's figures: the currency or the
+// harm's unit.
+func (r *Report) objUnit(w words) string {
+	if h, _ := r.harmObjective(); h != nil {
+		return h.Unit
+	}
+	return w.cur
+}
+
+// objAmount writes a figure of the objective with its unit.
+func (r *Report) objAmount(w words, x float64) string {
+	if h, _ := r.harmObjective(); h != nil {
+		return w.amount(x) + "\u00a0" + h.Unit
+	}
+	return w.money(x)
+}
+
 func (r *Report) planSection(w words) section {
 	s := section{id: "plan", title: w.t("report.plan.title"), newPage: true}
 	p := r.Plan
@@ -319,11 +366,11 @@ func (r *Report) planSection(w words) section {
 	}
 	switch r.Basis {
 	case BasisStored:
-		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.stored", r.Origin.Plan, objectiveWords(w, p.Objective), w.money(p.Budget))})
+		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.stored", r.Origin.Plan, r.objWords(w), w.money(p.Budget))})
 	case BasisBudget:
-		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.budget", objectiveWords(w, p.Objective), w.money(p.Budget))})
+		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.budget", r.objWords(w), w.money(p.Budget))})
 	default:
-		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.net", w.money(p.Reduction-planCost(p)), w.money(p.Budget), objectiveWords(w, p.Objective))})
+		s.blocks = append(s.blocks, para{text: w.t("report.plan.basis.net", w.money(p.Reduction-planCost(p)), w.money(p.Budget), r.objWords(w))})
 	}
 	horizon := w.t("report.plan.horizon", w.sigCount(p.Horizon))
 	if p.Horizon == 1 {
@@ -417,10 +464,13 @@ func (r *Report) controlTable(w words) docTable {
 
 func (r *Report) frontierFigure(w words) figure {
 	p := r.Plan
-	obj := objectiveShortWords(w, p.Objective)
+	obj := r.objShortWords(w)
 	f := figure{id: "fig-frontier", caption: w.t("report.frontier.caption", obj)}
 	f.svg = frontierSVG(w, r)
 	quantile := p.Objective != plan.ObjectiveMean && p.Objective != ""
+	if h, _ := r.harmObjective(); h != nil {
+		obj += " (" + h.Unit + ")"
+	}
 	t := docTable{caption: w.t("report.frontier.table", w.cur), align: "rr",
 		head: []string{w.t("report.col.annualised"), w.t("report.col.residual", obj)}}
 	if quantile {

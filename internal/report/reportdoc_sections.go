@@ -347,7 +347,7 @@ func (r *Report) methodSection(w words) section {
 			how = w.t("report.method.plan.exact")
 		}
 		s.blocks = append(s.blocks, para{lead: w.t("report.method.plan.lead"),
-			text: w.t("report.method.plan", how, objectiveWords(w, r.Plan.Objective), w.sigCount(r.Plan.Horizon))})
+			text: w.t("report.method.plan", how, r.objWords(w), w.sigCount(r.Plan.Horizon))})
 	}
 	if len(r.Updates) > 0 {
 		s.blocks = append(s.blocks, para{lead: w.t("report.method.evidence.lead"), text: w.t("report.method.evidence")})
