@@ -3,7 +3,7 @@ package i18n
 // uiCycleMessages are the plan page's words for a model with a calendar:
 // one simulated trial is one election, held every cycle_years years, and
 // the plan's costs count that many years against the loss it avoids
-// (internal/web/ui_plans.go, planPage.Key). The KEY.election messages
+// (internal/web/ui_plans.go). The KEY.election messages
 // are the variants that a printer with the "election" variant
 // (Printer.WithVariant) uses in place of KEY, on the pages of a run or a
 // plan of a model with a calendar.

@@ -115,7 +115,7 @@ func (p *planPage) ObjectiveFigure(pr *i18n.Printer) string {
 	if hv, _ := p.harmObjective(); hv != nil {
 		return pr.T("plan.fig.objective.harm", p.ObjectiveLabel(pr))
 	}
-	return pr.T(p.Key("plan.fig.objective"), pr.T("plan.short."+p.Result.Objective))
+	return pr.T("plan.fig.objective", pr.T("plan.short."+p.Result.Objective))
 }
 
 // CycleCount is the years between two elections, for a plural message:
@@ -127,15 +127,6 @@ func (p *planPage) CycleCount(pr *i18n.Printer) i18n.Count {
 		d++
 	}
 	return pr.Count(y, d)
-}
-
-// Key is key, or its variant key.election when one simulated trial of
-// the plan is one election (the model has a calendar).
-func (p *planPage) Key(key string) string {
-	if p.Result != nil && p.Result.CycleYears != 0 {
-		return key + ".election"
-	}
-	return key
 }
 
 // ObjectiveAfter is the objective's figure with the plan, formatted.
