@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -79,16 +78,4 @@ func textBlock(w io.Writer, b block) {
 			textBlock(w, t)
 		}
 	}
-}
-
-// harmNumber formats a harm: whole numbers without decimals, others
-// with up to two.
-func harmNumber(p *i18n.Printer, x float64) string {
-	switch {
-	case x == math.Trunc(x) || x >= 100:
-		return p.Number(x, 0)
-	case x*10 == math.Trunc(x*10):
-		return p.Number(x, 1)
-	}
-	return p.Number(x, 2)
 }

@@ -95,7 +95,7 @@ func (e ebiosWords) scales(per string) section {
 			if g.Dimension == "money" {
 				return p.Money(x, st.Currency)
 			}
-			return harmNumber(p, x)
+			return Sig(p, x)
 		}
 		s.blocks = append(s.blocks, para{text: p.T("ebios.scale.gravity", e.dim(g.Dimension), g.Unit, amount(g.Thresholds[0]), amount(g.Thresholds[1]), amount(g.Thresholds[2]), def)})
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/scrutin/scrutin/internal/i18n"
 )
 
 // Money formats an amount with thousands separators, without decimals
@@ -83,4 +85,22 @@ func group(digits string) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// Sig writes x with three significant digits in p's language, trailing
+// zeros dropped, and whole (grouped) from 100 on: 0.942, 2.65, 28.1,
+// 40,175. Harms are written with it everywhere (text, report, pages), so
+// that one figure reads the same.
+func Sig(p *i18n.Printer, x float64) string {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return p.Number(x, 0)
+	}
+	d := 2 - int(math.Floor(math.Log10(math.Abs(x))))
+	d = max(0, min(d, 8))
+	s := p.Number(x, d)
+	if d > 0 {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(strings.TrimSuffix(s, "."), ",")
+	}
+	return s
 }

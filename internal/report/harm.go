@@ -3,12 +3,12 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/sim"
 )
@@ -35,12 +35,9 @@ func HarmKeyPoint(t *sim.HarmTolerance) (key *sim.HarmTolerancePoint, exceeded i
 
 // Amount formats a harm: grouped whole numbers from 100 on, three
 // significant digits below ("6.9", "28.1", "0.25").
-func Amount(x float64) string {
-	if math.Abs(x) >= 100 || x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return Money(x)
-	}
-	return strconv.FormatFloat(x, 'g', 3, 64)
-}
+func Amount(x float64) string { return Sig(english, x) }
+
+var english = i18n.New(i18n.English)
 
 // HarmDims lists the harm dimensions of m that res has figures for, in
 // the model's order.

@@ -3,6 +3,7 @@ package report
 import (
 	"testing"
 
+	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/sim"
 )
@@ -42,5 +43,28 @@ func TestHarmKeyPoint(t *testing.T) {
 	}
 	if key, n := HarmKeyPoint(nil); key != nil || n != 0 {
 		t.Errorf("nil tolerance: %+v %d", key, n)
+	}
+}
+
+// TestSig: a harm reads with three significant digits, whole from 100
+// on, in each language's format.
+func TestSig(t *testing.T) {
+	en, fr := i18n.New(i18n.English), i18n.New(i18n.French)
+	for _, c := range []struct {
+		x      float64
+		en, fr string
+	}{
+		{0, "0", "0"}, {0.942, "0.942", "0,942"}, {2.65, "2.65", "2,65"}, {1, "1", "1"}, {28.1, "28.1", "28,1"},
+		{700, "700", "700"}, {40175, "40,175", "40\u00a0175"}, {1.8333, "1.83", "1,83"}, {0.0005, "0.0005", "0,0005"},
+	} {
+		if got := Sig(en, c.x); got != c.en {
+			t.Errorf("en %g: %q, want %q", c.x, got, c.en)
+		}
+		if got := Sig(fr, c.x); got != c.fr {
+			t.Errorf("fr %g: %q, want %q", c.x, got, c.fr)
+		}
+		if Amount(c.x) != Sig(en, c.x) {
+			t.Errorf("%g: Amount %q, Sig %q", c.x, Amount(c.x), Sig(en, c.x))
+		}
 	}
 }

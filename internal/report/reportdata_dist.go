@@ -58,19 +58,7 @@ func (w words) pctWhole(x float64) string {
 
 // sig is a number with three significant digits (whole numbers from 100
 // on), without trailing zeros.
-func (w words) sig(x float64) string {
-	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return w.p.Number(x, 0)
-	}
-	d := 2 - int(math.Floor(math.Log10(math.Abs(x))))
-	d = max(0, min(d, 8))
-	s := w.p.Number(x, d)
-	if d > 0 {
-		s = strings.TrimRight(s, "0")
-		s = strings.TrimSuffix(strings.TrimSuffix(s, "."), ",")
-	}
-	return s
-}
+func (w words) sig(x float64) string { return Sig(w.p, x) }
 
 // sigCount is sig as an i18n.Count, for the words that agree with it.
 func (w words) sigCount(x float64) i18n.Count {

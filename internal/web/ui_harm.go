@@ -88,17 +88,9 @@ func windowRows(res *sim.Result, m *model.Model, names map[string]string) []wind
 	return rows
 }
 
-// harmAmount formats a harm: whole numbers from 100 on, one decimal from
-// 1 to 100, two below.
-func harmAmount(p *i18n.Printer, x float64) string {
-	switch ax := math.Abs(x); {
-	case ax >= 100 || x == 0:
-		return p.Number(math.Round(x), 0)
-	case ax >= 1:
-		return p.Number(x, 1)
-	}
-	return p.Number(x, 2)
-}
+// harmAmount formats a harm as every output does (report.Sig: three
+// significant digits, whole from 100 on).
+func harmAmount(p *i18n.Printer, x float64) string { return report.Sig(p, x) }
 
 // Breached says whether the dimension's tolerance is breached.
 func (h *harmRow) Breached() bool { return h.R.Tolerance != nil && h.R.Tolerance.Breached }
@@ -140,7 +132,7 @@ func (h *harmRow) ProbLabel(p *i18n.Printer, above float64) string {
 	if above == 0 {
 		return p.T("harm.p.any")
 	}
-	return p.T("harm.p.above", threshold(p, above), h.Unit)
+	return p.T("harm.p.above", harmAmount(p, above), h.Unit)
 }
 
 // Verdict says in one sentence whether the dimension is within its
@@ -366,14 +358,5 @@ func joinAnd(p *i18n.Printer, names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + p.T("harm.and") + names[len(names)-1]
 }
 
-// threshold formats a tolerance point's harm level: a whole number
-// without decimals ("1 point", not "1.0"), else as harmAmount.
-func threshold(p *i18n.Printer, x float64) string {
-	if x == math.Trunc(x) {
-		return p.Number(x, 0)
-	}
-	return harmAmount(p, x)
-}
-
 // Threshold formats a tolerance point's level of this dimension.
-func (h *harmRow) Threshold(p *i18n.Printer, x float64) string { return threshold(p, x) }
+func (h *harmRow) Threshold(p *i18n.Printer, x float64) string { return harmAmount(p, x) }

@@ -181,7 +181,7 @@ func (p *planPage) HarmKey(pr *i18n.Printer, hv plan.HarmVerdict) string {
 	}
 	label := pr.T("harm.p.any")
 	if key.Above != 0 {
-		label = pr.T("harm.p.above", threshold(pr, key.Above), hv.Unit)
+		label = pr.T("harm.p.above", harmAmount(pr, key.Above), hv.Unit)
 	}
 	return pr.T("plan.harm.key", label, pr.Percent(key.Before), pr.Percent(key.After), pr.Percent(key.Limit))
 }
