@@ -21,13 +21,22 @@ func HarmKeyPoint(t *sim.HarmTolerance) (key *sim.HarmTolerancePoint, exceeded i
 	if t == nil {
 		return nil, 0
 	}
-	for i := range t.Points {
-		pt := &t.Points[i]
-		if pt.Probability > pt.Limit {
+	return mostTelling(t.Points, func(pt *sim.HarmTolerancePoint) (float64, float64) { return pt.Probability, pt.Limit })
+}
+
+// mostTelling is the point of a tolerance that tells most: the one whose
+// probability exceeds its limit by the widest margin (ratio), else the
+// one closest to its limit; it also counts the points exceeded.
+func mostTelling[P any](pts []P, of func(*P) (prob, limit float64)) (key *P, exceeded int) {
+	var kp, kl float64
+	for i := range pts {
+		pt := &pts[i]
+		p, l := of(pt)
+		if p > l {
 			exceeded++
 		}
-		if key == nil || exceedRatio(pt.Probability, pt.Limit) > exceedRatio(key.Probability, key.Limit) {
-			key = pt
+		if key == nil || exceedRatio(p, l) > exceedRatio(kp, kl) {
+			key, kp, kl = pt, p, l
 		}
 	}
 	return key, exceeded

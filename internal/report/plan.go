@@ -175,16 +175,7 @@ func KeyPoint(t *sim.Tolerance) (key *sim.TolerancePoint, exceeded int) {
 	if t == nil {
 		return nil, 0
 	}
-	for i := range t.Points {
-		pt := &t.Points[i]
-		if pt.Probability > pt.Limit {
-			exceeded++
-		}
-		if key == nil || exceedRatio(pt.Probability, pt.Limit) > exceedRatio(key.Probability, key.Limit) {
-			key = pt
-		}
-	}
-	return key, exceeded
+	return mostTelling(t.Points, func(pt *sim.TolerancePoint) (float64, float64) { return pt.Probability, pt.Limit })
 }
 
 // exceedRatio is a probability over its acceptable limit (infinite over
