@@ -9,6 +9,11 @@ import (
 	"slices"
 )
 
+// MaxBallots bounds the ballots of a contest: more than the world's
+// voters, and it bounds the work of the audit sizes (whose exact step
+// grows as the square root of the ballots).
+const MaxBallots = 1e10
+
 // Tally is a contest's reported result: votes per candidate, the number
 // of winners, and the ballots cast (which may exceed the votes: blank,
 // invalid, or undervoted ballots).
@@ -60,6 +65,9 @@ func Decide(t Tally) (*Outcome, error) {
 	}
 	if t.Ballots < 1 {
 		return nil, fmt.Errorf("a contest needs at least one ballot, got %d", t.Ballots)
+	}
+	if t.Ballots > MaxBallots {
+		return nil, fmt.Errorf("a contest has at most %d ballots (more than the world's voters), got %d", int64(MaxBallots), t.Ballots)
 	}
 	if total > t.Ballots*int64(t.Winners) {
 		return nil, fmt.Errorf("%d votes for %d winners cannot come from %d ballots", total, t.Winners, t.Ballots)
