@@ -34,3 +34,35 @@ func FuzzAssess(f *testing.F) {
 		}
 	})
 }
+
+func TestParseVotes(t *testing.T) {
+	v, err := ParseVotes(" A=600, Le Pen = 400 ")
+	if err != nil || len(v) != 2 || v["A"] != 600 || v["Le Pen"] != 400 {
+		t.Fatalf("%v, %v", v, err)
+	}
+	for _, bad := range []string{"", "A", "=5", "A=5,A=6", "A=-1", "A=1.5", "A=5,B", "A=99999999999999999999", "\xff=1"} {
+		if _, err := ParseVotes(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func FuzzParseVotes(f *testing.F) {
+	for _, s := range []string{"A=600,B=400", "A=1", " x = 3 ,y=4", "A=5,A=6", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseVotes(s)
+		if err != nil {
+			return
+		}
+		if len(v) == 0 || len(v) > MaxCandidates {
+			t.Fatalf("%q: %d candidates", s, len(v))
+		}
+		for name, n := range v {
+			if name == "" || n < 0 {
+				t.Fatalf("%q: %q=%d", s, name, n)
+			}
+		}
+	})
+}

@@ -1,0 +1,58 @@
+package i18n
+
+// integrityMessages explain a contest's integrity figures (issue 15): what
+// changing the reported outcome takes and what a risk-limiting audit
+// checks. `scrutin audit`, the model page and the report's integrity
+// section say them with the same words.
+var integrityMessages = map[Lang]map[string]string{
+	English: {
+		"integrity.title":                   "Outcome integrity",
+		"integrity.contest":                 "%s: %s {2:ballot|ballots} cast (%s); reported {4:winner|winners}: %s.",
+		"integrity.margin":                  "Margin: %s {2:vote|votes} between %s and %s, %s of the votes and %s of the ballots cast (the diluted margin, which audits work with).",
+		"integrity.flip":                    "Changing the outcome needs %s {1:ballot|ballots} switched from %s to %s, %s of the ballots cast (an attacker who can only add votes to %s needs %s).",
+		"integrity.units":                   "Those ballots can be in as few as %s of the %s counting units (%s), the largest first.",
+		"integrity.units.none":              "No counting units are given: list the contest's units to know how many an attacker must reach.",
+		"integrity.units.short":             "The counting units together hold fewer ballots than that.",
+		"integrity.bravo":                   "A ballot-polling audit (BRAVO) at a %s risk limit draws %s {2:ballot|ballots} on average if the reported outcome is right; %s, %s and %s ballots end it in one round with probability 70%%, 80%% and 90%%.",
+		"integrity.bravo.multi":             "A ballot-polling audit (BRAVO) at a %s risk limit draws %s {2:ballot|ballots} on average if the reported outcome is right (one-round sizes are not computed for several winners).",
+		"integrity.bravo.one":               "A ballot-polling audit (BRAVO) at a %s risk limit needs %s {2:ballot|ballots}: every loser has no vote.",
+		"integrity.bravo.full":              "A ballot-polling audit (BRAVO) at a %s risk limit would need a full hand count of the %s ballots.",
+		"integrity.full":                    "%s (a full hand count)",
+		"integrity.comparison":              "A ballot-comparison audit at a %s risk limit checks %s {2:ballot|ballots} against their cast-vote records, if discrepancies are as rare as expected (one-vote: 1 ballot in 1,000; two-vote: 1 in 10,000).",
+		"integrity.comparison.full":         "A ballot-comparison audit at a %s risk limit would need a full hand count of the %s ballots.",
+		"integrity.comparison.handcount":    "A ballot-comparison audit needs a cast-vote record for each ballot, which a hand count (%s) does not produce.",
+		"integrity.risk":                    "Either audit leaves an outcome-changing error or manipulation undetected with probability at most %s.",
+		"integrity.voting.paper-hand-count": "paper ballots counted by hand",
+		"integrity.voting.paper-scanned":    "paper ballots counted by scanners",
+		"integrity.voting.dre":              "direct-recording electronic machines",
+		"integrity.voting.internet":         "internet voting",
+		"integrity.voting.postal":           "postal voting",
+		"integrity.voting.none":             "voting method not given",
+		"integrity.noaudit":                 "No risk-limiting audit is possible without a voter-verified paper record (%s).",
+	},
+	French: {
+		"integrity.title":                   "Intégrité du résultat",
+		"integrity.contest":                 "%s\u00a0: %s {2:bulletin|bulletins} (%s)\u00a0; {4:vainqueur proclamé|vainqueurs proclamés}\u00a0: %s.",
+		"integrity.margin":                  "Écart\u00a0: %s {2:voix|voix} entre %s et %s, soit %s des suffrages et %s des bulletins (l’écart dilué, celui des audits).",
+		"integrity.flip":                    "Changer le résultat demande de faire passer %s {1:bulletin|bulletins} de %s à %s, soit %s des bulletins (un attaquant qui ne peut qu’ajouter des voix à %s en a besoin de %s).",
+		"integrity.units":                   "Ces bulletins peuvent tenir dans %s seulement des %s unités de dépouillement (%s), les plus grandes d’abord.",
+		"integrity.units.none":              "Aucune unité de dépouillement n’est donnée\u00a0: listez celles du scrutin pour savoir combien un attaquant doit en atteindre.",
+		"integrity.units.short":             "Les unités de dépouillement réunies comptent moins de bulletins que cela.",
+		"integrity.bravo":                   "Un audit par sondage de bulletins (BRAVO) à un risque limite de %s tire en moyenne %s {2:bulletin|bulletins} si le résultat proclamé est juste\u00a0; %s, %s et %s bulletins le terminent en un tour avec une probabilité de 70\u00a0%%, 80\u00a0%% et 90\u00a0%%.",
+		"integrity.bravo.multi":             "Un audit par sondage de bulletins (BRAVO) à un risque limite de %s tire en moyenne %s {2:bulletin|bulletins} si le résultat proclamé est juste (les tailles en un tour ne sont pas calculées pour plusieurs vainqueurs).",
+		"integrity.bravo.one":               "Un audit par sondage de bulletins (BRAVO) à un risque limite de %s demande %s {2:bulletin|bulletins}\u00a0: aucun perdant n’a de voix.",
+		"integrity.bravo.full":              "Un audit par sondage de bulletins (BRAVO) à un risque limite de %s demanderait de recompter à la main les %s bulletins.",
+		"integrity.full":                    "%s (recomptage intégral à la main)",
+		"integrity.comparison":              "Un audit par comparaison à un risque limite de %s confronte %s {2:bulletin|bulletins} à leur enregistrement, si les écarts sont aussi rares que prévu (d’une voix\u00a0: 1 bulletin sur 1\u00a0000\u00a0; de deux voix\u00a0: 1 sur 10\u00a0000).",
+		"integrity.comparison.full":         "Un audit par comparaison à un risque limite de %s demanderait de recompter à la main les %s bulletins.",
+		"integrity.comparison.handcount":    "Un audit par comparaison demande l’enregistrement de chaque bulletin, que le dépouillement à la main (%s) ne produit pas.",
+		"integrity.risk":                    "L’un ou l’autre audit laisse passer une erreur ou une manipulation qui change le résultat avec une probabilité d’au plus %s.",
+		"integrity.voting.paper-hand-count": "bulletins papier dépouillés à la main",
+		"integrity.voting.paper-scanned":    "bulletins papier dépouillés par lecteur optique",
+		"integrity.voting.dre":              "machines à voter à enregistrement électronique direct",
+		"integrity.voting.internet":         "vote par internet",
+		"integrity.voting.postal":           "vote par correspondance",
+		"integrity.voting.none":             "mode de vote non précisé",
+		"integrity.noaudit":                 "Aucun audit à risque limité n’est possible sans trace papier vérifiée par l’électeur (%s).",
+	},
+}
