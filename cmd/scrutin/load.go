@@ -32,7 +32,19 @@ func decodeModel(e *env, path string, attack func() (*model.AttackIDs, error)) (
 	if err != nil {
 		return nil, err
 	}
-	return model.DecodeWith(name, src, model.DecodeOptions{Attack: attack})
+	opt := model.DecodeOptions{Attack: attack}
+	if path != "" && path != "-" {
+		// The files a model names (a contest's units_file) are read from
+		// its directory, and from nowhere else: a Root refuses paths and
+		// symbolic links that lead out of it.
+		root, err := os.OpenRoot(filepath.Dir(path))
+		if err != nil {
+			return nil, model.Errorf(model.EINVALID, "cannot read the directory of model %s: %v", path, unwrapPath(err))
+		}
+		defer root.Close()
+		opt.Files = root.FS()
+	}
+	return model.DecodeWith(name, src, opt)
 }
 
 // readModel reads the model at path, as loadModel does, refusing one
