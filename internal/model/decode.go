@@ -126,7 +126,14 @@ func decodeParts(ctx context.Context, file string, src []byte, sc scanned, locat
 			return d.locate(path)
 		}
 	}
-	for _, p := range append(unitsProblems, validate(&m, unread, locate, ids)...) {
+	// A units file that could not be read is its contest's only problem
+	// with units: nothing else is said of them.
+	for _, p := range unitsProblems {
+		p.Pos, p.File = d.locate(p.Path), file
+		d.problems = append(d.problems, p)
+		d.markBad(p.Path)
+	}
+	for _, p := range validate(&m, unread, locate, ids) {
 		if d.underBad(p.Path) {
 			continue // already reported as a decoding problem
 		}
