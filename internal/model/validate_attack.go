@@ -2,8 +2,8 @@ package model
 
 import (
 	"context"
-	"io/fs"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"strings"
 )
