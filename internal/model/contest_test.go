@@ -366,3 +366,30 @@ func FuzzUnitsCSV(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkUnitsFile decodes a model whose contest reads 70,000 polling
+// stations (France's count) from a units file.
+func BenchmarkUnitsFile(b *testing.B) {
+	var csv strings.Builder
+	csv.WriteString("id,name,ballots,counting\n")
+	const n = 70_000
+	total := int64(0)
+	for i := range n {
+		fmt.Fprintf(&csv, "bv%05d,Bureau %d,%d,polling-station\n", i, i, 500)
+		total += 500
+	}
+	src := strings.Replace(contestModel("    units_file: units.csv\n"), "ballots: 35467327", fmt.Sprint("ballots: ", total), 1)
+	src = strings.Replace(src, "{Emmanuel Macron: 20743128, Marine Le Pen: 10638475}", "{A: 20000000, B: 10000000}", 1)
+	files := fstest.MapFS{"units.csv": {Data: []byte(csv.String())}}
+	b.SetBytes(int64(csv.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := DecodeWith("model.yaml", []byte(src), DecodeOptions{Files: files})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(m.Contests[0].Units) != n {
+			b.Fatalf("%d units", len(m.Contests[0].Units))
+		}
+	}
+}
