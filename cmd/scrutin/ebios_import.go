@@ -58,7 +58,7 @@ func runEbiosImport(file string, o ebiosImportOptions, e *env) error {
 	if err != nil {
 		return err
 	}
-	m, err := model.DecodeWith(name, src, model.DecodeOptions{Attack: e.attackIDs()})
+	m, err := decodeSource(o.model, name, src, e.attackIDs())
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func runEbiosImport(file string, o ebiosImportOptions, e *env) error {
 		return err
 	}
 	// What is written must be a model that scrutin validate accepts.
-	if _, err := model.DecodeWith(name, out, model.DecodeOptions{Attack: e.attackIDs()}); err != nil {
+	if _, err := decodeSource(o.model, name, out, e.attackIDs()); err != nil {
 		return fmt.Errorf("the study of %s does not make a valid model with %s: %w", file, name, err)
 	}
 	if o.out != "" {

@@ -32,7 +32,26 @@ func decodeModel(e *env, path string, attack func() (*model.AttackIDs, error)) (
 	if err != nil {
 		return nil, err
 	}
-	return model.DecodeWith(name, src, model.DecodeOptions{Attack: attack})
+	return decodeSource(path, name, src, attack)
+}
+
+// decodeSource decodes src, the model read from path (as readModel names
+// it), with its ATT&CK ids checked against those attack returns. The
+// files a model names (a contest's units_file) are read from its
+// directory, and from nowhere else: an os.Root refuses paths and
+// symbolic links that lead out of it. The built-in example and standard
+// input have no directory.
+func decodeSource(path, name string, src []byte, attack func() (*model.AttackIDs, error)) (*model.Model, error) {
+	opt := model.DecodeOptions{Attack: attack}
+	if path != "" && path != "-" {
+		root, err := os.OpenRoot(filepath.Dir(path))
+		if err != nil {
+			return nil, model.Errorf(model.EINVALID, "cannot read the directory of model %s: %v", path, unwrapPath(err))
+		}
+		defer root.Close()
+		opt.Files = root.FS()
+	}
+	return model.DecodeWith(name, src, opt)
 }
 
 // readModel reads the model at path, as loadModel does, refusing one

@@ -82,7 +82,7 @@ func loadTrees(e *env, o treeOptions) (*treeSource, error) {
 		}
 		ts.trees, ts.warnings = []*adtree.Tree{t}, warnings
 	} else {
-		m, err := model.DecodeWith(name, src, model.DecodeOptions{Attack: e.attackIDs()})
+		m, err := decodeSource(o.file, name, src, e.attackIDs())
 		if err != nil {
 			return nil, err
 		}

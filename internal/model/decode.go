@@ -82,16 +82,17 @@ func DecodeWith(file string, src []byte, opt DecodeOptions) (*Model, error) {
 	// Noting the position of every value takes memory, and only problems
 	// need them: a first pass does without, and a second one is made if
 	// validation finds anything.
-	m, err := decodeParts(ctx, file, src, sc, false, attack)
+	units := &unitsLoader{files: opt.Files, model: file}
+	m, err := decodeParts(ctx, file, src, sc, false, attack, units)
 	if err == errLocate {
-		m, err = decodeParts(ctx, file, src, sc, true, attack)
+		m, err = decodeParts(ctx, file, src, sc, true, attack, units)
 	}
 	return m, err
 }
 
 // decodeParts decodes src, read in parts; when locating, it notes where
 // each value is, for the problems that validation finds.
-func decodeParts(ctx context.Context, file string, src []byte, sc scanned, locating bool, attack func(*Model) (*AttackIDs, error)) (*Model, error) {
+func decodeParts(ctx context.Context, file string, src []byte, sc scanned, locating bool, attack func(*Model) (*AttackIDs, error), units *unitsLoader) (*Model, error) {
 	d := &decoder{file: file, locating: locating, link: sc.aliases, limit: maxNodes, alias: map[*ast.AliasNode]ast.Node{},
 		cyclic: map[*ast.AliasNode]bool{}, bad: map[string]bool{}, badBelow: map[string]bool{}}
 	d.linker = &linker{d: d, anchors: map[string]ast.Node{}, open: map[string]int{}}
@@ -110,25 +111,48 @@ func decodeParts(ctx context.Context, file string, src []byte, sc scanned, locat
 	if err != nil {
 		return nil, err
 	}
+	unread := func(path string) bool { return d.bad[path] }
+	unitsProblems, content, read := units.loadUnits(&m, unread)
+	if len(unitsProblems)+len(content) > 0 && !locating {
+		return nil, errLocate
+	}
 	var locate func(string) Pos
 	if locating {
-		locate = d.locate
+		// A unit read from a units file is located in that file.
+		locate = func(path string) Pos {
+			if _, pos, ok := unitPlace(read, path); ok {
+				return pos
+			}
+			return d.locate(path)
+		}
 	}
-	for _, p := range validate(&m, func(path string) bool { return d.bad[path] }, locate, ids) {
+	// A units file that could not be read is its contest's only problem
+	// with units: nothing else is said of them.
+	for _, p := range unitsProblems {
+		p.Pos, p.File = d.locate(p.Path), file
+		d.problems = append(d.problems, p)
+		d.markBad(p.Path)
+	}
+	for _, p := range validate(&m, unread, locate, ids) {
 		if d.underBad(p.Path) {
 			continue // already reported as a decoding problem
 		}
 		if !locating {
 			return nil, errLocate
 		}
-		if p.Line == 0 {
-			p.Pos = d.locate(p.Path)
+		if f, pos, ok := unitPlace(read, p.Path); ok {
+			p.File, p.Pos = f, pos
+		} else {
+			if p.Line == 0 {
+				p.Pos = d.locate(p.Path)
+			}
+			p.File = file
 		}
-		p.File = file
 		d.problems = append(d.problems, p)
 	}
+	d.problems = append(d.problems, content...)
 	if len(d.problems) > 0 {
-		sortProblems(d.problems)
+		sortProblemsIn(file, d.problems)
 		return nil, &ValidationError{Problems: d.problems}
 	}
 	return &m, nil

@@ -239,6 +239,51 @@ var validModels = []struct {
 	check func(t *testing.T, m *Model)
 }{
 	{
+		name: "contests",
+		src: head + `actors: [{id: x, name: X}]
+contests:
+  - id: fr-pr2017-t2
+    name: Presidential election 2017, second round
+    ballots: 35467327
+    candidates: {Emmanuel Macron: 20743128, Marine Le Pen: 10638475}
+    voting: paper-hand-count
+    units:
+      - {id: "75", name: Paris, ballots: 1051022, counting: department}
+      - {id: rest, ballots: 34416305}
+  - {id: council, name: Council, winners: 2, votes_allowed: 2, ballots: 100, voting: paper-scanned,
+     candidates: {A: 90, B: 70, C: 40}}
+controls:
+  - id: rla
+    name: Ballot-comparison audit of the council
+    status: proposed
+    kind: risk-limiting-audit
+    audit: {contest: council, risk_limit: 0.1, method: comparison, cost_per_ballot: 1.5}
+    effects: [{scenario: tamper, frequency: 0.9}]
+scenarios:
+  - {id: tamper, name: Tamper, actor: x, assets: [mail], effect: integrity, frequency: 0.1, vulnerability: {tree: t}, magnitude: 1000,
+     contest: council}
+trees:
+  - id: t
+    name: Change the council's result
+    root:
+      id: g
+      name: Change the count
+      probability: 0.5
+      countermeasures: [{id: audit, name: The audit, control: rla}]
+`,
+		check: func(t *testing.T, m *Model) {
+			if c := m.Contest("council"); c == nil || c.WinnerCount() != 2 || c.VotesPerBallot() != 2 || c.Voting != VotingPaperScanned {
+				t.Errorf("council %+v", c)
+			}
+			if a := m.ControlByID("rla").Audit; !m.ControlByID("rla").IsAudit() || *a != (Audit{Contest: "council", RiskLimit: 0.1, Method: AuditComparison, CostPerBallot: 1.5}) {
+				t.Errorf("audit %+v", a)
+			}
+			if len(m.Contests[0].Units) != 2 || m.Scenarios[0].ManipulationOrDefault() != ManipulateVotes {
+				t.Errorf("units %v, manipulation %q", m.Contests[0].Units, m.Scenarios[0].Manipulation)
+			}
+		},
+	},
+	{
 		name: "number forms",
 		src: `scrutin: 1
 name: Numbers

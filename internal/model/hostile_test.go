@@ -265,9 +265,9 @@ func TestDecodeInParts(t *testing.T) {
 
 // decodeScanned is DecodeContext once src is scanned.
 func decodeScanned(src []byte, sc scanned) (*Model, error) {
-	m, err := decodeParts(context.Background(), "parts.yaml", src, sc, false, noAttack)
+	m, err := decodeParts(context.Background(), "parts.yaml", src, sc, false, noAttack, &unitsLoader{})
 	if err == errLocate {
-		m, err = decodeParts(context.Background(), "parts.yaml", src, sc, true, noAttack)
+		m, err = decodeParts(context.Background(), "parts.yaml", src, sc, true, noAttack, &unitsLoader{})
 	}
 	return m, err
 }

@@ -41,6 +41,10 @@ type Model struct {
 	// section 11): the five workshops' elements that the model does not
 	// already hold.
 	Ebios *Ebios `json:"ebios,omitempty" jsonschema_description:"EBIOS Risk Manager study: scales, business values, feared events, risk origins, stakeholders and strategic scenarios; assets, actors, scenarios, trees and controls are the model's own"`
+	// Contests are the races whose outcome result tampering may try to
+	// change (DESIGN.md section 12): their margins, counting units and
+	// audits.
+	Contests []Contest `json:"contests,omitempty" jsonschema_description:"Contests (races): reported votes, ballots, counting units and voting technology, from which the votes to flip and risk-limiting-audit sizes are computed"`
 }
 
 // Bounds on the new dimensions of a model: far above what an election
@@ -194,6 +198,11 @@ type Control struct {
 	Status      string   `json:"status" jsonschema:"required,enum=implemented,enum=proposed"`
 	Cost        Cost     `json:"cost,omitempty"`
 	Effects     []Effect `json:"effects,omitempty"`
+	// Kind, when set, makes the control one whose effect is computed:
+	// ControlRiskLimitingAudit, with Audit. Cost is then the audit's
+	// fixed part.
+	Kind  string `json:"kind,omitempty" jsonschema:"enum=risk-limiting-audit" jsonschema_description:"risk-limiting-audit: the control audits a contest (see audit); its cost is the fixed part"`
+	Audit *Audit `json:"audit,omitempty" jsonschema_description:"The risk-limiting audit of a control of kind risk-limiting-audit"`
 }
 
 // Cost is what a control costs: once to put in place, and every year.
@@ -246,6 +255,10 @@ type Scenario struct {
 	// Timing maps a calendar window to the multipliers of the events that
 	// fall in it.
 	Timing map[string]Timing `json:"timing,omitempty" jsonschema_description:"Per calendar window: multipliers on the loss and harms of the events that fall in it"`
+	// Contest is the contest whose outcome the scenario tries to change,
+	// and Manipulation what that takes (ManipulationOrDefault).
+	Contest      string `json:"contest,omitempty" jsonschema_description:"Id of the contest whose outcome the scenario tries to change"`
+	Manipulation string `json:"manipulation,omitempty" jsonschema:"enum=votes,enum=units" jsonschema_description:"What changing the outcome takes: votes (the votes to flip, default) or units (the counting units to flip)"`
 }
 
 // Secondary is an optional further loss of a loss event (fines, reputation…).

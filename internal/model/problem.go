@@ -107,3 +107,16 @@ func sortProblems(ps []Problem) {
 		return a.Column < b.Column
 	})
 }
+
+// sortProblemsIn orders problems by file, those of the model's file first
+// and the others (the files it names) by name, then by position.
+func sortProblemsIn(file string, ps []Problem) {
+	sortProblems(ps)
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i].File, ps[j].File
+		if (a == file) != (b == file) {
+			return a == file
+		}
+		return a != file && a < b
+	})
+}

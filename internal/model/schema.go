@@ -107,3 +107,20 @@ func (TreeNode) JSONSchemaExtend(s *jsonschema.Schema) {
 		p.AnyOf = []*jsonschema.Schema{{Type: "number"}, {Const: "Infinity"}}
 	}
 }
+
+// JSONSchemaExtend states what the decoder's validation also checks of a
+// contest and the struct tags cannot say: votes are whole numbers ≥ 0,
+// two to MaxCandidates candidates, at most MaxUnits units, and units or
+// units_file, not both.
+func (Contest) JSONSchemaExtend(s *jsonschema.Schema) {
+	if p, ok := s.Properties.Get("candidates"); ok {
+		lo, hi := uint64(2), uint64(MaxCandidates)
+		p.MinProperties, p.MaxProperties = &lo, &hi
+		p.AdditionalProperties = &jsonschema.Schema{Type: "integer", Minimum: json.Number("0")}
+	}
+	if p, ok := s.Properties.Get("units"); ok {
+		hi := uint64(MaxUnits)
+		p.MaxItems = &hi
+	}
+	s.Not = &jsonschema.Schema{Required: []string{"units", "units_file"}, Description: "units or units_file, not both"}
+}

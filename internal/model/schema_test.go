@@ -133,6 +133,10 @@ func TestSchemaRejectsInvalidModels(t *testing.T) {
 		{"negative cost", "once: 15000", "once: -15000", "once"},
 		{"negative seed", "currency: EUR", "currency: EUR\nseed: -1", "seed"},
 		{"no organizations", "organizations:\n  - {id: campaign, name: Campaign, kind: campaign}", "organizations: []", "organizations"},
+
+		{"negative votes", "currency: EUR", "currency: EUR\ncontests: [{id: c, name: C, ballots: 10, voting: postal, candidates: {A: 5, B: -1}}]", "/contests/0/candidates/B"},
+		{"one candidate", "currency: EUR", "currency: EUR\ncontests: [{id: c, name: C, ballots: 10, voting: postal, candidates: {A: 5}}]", "/contests/0/candidates"},
+		{"units and units_file", "currency: EUR", "currency: EUR\ncontests: [{id: c, name: C, ballots: 10, voting: postal, candidates: {A: 5, B: 1}, units: [{id: u, ballots: 10}], units_file: u.csv}]", "/contests/0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,6 +36,8 @@ type checker struct {
 	// attackIDs are the ATT&CK ids of the catalogue in use (nil: the
 	// model's are not checked).
 	attackIDs *AttackIDs
+	// contestIDs are the ids of the contests (nil: not all read).
+	contestIDs map[string]bool
 }
 
 // where names the place of path for a message: its line when known.
@@ -90,12 +92,15 @@ func (c *checker) model() {
 		}
 	}
 	dims, windows := c.harms()
+	c.contestIDs = c.contests()
 	for i := range m.Controls {
 		c.control(i, scenarios, dims)
+		c.audit(i)
 	}
 	for i := range m.Scenarios {
 		c.scenario(i, actors, assets, trees)
 		c.scenarioHarm(i, dims, windows)
+		c.scenarioContest(i)
 	}
 	for i := range m.Trees {
 		c.tree(i, controls)

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"strings"
 )
@@ -28,6 +29,10 @@ type DecodeOptions struct {
 	Attack func() (*AttackIDs, error)
 	// Context, when set, stops the decoding once it is done.
 	Context context.Context
+	// Files is the directory the model's relative paths (a contest's
+	// units_file) are read from; nil where the model has no directory
+	// (standard input, the server), and a units_file is then a problem.
+	Files fs.FS
 }
 
 // techniqueID is the shape of an ATT&CK technique or sub-technique id.
