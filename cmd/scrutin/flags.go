@@ -232,3 +232,28 @@ func flagErrorFunc(cmd *cobra.Command, err error) error {
 	}
 	return usageError{err}
 }
+
+// riskLimitVar defines a flag holding a probability strictly between 0
+// and 1, such as a risk limit.
+func riskLimitVar(f *pflag.FlagSet, p *float64, name string, value float64, usage string) {
+	*p = value
+	f.Var(&openUnitFlag{p: p, name: name}, name, usage)
+}
+
+// openUnitFlag is a flag holding a number above 0 and below 1.
+type openUnitFlag struct {
+	p    *float64
+	name string
+}
+
+func (o *openUnitFlag) String() string { return strconv.FormatFloat(*o.p, 'g', -1, 64) }
+func (o *openUnitFlag) Type() string   { return "probability" }
+
+func (o *openUnitFlag) Set(s string) error {
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(x > 0 && x < 1) {
+		return &flagError{o.name, shownValue(s) + " is not a probability above 0 and below 1, such as 0.05"}
+	}
+	*o.p = x
+	return nil
+}

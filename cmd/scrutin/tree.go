@@ -89,7 +89,7 @@ func loadTrees(e *env, o treeOptions) (*treeSource, error) {
 		ts.model, ts.currency = m, m.Currency
 		warnWhatIf(e, m, o.with, o.without)
 		for i := range m.Trees {
-			ts.trees = append(ts.trees, adtree.FromModel(&m.Trees[i]))
+			ts.trees = append(ts.trees, adtree.FromModelIn(m, &m.Trees[i]))
 		}
 		if len(ts.trees) == 0 {
 			return nil, model.Errorf(model.EINVALID, "%s has no trees: section", name)

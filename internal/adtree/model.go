@@ -6,7 +6,12 @@ import (
 
 // FromModel builds the tree that a validated model tree describes: nodes
 // given by their id alone become the node of that id.
-func FromModel(mt *model.Tree) *Tree {
+func FromModel(mt *model.Tree) *Tree { return FromModelIn(nil, mt) }
+
+// FromModelIn is FromModel for a tree of model m, whose controls may give
+// a defence its probability (model.DefenceProbability: a risk-limiting
+// audit's 1 − risk limit); m nil is FromModel.
+func FromModelIn(m *model.Model, mt *model.Tree) *Tree {
 	defs := map[string]*model.TreeNode{}
 	var collect func(n *model.TreeNode)
 	collect = func(n *model.TreeNode) {
@@ -47,7 +52,11 @@ func FromModel(mt *model.Tree) *Tree {
 			}
 		}
 		set(AttrCost, &n.Cost, d.Cost)
-		set(AttrProbability, &n.Probability, d.Probability)
+		prob := d.Probability
+		if m != nil && role == Defence {
+			prob = m.DefenceProbability(d)
+		}
+		set(AttrProbability, &n.Probability, prob)
 		set(AttrTime, &n.Time, d.Time)
 		set(AttrSkill, &n.Skill, d.Skill)
 		for i := range d.Children {

@@ -7,7 +7,7 @@ package i18n
 var integrityMessages = map[Lang]map[string]string{
 	English: {
 		"integrity.title":                   "Outcome integrity",
-		"integrity.contest":                 "%s: %s {2:ballot|ballots} cast (%s); reported {4:winner|winners}: %s.",
+		"integrity.contest":                 "%[1]s: %[2]s {2:ballot|ballots} cast (%[3]s); reported {4:winner|winners}: %[5]s.",
 		"integrity.margin":                  "Margin: %s {2:vote|votes} between %s and %s, %s of the votes and %s of the ballots cast (the diluted margin, which audits work with).",
 		"integrity.flip":                    "Changing the outcome needs %s {1:ballot|ballots} switched from %s to %s, %s of the ballots cast (an attacker who can only add votes to %s needs %s).",
 		"integrity.units":                   "Those ballots can be in as few as %s of the %s counting units (%s), the largest first.",
@@ -25,14 +25,14 @@ var integrityMessages = map[Lang]map[string]string{
 		"integrity.voting.paper-hand-count": "paper ballots counted by hand",
 		"integrity.voting.paper-scanned":    "paper ballots counted by scanners",
 		"integrity.voting.dre":              "direct-recording electronic machines",
-		"integrity.voting.internet":         "internet voting",
+		"integrity.voting.internet":         "votes cast over the internet",
 		"integrity.voting.postal":           "postal voting",
 		"integrity.voting.none":             "voting method not given",
 		"integrity.noaudit":                 "No risk-limiting audit is possible without a voter-verified paper record (%s).",
 	},
 	French: {
 		"integrity.title":                   "Intégrité du résultat",
-		"integrity.contest":                 "%s\u00a0: %s {2:bulletin|bulletins} (%s)\u00a0; {4:vainqueur proclamé|vainqueurs proclamés}\u00a0: %s.",
+		"integrity.contest":                 "%[1]s\u00a0: %[2]s {2:bulletin|bulletins} (%[3]s)\u00a0; {4:vainqueur proclamé|vainqueurs proclamés}\u00a0: %[5]s.",
 		"integrity.margin":                  "Écart\u00a0: %s {2:voix|voix} entre %s et %s, soit %s des suffrages et %s des bulletins (l’écart dilué, celui des audits).",
 		"integrity.flip":                    "Changer le résultat demande de faire passer %s {1:bulletin|bulletins} de %s à %s, soit %s des bulletins (un attaquant qui ne peut qu’ajouter des voix à %s en a besoin de %s).",
 		"integrity.units":                   "Ces bulletins peuvent tenir dans %s seulement des %s unités de dépouillement (%s), les plus grandes d’abord.",

@@ -74,8 +74,14 @@ func newProblem(m *model.Model, opt Options) (*problem, error) {
 		}
 		ci := len(p.cands)
 		candIndex[c.ID] = ci
-		p.cands = append(p.cands, candidate{id: c.ID, name: c.Name, once: c.Cost.Once, yearly: c.Cost.Yearly,
-			cost: c.Cost.Yearly + c.Cost.Once/opt.Horizon})
+		cost := m.ControlCost(&c) // with a risk-limiting audit's sample
+		p.cands = append(p.cands, candidate{id: c.ID, name: c.Name, once: cost.Once, yearly: cost.Yearly,
+			cost: cost.Yearly + cost.Once/opt.Horizon})
+		for si := range m.Scenarios {
+			if m.AuditEscape(&c, &m.Scenarios[si]) != 1 {
+				acts[si][ci] = true
+			}
+		}
 		for _, e := range c.Effects {
 			si, ok := index[e.Scenario]
 			if !ok {

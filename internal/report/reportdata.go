@@ -236,7 +236,8 @@ func netBenefitPlan(ctx context.Context, m *model.Model, opt plan.Options, prog 
 	var all float64
 	for _, c := range m.Controls {
 		if c.Status == model.StatusProposed {
-			all += c.Cost.Yearly + c.Cost.Once/horizon
+			cost := m.ControlCost(&c)
+			all += cost.Yearly + cost.Once/horizon
 		}
 	}
 	if math.IsInf(all, 0) || math.IsNaN(all) {

@@ -100,6 +100,11 @@ func compile(m *model.Model, seed uint64, inForce []string) (*engine, error) {
 			mul(&s.mSecMag, eff.SecondaryMagnitude)
 			s.applyHarmEffect(m, eff)
 		}
+		if c.IsAudit() {
+			for i := range m.Scenarios {
+				e.scenarios[i].mVuln *= m.AuditEscape(c, &m.Scenarios[i])
+			}
+		}
 	}
 	return e, nil
 }
@@ -136,7 +141,7 @@ func (tp *treeProbabilities) get(id string, skill *float64) (float64, error) {
 	for _, c := range tp.inForce {
 		on[c] = true
 	}
-	p, err := adtree.SuccessProbability(adtree.FromModel(mt), adtree.Context{
+	p, err := adtree.SuccessProbability(adtree.FromModelIn(tp.m, mt), adtree.Context{
 		InForce:  func(c string) bool { return on[c] },
 		MaxSkill: maxSkill,
 	})

@@ -213,7 +213,8 @@ func defaultPlanBudget(m *model.Model) float64 {
 	var total float64
 	for _, c := range m.Controls {
 		if c.Status == model.StatusProposed {
-			total += c.Cost.Yearly + c.Cost.Once/plan.DefaultHorizon
+			cost := m.ControlCost(&c)
+			total += cost.Yearly + cost.Once/plan.DefaultHorizon
 		}
 	}
 	return math.Round(total / 2)

@@ -119,7 +119,8 @@ func (s *Server) newPlanForm(ctx context.Context, org string, sm *store.Model, r
 	for _, c := range m.Controls {
 		if c.Status == model.StatusProposed {
 			page.Candidates = append(page.Candidates, c)
-			page.CandidatesCost += c.Cost.Yearly + c.Cost.Once/plan.DefaultHorizon
+			cost := m.ControlCost(&c)
+			page.CandidatesCost += cost.Yearly + cost.Once/plan.DefaultHorizon
 		}
 	}
 	var err error

@@ -129,7 +129,7 @@ func (s *Server) treesPageOf(w http.ResponseWriter, r *http.Request, v *view) er
 	ctx := mr.treeContext()
 	for i := range mr.M.Trees {
 		mt := &mr.M.Trees[i]
-		t := adtree.FromModel(mt)
+		t := adtree.FromModelIn(mr.M, mt)
 		res := adtree.Evaluate(t, ctx)
 		page.Trees = append(page.Trees, treeRow{ID: mt.ID, Name: mt.Name, Goal: t.Goal(), Nodes: len(t.Nodes()), Shared: res.Shared, Result: res})
 	}
@@ -183,7 +183,7 @@ func (s *Server) treePageOf(w http.ResponseWriter, r *http.Request, v *view) err
 	if page.Tree == nil {
 		return model.Errorf(model.ENOTFOUND, "no tree %q in the model", want)
 	}
-	t := adtree.FromModel(page.Tree)
+	t := adtree.FromModelIn(mr.M, page.Tree)
 	ctx := mr.treeContext()
 	res := adtree.Evaluate(t, ctx)
 	page.Result = res
