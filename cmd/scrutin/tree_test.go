@@ -218,7 +218,7 @@ func TestTreeExportBuiltIn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := model.MarshalTrees([]model.Tree{adtree.ToModel(adtree.FromModel(m.TreeByID(id)))})
+			want, err := model.MarshalTrees([]model.Tree{adtree.ToModel(adtree.FromModelIn(m, m.TreeByID(id)))})
 			if err != nil {
 				t.Fatal(err)
 			}

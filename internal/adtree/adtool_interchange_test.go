@@ -25,8 +25,9 @@ import (
 
 // exampleTree is a tree of one of the example models.
 type exampleTree struct {
-	file string
-	tree *model.Tree
+	file  string
+	model *model.Model
+	tree  *model.Tree
 }
 
 func exampleTrees(t *testing.T) []exampleTree {
@@ -46,7 +47,7 @@ func exampleTrees(t *testing.T) []exampleTree {
 			t.Fatal(err)
 		}
 		for i := range m.Trees {
-			out = append(out, exampleTree{filepath.Base(f), &m.Trees[i]})
+			out = append(out, exampleTree{filepath.Base(f), m, &m.Trees[i]})
 		}
 	}
 	if len(out) < 2 {
@@ -121,7 +122,7 @@ func export(t *testing.T, tr *Tree, format ADToolFormat) ([]byte, []string, *ADT
 func TestExampleTreesRoundTrip(t *testing.T) {
 	for _, et := range exampleTrees(t) {
 		t.Run(et.file+"/"+et.tree.ID, func(t *testing.T) {
-			orig := FromModel(et.tree)
+			orig := FromModelIn(et.model, et.tree)
 			data, warnings, x := export(t, orig, ADToolAuto)
 			if x.Sand || !bytes.HasPrefix(data, []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<adtree>")) {
 				t.Errorf("not written as an adtree:\n%.200s", data)
@@ -184,7 +185,7 @@ func withoutCountermeasures(t *Tree) *Tree {
 func TestExampleTreesAsSandtree(t *testing.T) {
 	for _, et := range exampleTrees(t) {
 		t.Run(et.file+"/"+et.tree.ID, func(t *testing.T) {
-			orig := FromModel(et.tree)
+			orig := FromModelIn(et.model, et.tree)
 			_, warnings, x := export(t, orig, ADToolSandTree)
 			if !x.Sand {
 				t.Error("not written as a sandtree")

@@ -224,7 +224,9 @@ func (c *checker) auditProbability(n *TreeNode, path string) {
 		return
 	}
 	ctl := c.m.ControlByID(n.Control)
-	if ctl == nil || !ctl.IsAudit() {
+	// One typed as the audit computes it (as ADTool exports write it)
+	// says the same and stays.
+	if ctl == nil || !ctl.IsAudit() || *n.Probability == 1-ctl.Audit.RiskLimit {
 		return
 	}
 	c.add(path+".probability", "the probability of defence %q comes from control %q's risk limit (1 − %s); remove it", n.ID, ctl.ID, num(ctl.Audit.RiskLimit))

@@ -104,6 +104,9 @@ func IntegritySentences(p *i18n.Printer, c ContestAudit) []string {
 	default:
 		out = append(out, p.T("integrity.comparison", alpha, n(a.Comparison)))
 	}
+	if c.Voting == "paper-hand-count" {
+		return append(out, p.T("integrity.risk.one", alpha))
+	}
 	return append(out, p.T("integrity.risk", alpha))
 }
 
