@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scrutin/scrutin/examples"
 	"github.com/scrutin/scrutin/internal/audit"
+	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/report"
 )
@@ -89,7 +91,7 @@ func runAudit(o auditOptions, e *env) error {
 		if o.ballotsSet || o.winnersSet {
 			return usageError{fmt.Errorf("--ballots and --winners describe a contest typed with --votes")}
 		}
-		if cs, err = modelContests(e, o); err != nil {
+		if cs, err = modelContests(e, o, lang); err != nil {
 			return err
 		}
 	}
@@ -122,8 +124,15 @@ func typedContest(o auditOptions) ([]report.ContestAudit, error) {
 }
 
 // modelContests assesses the model's contests (or the one of --contest).
-func modelContests(e *env, o auditOptions) ([]report.ContestAudit, error) {
-	m, err := loadModel(e, o.model)
+func modelContests(e *env, o auditOptions, lang i18n.Lang) ([]report.ContestAudit, error) {
+	var m *model.Model
+	var err error
+	if o.model == "" && lang == i18n.French {
+		// The built-in example in French, its names included.
+		m, err = model.DecodeWith(examples.DefaultFR, examples.ElectionIn("fr"), model.DecodeOptions{Attack: e.attackIDs()})
+	} else {
+		m, err = loadModel(e, o.model)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -98,7 +98,7 @@ func IntegritySentences(p *i18n.Printer, c ContestAudit) []string {
 	}
 	switch {
 	case c.Voting == "paper-hand-count":
-		out = append(out, p.T("integrity.comparison.handcount", p.T("integrity.voting."+c.Voting)))
+		out = append(out, p.T("integrity.comparison.handcount"))
 	case a.Comparison >= a.Ballots:
 		out = append(out, p.T("integrity.comparison.full", alpha, n(a.Ballots)))
 	default:
