@@ -1,9 +1,11 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 )
 
 // Quantiles are the completion probabilities for which Bravo gives the
@@ -37,6 +39,10 @@ type BravoSizes struct {
 	// round with probability Quantiles[i]; nil for several winners and
 	// for a landslide, where Arlo gives none.
 	OneRound *[3]int64
+	// Approximate says that some pair's one-round size kept the normal
+	// approximation, its exact correction beyond the work allowed to one
+	// contest (exactBudget): never for fewer than millions of ballots.
+	Approximate bool
 	// AllBallots says that Arlo sends the contest to a full hand count
 	// (its large-election rule); ASN then equals the ballots cast.
 	AllBallots bool
@@ -64,18 +70,72 @@ func Bravo(t Tally, o *Outcome, alpha float64) (BravoSizes, error) {
 	s.ASNProb = math.NaN()
 	if t.Winners == 1 {
 		s.ASNProb = worst.completion(theta, s.ASN)
-		var sizes [3]int64
-		for i, q := range Quantiles {
-			for _, p := range pairs {
-				sizes[i] = max(sizes[i], p.oneRound(theta, q, t.Ballots))
-			}
-		}
-		s.OneRound = &sizes
-		if t.Ballots > largeElection && float64(sizes[2]) >= largeShare*float64(t.Ballots) {
+		sizes, approximate, all := oneRoundSizes(pairs, theta, t.Ballots)
+		if all {
 			return BravoSizes{ASN: t.Ballots, ASNProb: 1, AllBallots: true}, nil
 		}
+		s.OneRound, s.Approximate = &sizes, approximate
 	}
 	return s, nil
+}
+
+// exactBudget bounds the work of the exact corrections of one contest's
+// one-round sizes, in binomial terms added: some 60 ms.
+const exactBudget = 10_000_000
+
+// oneRoundSizes is the largest one-round size over the pairs for each of
+// Quantiles, and whether Arlo's large-election rule sends the contest to
+// a full hand count (all). Every pair's size starts from the normal
+// approximation and the exact correction can only raise it, so the rule
+// is decided on the approximations when they already meet it, without
+// correcting any. The corrections are then made from the largest
+// approximation down while exactBudget lasts; beyond it (a close contest
+// of billions of ballots among hundreds of candidates) a pair keeps its
+// approximation, and approximate says so.
+func oneRoundSizes(pairs []bravoPair, theta float64, ballots int64) (sizes [3]int64, approximate, all bool) {
+	type job struct {
+		pair   bravoPair
+		q      int // index in Quantiles
+		n0     int64
+		approx int64
+		work   float64
+	}
+	var jobs []job
+	for i, q := range Quantiles {
+		for _, p := range pairs {
+			n0 := p.approxRound(theta, q)
+			j := job{pair: p, q: i, n0: n0, approx: beyond}
+			if n0 < beyond {
+				j.approx = scaleUp(n0, p.pw, p.pl)
+			}
+			if n0 < ballots {
+				pw2, pl2, _, _ := p.logSteps()
+				j.work = 2 * (28*math.Sqrt(float64(n0)*pw2*pl2) + 3)
+			}
+			if i == 2 && ballots > largeElection && float64(j.approx) >= largeShare*float64(ballots) {
+				return sizes, false, true
+			}
+			jobs = append(jobs, j)
+		}
+	}
+	slices.SortStableFunc(jobs, func(a, b job) int { return cmp.Compare(b.approx, a.approx) })
+	spent := 0.0
+	for _, j := range jobs {
+		n := j.approx
+		switch {
+		case j.work == 0:
+		case spent+j.work <= exactBudget:
+			spent += j.work
+			n = j.pair.correct(j.n0, theta, Quantiles[j.q], ballots)
+		default:
+			approximate = true
+		}
+		sizes[j.q] = max(sizes[j.q], n)
+	}
+	if ballots > largeElection && float64(sizes[2]) >= largeShare*float64(ballots) {
+		return sizes, approximate, true
+	}
+	return sizes, approximate, false
 }
 
 // bravoPair is one winner against one loser, each as a share of the
@@ -147,10 +207,20 @@ func (p bravoPair) completion(theta float64, n int64) float64 {
 // oneRound is the number of ballots, among all those cast, that ends the
 // audit of the pair in one round with probability q: first the smallest n
 // of the pair's ballots whose winner's votes at the (1 − q) quantile meet
-// θ by the normal approximation (a root of a quadratic), then, exactly
-// with the binomial distribution, up by one ballot until they do or n
-// reaches the ballots cast; scaled up by the pair's share of the ballots.
+// θ by the normal approximation (approxRound), then, exactly with the
+// binomial distribution, up by one ballot until they do or n reaches the
+// ballots cast (correct); scaled up by the pair's share of the ballots.
 func (p bravoPair) oneRound(theta, q float64, ballots int64) int64 {
+	n0 := p.approxRound(theta, q)
+	if n0 >= beyond {
+		return beyond
+	}
+	return p.correct(n0, theta, q, ballots)
+}
+
+// approxRound is the pair's ballots that meet θ at the (1 − q) quantile
+// by the normal approximation: a root of a quadratic, rounded down.
+func (p bravoPair) approxRound(theta, q float64) int64 {
 	pw2, pl2, plus, minus := p.logSteps()
 	z := -normalQuantile(q)
 	d := pw2 * pl2
@@ -164,12 +234,22 @@ func (p bravoPair) oneRound(theta, q float64, ballots int64) int64 {
 	if q > 0.5 {
 		root = (-b + r) / (2 * a)
 	}
-	n := toCount(math.Floor(root))
-	if n >= beyond {
-		return beyond
-	}
+	return toCount(math.Floor(root))
+}
+
+// correct raises n, the pair's ballots, one by one until the winner's
+// votes at the exact (1 − q) binomial quantile meet θ or n reaches the
+// ballots cast, and scales it up to all ballots.
+func (p bravoPair) correct(n int64, theta, q float64, ballots int64) int64 {
+	pw2, _, plus, minus := p.logSteps()
+	var bq *binomialQuantiler
 	for n < ballots {
-		x := binomialQuantile(1-q, n, pw2)
+		if bq == nil {
+			bq = newBinomialQuantiler(1-q, n, pw2)
+		} else {
+			bq.grow()
+		}
+		x := bq.k
 		if float64(x)*plus+float64(n-x)*minus >= theta {
 			break
 		}
@@ -201,17 +281,33 @@ func normalCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 // normalQuantile is Φ⁻¹.
 func normalQuantile(p float64) float64 { return math.Sqrt2 * math.Erfinv(2*p-1) }
 
-// binomialQuantile is the smallest k in [0, n] with P(X ≤ k) ≥ q for X of
-// Binomial(n, p), 0 < p < 1. It adds the probabilities of the k within 14
-// standard deviations of the mean (the mass left out is below 1e-40, far
-// under a float64's resolution of q), each from the last by the ratio of
+// binomialQuantiler follows the q quantile of Binomial(n, p), 0 < p < 1,
+// as n grows one by one: k is the smallest k in [0, n] with
+// P(X ≤ k) ≥ q, cdf that probability and pmf P(X = k).
+//
+// The first quantile adds the probabilities of the k within 14 standard
+// deviations of the mean (the mass left out is below 1e-40, far under a
+// float64's resolution of q), each from the last by the ratio of
 // successive binomial terms, so its work grows as √n; and it divides by
 // their sum, so that a rounding error in the first term's logarithm (of
-// order 1e-16 times ln n!) scales every term alike and cancels.
-func binomialQuantile(q float64, n int64, p float64) int64 {
-	if n <= 0 {
-		return 0
+// order 1e-16 times ln n!) scales every term alike and cancels. Each
+// later one takes a few steps: from n to n + 1, P(X ≤ k) loses p·P(X = k),
+// and the quantile can only rise. This keeps a close contest of a
+// billion ballots, whose exact correction takes thousands of steps, to
+// milliseconds.
+type binomialQuantiler struct {
+	q, p     float64
+	n, k     int64
+	cdf, pmf float64
+}
+
+func newBinomialQuantiler(q float64, n int64, p float64) *binomialQuantiler {
+	b := &binomialQuantiler{q: q, p: p, n: max(n, 0)}
+	if b.n == 0 {
+		b.cdf, b.pmf = 1, 1
+		return b
 	}
+	n = b.n
 	mean, sd := float64(n)*p, math.Sqrt(float64(n)*p*(1-p))
 	lo := int64(math.Max(0, math.Floor(mean-14*sd-1)))
 	hi := int64(math.Min(float64(n), math.Ceil(mean+14*sd+1)))
@@ -230,10 +326,31 @@ func binomialQuantile(q float64, n int64, p float64) int64 {
 	for k := lo; ; k++ {
 		sum += term
 		if sum/total >= q || k == hi {
-			return k
+			b.k, b.cdf, b.pmf = k, sum/total, term/total
+			return b
 		}
 		term = next(term, k)
 	}
+}
+
+// grow moves to n + 1 trials.
+func (b *binomialQuantiler) grow() {
+	// P_{n+1}(X ≤ k) = P_n(X ≤ k) − p·P_n(X = k), and
+	// P_{n+1}(X = k) = P_n(X = k)·(1 − p)·(n + 1)/(n + 1 − k).
+	b.cdf -= b.p * b.pmf
+	b.pmf *= (1 - b.p) * float64(b.n+1) / float64(b.n+1-b.k)
+	b.n++
+	for b.cdf < b.q && b.k < b.n {
+		b.pmf *= float64(b.n-b.k) / float64(b.k+1) * b.p / (1 - b.p)
+		b.k++
+		b.cdf += b.pmf
+	}
+}
+
+// binomialQuantile is the smallest k in [0, n] with P(X ≤ k) ≥ q for X of
+// Binomial(n, p), 0 < p < 1.
+func binomialQuantile(q float64, n int64, p float64) int64 {
+	return newBinomialQuantiler(q, n, p).k
 }
 
 // logBinomial is ln P(X = k) for X of Binomial(n, p).

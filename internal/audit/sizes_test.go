@@ -222,3 +222,20 @@ func TestAssess(t *testing.T) {
 		t.Error("a risk limit of 1 accepted")
 	}
 }
+
+// TestBinomialQuantilerGrows: the quantile followed as n grows one by one
+// is the quantile computed afresh for each n.
+func TestBinomialQuantilerGrows(t *testing.T) {
+	for _, c := range []struct {
+		q, p float64
+		n    int64
+	}{{0.1, 0.6, 0}, {0.1, 0.6, 5}, {0.3, 0.51, 1000}, {0.2, 0.999, 50}, {0.1, 0.02, 300}, {0.6, 0.5, 100000}} {
+		b := newBinomialQuantiler(c.q, c.n, c.p)
+		for n := c.n; n < c.n+400; n++ {
+			if want := binomialQuantile(c.q, n, c.p); b.k != want {
+				t.Fatalf("q %v, p %v, n %d: followed %d, afresh %d", c.q, c.p, n, b.k, want)
+			}
+			b.grow()
+		}
+	}
+}
