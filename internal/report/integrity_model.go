@@ -154,12 +154,13 @@ func ScenarioIntegritySentence(p *i18n.Printer, s *model.Scenario, c ContestAudi
 }
 
 // ParseRiskLimit reads a risk limit typed by a user: a number above 0 and
-// below 1, at most 32 characters. The error says what is wrong.
+// below 1 (0.05, or 0,05 as French writes it), at most 32 characters. The
+// error says what is wrong, in p's language.
 func ParseRiskLimit(p *i18n.Printer, s string) (float64, error) {
 	if len(s) > 32 {
 		return 0, riskError(p.T("integrity.risk.invalid", s[:32]+"…"))
 	}
-	x, err := strconv.ParseFloat(s, 64)
+	x, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
 	if err != nil || !(x > 0 && x < 1) {
 		return 0, riskError(p.T("integrity.risk.invalid", s))
 	}

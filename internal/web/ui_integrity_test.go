@@ -155,6 +155,10 @@ func TestIntegrityModelPage(t *testing.T) {
 			if cells(t, own, "mayor") == cells(t, loose, "mayor") {
 				t.Error("?risk=0.2 did not change the figures")
 			}
+			// A decimal comma, as French writes it, is the same number.
+			if comma := b.get(path + "?risk=0,2").want(http.StatusOK); cells(t, comma, "mayor") != cells(t, loose, "mayor") {
+				t.Error("?risk=0,2 is not ?risk=0.2")
+			}
 			for _, bad := range []string{"0", "1", "1.5", "-0.1", "abc", "NaN", "Inf", strings.Repeat("9", 5000)} {
 				p := b.get(path + "?risk=" + url.QueryEscape(bad)).want(http.StatusBadRequest)
 				shown := bad
