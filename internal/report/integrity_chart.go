@@ -97,7 +97,7 @@ func MarginChartSVG(p *i18n.Printer, id string, alpha float64, cs []ContestAudit
 	for _, c := range cs {
 		desc += " " + p.T("integrity.chart.desc.contest", c.Title(), Share(p, c.Assessment.DilutedMargin), p.Number(float64(c.Assessment.PollingSize()), 0))
 	}
-	s := &svg{w: 760, h: 420}
+	s := &svg{w: 760, h: 432}
 	s.open(id, p.T("integrity.chart.title", alphaS), desc)
 
 	x0, x1 := math.Floor(math.Log10(lo)+1e-9), math.Ceil(math.Log10(hi)-1e-9)
@@ -105,7 +105,7 @@ func MarginChartSVG(p *i18n.Printer, id string, alpha float64, cs []ContestAudit
 		x1 = x0 + 1
 	}
 	y1 := math.Max(1, math.Ceil(math.Log10(ymax)-1e-9))
-	left, right, top, bottom := 78.0, 24.0, 48.0, 56.0
+	left, right, top, bottom := 78.0, 24.0, 60.0, 56.0
 	pw, ph := s.w-left-right, s.h-top-bottom
 	X := func(m float64) float64 { return left + (math.Log10(m)-x0)/(x1-x0)*pw }
 	Y := func(n float64) float64 { return top + (1-math.Log10(math.Max(n, 1))/y1)*ph }
@@ -145,10 +145,11 @@ func MarginChartSVG(p *i18n.Printer, id string, alpha float64, cs []ContestAudit
 		s.text(x+dx, y-10, anchor, "plan-label", truncate(c.Title(), 32), "")
 		s.b.WriteString(`</g>`)
 	}
-	s.legend(left, 24, [][3]string{
+	// Two rows: the three labels are too long for one in French.
+	s.legend(left, 20, [][3]string{
 		{"line", colourPolling, p.T("integrity.chart.polling")},
 		{"dash", colourComparison, p.T("integrity.chart.comparison")},
-		{"diamond", colourContest, p.T("integrity.chart.contest")},
 	})
+	s.legend(left, 40, [][3]string{{"diamond", colourContest, p.T("integrity.chart.contest")}})
 	return s.close(), nil
 }
