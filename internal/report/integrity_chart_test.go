@@ -115,3 +115,26 @@ func TestMarginCurveFigures(t *testing.T) {
 		t.Error("risk limit 0 accepted")
 	}
 }
+
+// TestMarginChartExtremeRiskLimits: any risk limit the page accepts
+// (above 0, below 1) draws a chart, the tiniest too.
+func TestMarginChartExtremeRiskLimits(t *testing.T) {
+	m := loadModel(t, "internal/report/testdata/integrity.yaml")
+	p := i18n.New(i18n.English)
+	for _, alpha := range []float64{1e-300, 1e-6, 0.5, 0.999999} {
+		var cs []ContestAudit
+		for _, c := range AssessContests(m, alpha) {
+			if c.Err != nil {
+				t.Fatalf("α %g: %v", alpha, c.Err)
+			}
+			cs = append(cs, c.Audit)
+		}
+		s, err := MarginChartSVG(p, "c", alpha, cs)
+		if err != nil {
+			t.Fatalf("α %g: %v", alpha, err)
+		}
+		if err := xml.Unmarshal([]byte(s), new(struct{})); err != nil || strings.Contains(s, "NaN") || strings.Contains(s, "Inf") {
+			t.Errorf("α %g: not a drawable SVG (%v)", alpha, err)
+		}
+	}
+}

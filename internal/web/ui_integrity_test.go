@@ -177,3 +177,18 @@ func TestIntegrityModelPage(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkIntegritySection is the work the model page adds for a model
+// with contests: two assessments per contest and the chart's 41 points.
+func BenchmarkIntegritySection(b *testing.B) {
+	m, err := model.Decode("integrity.yaml", readFile(b, integrityModelFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := i18n.New(i18n.French)
+	for b.Loop() {
+		if iv := integrityOf(p, m, url.Values{}, "€"); iv == nil || iv.Chart == "" {
+			b.Fatal("no section")
+		}
+	}
+}
