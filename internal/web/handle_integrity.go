@@ -41,7 +41,7 @@ func (s *Server) revisionAudit(ctx context.Context, in *struct {
 	docs := []any{}
 	for _, c := range report.AssessContests(m, in.RiskLimit) {
 		if c.Err != nil {
-			return nil, model.Errorf(model.EINVALID, "contest %q: %v", c.Audit.ID, c.Err)
+			return nil, model.Errorf(model.EINVALID, "contest %q cannot be assessed: %v", c.Audit.ID, c.Err)
 		}
 		docs = append(docs, report.IntegrityDoc(c.Audit))
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/url"
-	"strconv"
 
 	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
@@ -120,6 +119,3 @@ func integrityOf(p *i18n.Printer, m *model.Model, q url.Values, currency string)
 	}
 	return iv
 }
-
-// RevValue is the revision for the form's hidden field.
-func (iv *integrityView) RevValue() string { return strconv.Itoa(iv.Rev) }

@@ -192,3 +192,22 @@ func BenchmarkIntegritySection(b *testing.B) {
 		}
 	}
 }
+
+// TestIntegrityOldRevision: the section of an old revision (?rev=1) is
+// that revision's, and its risk limit form keeps the revision.
+func TestIntegrityOldRevision(t *testing.T) {
+	ts, admin, id, _ := integrityServer(t)
+	yaml := strings.Replace(string(readFile(t, integrityModelFile)), "{Alice: 600, Bob: 400}", "{Alice: 700, Bob: 300}", 1)
+	admin.want(http.StatusOK, "PUT", fmt.Sprintf("/api/v1/orgs/demo/models/%d", id), map[string]any{"yaml": yaml, "base_revision": 1})
+	b := ts.signedIn(t, DefaultAdminEmail, adminPassword, "en")
+	old := b.get(fmt.Sprintf("/orgs/demo/models/%d?rev=1", id)).want(http.StatusOK)
+	old.contains(`<input type="hidden" name="rev" value="1">`)
+	if !strings.Contains(cells(t, old, "mayor"), `<td class="num">101`) {
+		t.Errorf("revision 1: not its votes to flip (101)")
+	}
+	cur := b.get(fmt.Sprintf("/orgs/demo/models/%d", id)).want(http.StatusOK)
+	cur.lacks(`name="rev"`)
+	if !strings.Contains(cells(t, cur, "mayor"), `<td class="num">201`) {
+		t.Errorf("revision 2: not its votes to flip (201)")
+	}
+}
