@@ -16,6 +16,9 @@ var errorMessages = map[Lang]map[string]string{
 		"failed":          "en échec",
 		"canceled":        "annulé",
 
+		// The outcome integrity of a revision (web/handle_integrity.go)
+		"contest %q cannot be assessed: %v": "le scrutin %q ne peut être évalué\u00a0: %v",
+
 		// The store
 		"%s already exists":                          "%s existe déjà",
 		"%s refers to something that does not exist": "%s désigne quelque chose qui n'existe pas",

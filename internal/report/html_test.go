@@ -48,6 +48,8 @@ func reportCases() []reportCase {
 		{name: "calibration", model: "calibration.yaml", files: calibrationEvidence},
 		// Harm dimensions, harm tolerances and a calendar (issue 13).
 		{name: "harms-small", file: "cmd/scrutin/testdata/harms-small.yaml"},
+		// Contests, an audit control, scenarios that name a contest (issue 15).
+		{name: "integrity", file: "internal/report/testdata/integrity.yaml"},
 	}
 }
 
@@ -568,6 +570,15 @@ func removeModelWords(text string, r *Report) string {
 	if m.Calendar != nil {
 		for _, w := range m.Calendar.Windows {
 			add(w.Name, Lower(w.Name), w.ID)
+		}
+	}
+	for _, c := range m.Contests {
+		add(c.Name, truncate(c.Name, 32), c.ID, c.Description)
+		for name := range c.Candidates {
+			add(name)
+		}
+		for _, u := range c.Units {
+			add(u.Name, u.ID, u.Counting)
 		}
 	}
 	for _, u := range r.Updates {

@@ -38,6 +38,9 @@ func (r *Report) layout(l i18n.Lang) *document {
 	d.sections = append(d.sections,
 		r.planSection(w),
 		r.scenarioSection(w))
+	if r.hasContests() {
+		d.sections = append(d.sections, r.integritySection(w))
+	}
 	if r.Ebios != nil {
 		// The EBIOS RM study, on the same periods, the plan its treatment.
 		d.sections = append(d.sections, ebiosLayout(r.Ebios, l).sections...)

@@ -88,6 +88,7 @@ func TestBrowser(t *testing.T) {
 		{"AnswerFrench", e.answerFrench, false, e2eStepTimeout},
 		{"Harms", e.harms, false, 2 * e2eStepTimeout},
 		{"EbiosStudy", e.ebiosStudy, false, 2 * e2eStepTimeout},
+		{"Integrity", e.integrity, false, e2eStepTimeout},
 	}
 	for _, s := range steps {
 		ok := t.Run(s.name, func(t *testing.T) {

@@ -45,7 +45,7 @@ var apiRoutes = []string{
 	"GET /api/v1/orgs/{org}/members", "PUT /api/v1/orgs/{org}/members/{email}", "DELETE /api/v1/orgs/{org}/members/{email}",
 	"GET /api/v1/orgs/{org}/models", "POST /api/v1/orgs/{org}/models", "GET /api/v1/orgs/{org}/models/{id}",
 	"PUT /api/v1/orgs/{org}/models/{id}", "DELETE /api/v1/orgs/{org}/models/{id}", "GET /api/v1/orgs/{org}/models/{id}/revisions",
-	"GET /api/v1/orgs/{org}/models/{id}/revisions/{rev}", "GET /api/v1/orgs/{org}/models/{id}/diff",
+	"GET /api/v1/orgs/{org}/models/{id}/revisions/{rev}", "GET /api/v1/orgs/{org}/models/{id}/revisions/{rev}/audit", "GET /api/v1/orgs/{org}/models/{id}/diff",
 	"POST /api/v1/orgs/{org}/models/{id}/runs", "GET /api/v1/orgs/{org}/runs", "GET /api/v1/orgs/{org}/runs/{id}",
 	"POST /api/v1/orgs/{org}/runs/{id}/cancel", "POST /api/v1/orgs/{org}/evidence", "GET /api/v1/orgs/{org}/evidence",
 	"GET /api/v1/orgs/{org}/evidence/{id}", "DELETE /api/v1/orgs/{org}/evidence/{id}", "POST /api/v1/orgs/{org}/models/{id}/plans",

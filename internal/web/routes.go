@@ -59,6 +59,7 @@ func (s *Server) routes() {
 	huma.Register(a, op(http.MethodDelete, "/api/v1/orgs/{org}/models/{id}", "delete-model", "Delete a model with its revisions, runs and plans (owners)", "models", http.StatusNoContent, 0, true), s.deleteModel)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/models/{id}/revisions", "list-revisions", "The model's revisions, newest first, without their YAML (viewers)", "models", 0, 0, true), s.listRevisions)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/models/{id}/revisions/{rev}", "get-revision", "One revision, with its YAML (viewers)", "models", 0, 0, true), s.getRevision)
+	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/models/{id}/revisions/{rev}/audit", "revision-audit", "Outcome integrity of the revision's contests: for each, the votes and units to flip and the risk-limiting-audit sizes, exactly as scrutin audit --format json (viewers)", "models", 0, 0, true), s.revisionAudit)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/models/{id}/diff", "diff-model", "Unified diff between two revisions (viewers)", "models", 0, 0, true), s.diffModel)
 
 	// Runs

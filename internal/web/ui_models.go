@@ -44,6 +44,9 @@ type editorPage struct {
 	Error     string
 	CanEdit   bool
 	Rows      int
+	// Integrity is the outcome integrity section of a model with
+	// contests (ui_integrity.go), nil otherwise.
+	Integrity *integrityView
 }
 
 // editorLine is a line number in the editor's gutter, with the problems
@@ -106,8 +109,22 @@ func (s *Server) editorPage(w http.ResponseWriter, r *http.Request, v *view) err
 			v.Flash = v.P.T("editor.saved", n)
 		}
 	}
+	status := http.StatusOK
+	// A stored revision is valid; one that no longer decodes (a newer
+	// server's rules) still shows its text, without the section.
+	if dm, err := decodeRevision(m.Name, rev); err == nil {
+		page.Integrity = integrityOf(v.P, dm, r.URL.Query(), v.P.Currency(dm.Currency))
+		if page.Integrity != nil {
+			if page.Old {
+				page.Integrity.Rev = rev.Revision
+			}
+			if page.Integrity.RiskError != "" {
+				status = http.StatusBadRequest
+			}
+		}
+	}
 	v.Title, v.Nav, v.Page = m.Name, "models", page.withLines()
-	return s.render(w, http.StatusOK, "editor", v)
+	return s.render(w, status, "editor", v)
 }
 
 // modelForm reads the form of the editor: a model is at most
