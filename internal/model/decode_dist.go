@@ -12,7 +12,7 @@ import (
 
 // distKeys are the keys that name a distribution family, in table order.
 var distKeys = []string{string(PERT), string(Lognormal90), string(Lognormal), string(Uniform),
-	string(Triangular), string(Beta), string(Normal), string(Gamma), string(Label)}
+	string(Triangular), string(Beta), string(Normal), string(Gamma), string(Label), string(BaseRateKind)}
 
 var distHint = text("a number or a distribution such as {pert: [min, mode, max]}")
 
@@ -94,6 +94,14 @@ func (d *decoder) dist(n ast.Node, out *Dist, path string) {
 			return
 		}
 		dist.Label = s
+	case BaseRateKind:
+		var ref BaseRateRef
+		before := len(d.problems)
+		d.value(kindNode, vOf(&ref), sub, fieldRules{required: true})
+		if len(d.problems) > before {
+			return
+		}
+		dist.BaseRate = &ref
 	case Lognormal:
 		var p struct {
 			Mu    float64 `json:"mu" jsonschema:"required"`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/scrutin/scrutin/internal/baserate"
 	"math"
 	"os"
 	"path/filepath"
@@ -238,6 +239,32 @@ var validModels = []struct {
 	src   string
 	check func(t *testing.T, m *Model)
 }{
+	{
+		name: "base rate",
+		src: head + `actors: [{id: x, name: X}]
+scenarios:
+  - {id: s, name: S, actor: x, assets: [mail], effect: confidentiality, vulnerability: 1, magnitude: 1,
+     frequency: {baserate: {target: party, kind: hack-and-leak, countries: "FR, DE", from: 2015, to: 2024, orgs: 20}}}
+`,
+		check: func(t *testing.T, m *Model) {
+			f := m.Scenarios[0].Frequency
+			rows, err := baserate.Incidents()
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := baserate.Rate(rows, baserate.Query{Target: "party", Kind: "hack-and-leak", Countries: "FR, DE", From: 2015, To: 2024, Orgs: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Kind != Gamma || f.Params[0] != e.Shape || f.Params[1] != 200 || f.BaseRate == nil || f.BaseRate.Orgs != 20 {
+				t.Errorf("frequency %+v, want Gamma(%v, 200) with its query", f, e.Shape)
+			}
+			j, err := json.Marshal(f)
+			if err != nil || !strings.Contains(string(j), `{"baserate":{"target":"party","kind":"hack-and-leak"`) {
+				t.Errorf("JSON %s, %v", j, err)
+			}
+		},
+	},
 	{
 		name: "contests",
 		src: head + `actors: [{id: x, name: X}]
@@ -792,5 +819,26 @@ func TestDecodeIsDeterministic(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestBaseRateProblems: a base rate's problems say where and what.
+func TestBaseRateProblems(t *testing.T) {
+	for _, c := range []struct{ freq, want string }{
+		{`{baserate: {target: partyy, kind: ddos}}`, `frequency.baserate.target: "partyy" is not one of`},
+		{`{baserate: {target: party}}`, `kind`},
+		{`{baserate: {target: party, kind: ddos, countries: "FR, Germany"}}`, `frequency.baserate.countries: "GERMANY" is neither a country code nor a set`},
+		{`{baserate: {target: party, kind: ddos, from: 2024, to: 2020}}`, `frequency.baserate.to: the years counted run from 2024 to 2020: none`},
+		{`{baserate: {target: party, kind: ddos, orgs: -3}}`, `orgs`},
+	} {
+		src := head + "actors: [{id: x, name: X}]\nscenarios:\n  - {id: s, name: S, actor: x, assets: [mail], effect: availability, vulnerability: 1, magnitude: 1, frequency: " + c.freq + "}\n"
+		_, err := Decode("m.yaml", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "m.yaml:") {
+			t.Errorf("%s: %v, want %q", c.freq, err, c.want)
+		}
+	}
+	src := head + "actors: [{id: x, name: X}]\nscenarios:\n  - {id: s, name: S, actor: x, assets: [mail], effect: availability, vulnerability: 1, frequency: 1, magnitude: {baserate: {target: party, kind: ddos}}}\n"
+	if _, err := Decode("m.yaml", []byte(src)); err == nil || !strings.Contains(err.Error(), "magnitude: a base rate gives a frequency") {
+		t.Errorf("a base rate as a magnitude: %v", err)
 	}
 }

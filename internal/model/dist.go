@@ -10,16 +10,17 @@ type DistKind string
 
 // The distribution families of the model format (DESIGN.md section 2).
 const (
-	Constant    DistKind = "constant"    // Params: [value]
-	PERT        DistKind = "pert"        // Params: [min, mode, max]; Lambda: shape (default 4)
-	Lognormal90 DistKind = "lognormal90" // Params: [p5, p95]
-	Lognormal   DistKind = "lognormal"   // Params: [mu, sigma] of the underlying normal
-	Uniform     DistKind = "uniform"     // Params: [a, b]
-	Triangular  DistKind = "triangular"  // Params: [min, mode, max]
-	Beta        DistKind = "beta"        // Params: [alpha, beta]
-	Normal      DistKind = "normal"      // Params: [mean, sd]; truncated to the quantity's domain
-	Gamma       DistKind = "gamma"       // Params: [shape, rate] (mean shape/rate); what calibration gives frequencies
-	Label       DistKind = "label"       // Label: a qualitative label, resolved to a PERT
+	Constant     DistKind = "constant"    // Params: [value]
+	PERT         DistKind = "pert"        // Params: [min, mode, max]; Lambda: shape (default 4)
+	Lognormal90  DistKind = "lognormal90" // Params: [p5, p95]
+	Lognormal    DistKind = "lognormal"   // Params: [mu, sigma] of the underlying normal
+	Uniform      DistKind = "uniform"     // Params: [a, b]
+	Triangular   DistKind = "triangular"  // Params: [min, mode, max]
+	Beta         DistKind = "beta"        // Params: [alpha, beta]
+	Normal       DistKind = "normal"      // Params: [mean, sd]; truncated to the quantity's domain
+	Gamma        DistKind = "gamma"       // Params: [shape, rate] (mean shape/rate); what calibration gives frequencies
+	Label        DistKind = "label"       // Label: a qualitative label, resolved to a PERT
+	BaseRateKind DistKind = "baserate"    // BaseRate: a frequency from publicly reported incidents, resolved to a Gamma
 )
 
 // DefaultPERTLambda is the shape of a Beta-PERT when the model gives none.
@@ -44,6 +45,22 @@ type Dist struct {
 	Params []float64
 	Lambda float64 // PERT shape; 0 means DefaultPERTLambda
 	Label  string  // the label this distribution was given as, if any
+	// BaseRate is the query of publicly reported incidents this
+	// distribution was given as, if any (a frequency resolved to the
+	// Gamma posterior of its base rate; package baserate).
+	BaseRate *BaseRateRef
+}
+
+// BaseRateRef asks for the base rate of one kind of incident against one
+// kind of target (scrutin baserate): frequency: {baserate: {target: party,
+// kind: hack-and-leak, countries: eu, orgs: 40}}.
+type BaseRateRef struct {
+	Target    string  `json:"target" jsonschema:"required,enum=party,enum=campaign,enum=candidate,enum=election-authority,enum=ministry,enum=parliament,enum=municipality,enum=media,enum=vendor,enum=voter-roll"`
+	Kind      string  `json:"kind" jsonschema:"required,enum=hack-and-leak,enum=ddos,enum=defacement,enum=voter-roll-breach,enum=voter-roll-tampering,enum=ransomware,enum=phishing,enum=influence-operation,enum=tabulation-attack"`
+	Countries string  `json:"countries,omitempty" jsonschema_description:"eu, europe, north-america, all (default), or country codes separated by commas"`
+	From      int     `json:"from,omitempty" jsonschema:"minimum=0"`
+	To        int     `json:"to,omitempty" jsonschema:"minimum=0"`
+	Orgs      float64 `json:"orgs,omitempty" jsonschema:"minimum=0" jsonschema_description:"Organisations of the target kind exposed each year (default: one per country)"`
 }
 
 // Const returns the constant distribution at v.
@@ -81,6 +98,8 @@ func (d Dist) String() string {
 // MarshalJSON writes d in the model format: a number, or a one-key object.
 func (d Dist) MarshalJSON() ([]byte, error) {
 	switch {
+	case d.BaseRate != nil:
+		return json.Marshal(map[string]*BaseRateRef{"baserate": d.BaseRate})
 	case d.Label != "":
 		return json.Marshal(map[string]string{"label": d.Label})
 	case d.Kind == Constant && len(d.Params) == 1:

@@ -60,7 +60,7 @@ func (Dist) JSONSchema() *jsonschema.Schema {
 	lognormal := &jsonschema.Schema{Type: "object", Properties: mu, Required: []string{"mu", "sigma"}, AdditionalProperties: jsonschema.FalseSchema}
 	allowExtensions(lognormal)
 	return &jsonschema.Schema{
-		Description: "A constant or a distribution (one family): pert, lognormal90, lognormal, uniform, triangular, beta, normal, gamma or label.",
+		Description: "A constant or a distribution (one family): pert, lognormal90, lognormal, uniform, triangular, beta, normal, gamma, label or baserate (a frequency from publicly reported incidents).",
 		AnyOf: []*jsonschema.Schema{
 			{Type: "number", Description: "a constant"},
 			oneKey("pert", numberList(3, "Beta-PERT [min, mode, max]"), "lambda"),
@@ -72,6 +72,7 @@ func (Dist) JSONSchema() *jsonschema.Schema {
 			oneKey("normal", numberList(2, "[mean, sd], truncated to the quantity's range")),
 			oneKey("gamma", numberList(2, "[shape, rate]: mean shape/rate (for frequencies; what calibration gives them)")),
 			oneKey("label", &jsonschema.Schema{Type: "string", Description: "a qualitative label of the labels table: very-low, low, medium, high, very-high"}),
+			oneKey("baserate", baseRateSchema()),
 		},
 	}
 }
@@ -123,4 +124,19 @@ func (Contest) JSONSchemaExtend(s *jsonschema.Schema) {
 		p.MaxItems = &hi
 	}
 	s.Not = &jsonschema.Schema{Required: []string{"units", "units_file"}, Description: "units or units_file, not both"}
+}
+
+// baseRateSchema describes {baserate: {target, kind, countries, from, to, orgs}}.
+func baseRateSchema() *jsonschema.Schema {
+	props := jsonschema.NewProperties()
+	props.Set("target", &jsonschema.Schema{Type: "string", Description: "kind of target: party, campaign, candidate, election-authority, ministry, parliament, municipality, media, vendor, voter-roll"})
+	props.Set("kind", &jsonschema.Schema{Type: "string", Description: "kind of incident: hack-and-leak, ddos, defacement, voter-roll-breach, voter-roll-tampering, ransomware, phishing, influence-operation, tabulation-attack"})
+	props.Set("countries", &jsonschema.Schema{Type: "string", Description: "eu, europe, north-america, all (default), or country codes separated by commas"})
+	props.Set("from", &jsonschema.Schema{Type: "integer", Description: "first year counted"})
+	props.Set("to", &jsonschema.Schema{Type: "integer", Description: "last year counted"})
+	props.Set("orgs", &jsonschema.Schema{Type: "number", Minimum: json.Number("0"), Description: "organisations of the target kind exposed each year (default: one per country)"})
+	s := &jsonschema.Schema{Type: "object", Properties: props, Required: []string{"target", "kind"}, AdditionalProperties: jsonschema.FalseSchema,
+		Description: "the Gamma posterior of the yearly rate of publicly reported incidents (scrutin baserate)"}
+	allowExtensions(s)
+	return s
 }

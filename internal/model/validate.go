@@ -294,6 +294,10 @@ func (c *checker) dist(d *Dist, path, table string, dom Domain) {
 	if d.IsZero() {
 		return // reported by the decoder as missing
 	}
+	if d.Kind == BaseRateKind {
+		c.baseRate(d, path, table)
+		return
+	}
 	if d.Kind == Label {
 		if table == "" {
 			c.add(path, "qualitative labels are not available here; give a number or a distribution")
