@@ -143,16 +143,26 @@ const (
 	KindMinistry          = "ministry"
 	KindElectionAuthority = "election-authority"
 	KindOperator          = "operator"
+	// KindMunicipality is a local authority that keeps a voter roll or
+	// counts and transmits results: a commune, a county.
+	KindMunicipality = "municipality"
+	// KindPrefecture is a regional arm of the state that gathers and
+	// publishes results (a French préfecture, a regional authority).
+	KindPrefecture = "prefecture"
+	// KindVendor is a supplier of election technology or services.
+	KindVendor = "vendor"
+	// KindMedia is a news organisation.
+	KindMedia = "media"
 )
 
 // OrganizationKinds lists the valid organization kinds.
-var OrganizationKinds = []string{KindAgency, KindParty, KindCampaign, KindMinistry, KindElectionAuthority, KindOperator}
+var OrganizationKinds = []string{KindAgency, KindParty, KindCampaign, KindMinistry, KindElectionAuthority, KindOperator, KindMunicipality, KindPrefecture, KindVendor, KindMedia}
 
 // Organization is a body that owns assets and bears losses.
 type Organization struct {
 	ID   string `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
 	Name string `json:"name" jsonschema:"required,minLength=1"`
-	Kind string `json:"kind" jsonschema:"required,enum=agency,enum=party,enum=campaign,enum=ministry,enum=election-authority,enum=operator"`
+	Kind string `json:"kind" jsonschema:"required,enum=agency,enum=party,enum=campaign,enum=ministry,enum=election-authority,enum=operator,enum=municipality,enum=prefecture,enum=vendor,enum=media"`
 }
 
 // Asset is something of an organization's that an attack can hit.
