@@ -306,6 +306,10 @@ type Tree struct {
 	Description string   `json:"description,omitempty"`
 	Time        string   `json:"time,omitempty" jsonschema:"enum=parallel,enum=sequential" jsonschema_description:"How and gates combine times: parallel (the longest child, default) or sequential (the sum)"`
 	Root        TreeNode `json:"root" jsonschema:"required"`
+	// Library is true for a tree of the built-in library that a scenario
+	// refers to (its id is then "library:<id>"): its defences' controls
+	// need not be the model's, and one the model lacks is never in force.
+	Library bool `json:"-"`
 }
 
 // TreeNode is a node of an attack-defence tree. A node written with its id
