@@ -141,25 +141,39 @@ func decodeLibraryTree(file string, src []byte) (*LibraryTree, error) {
 }
 
 // resolveLibrary adds to m, once each, the library trees its scenarios
-// refer to (vulnerability: {tree: library:<id>}), under their reference
-// ("library:<id>") as id, so that everything after decoding sees an
-// ordinary tree. An unknown library id is left for validation to report.
+// refer to (vulnerability: {tree: library:<id>}), so that everything after
+// decoding sees an ordinary tree. An unknown library id is left for
+// validation to report.
 func resolveLibrary(m *Model) {
 	for i := range m.Scenarios {
-		ref := m.Scenarios[i].Vulnerability.Tree
-		id, ok := strings.CutPrefix(ref, LibraryPrefix)
-		if !ok || m.TreeByID(ref) != nil {
-			continue
+		if ref := m.Scenarios[i].Vulnerability.Tree; strings.HasPrefix(ref, LibraryPrefix) {
+			_, _ = m.AddLibraryTree(ref) // an unknown id: reported by validation
 		}
-		lt, err := LibraryTreeByID(id)
-		if err != nil {
-			continue
-		}
-		t := lt.Tree
-		t.Root = cloneNode(&t.Root)
-		t.ID, t.Library = ref, true
-		m.Trees = append(m.Trees, t)
 	}
+}
+
+// AddLibraryTree adds to m a copy of the library tree that ref
+// ("library:<id>") names, with ref as its id and Library set, unless m
+// has a tree of that id already; it returns m's tree. Its defences keep
+// their controls: one that m lacks is never in force. An unknown id is an
+// EINVALID error that lists the library.
+func (m *Model) AddLibraryTree(ref string) (*Tree, error) {
+	id, ok := strings.CutPrefix(ref, LibraryPrefix)
+	if !ok {
+		return nil, Errorf(EINVALID, "%q is not a library tree (library:<id>)", ref)
+	}
+	if t := m.TreeByID(ref); t != nil {
+		return t, nil
+	}
+	lt, err := LibraryTreeByID(id)
+	if err != nil {
+		return nil, err
+	}
+	t := lt.Tree
+	t.Root = cloneNode(&t.Root)
+	t.ID, t.Library = ref, true
+	m.Trees = append(m.Trees, t)
+	return &m.Trees[len(m.Trees)-1], nil
 }
 
 // cloneNode copies n deeply: a model's trees are its own, the library's
