@@ -3,8 +3,11 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/scrutin/scrutin/internal/model"
 )
 
 func TestTreeLibrary(t *testing.T) {
@@ -97,5 +100,35 @@ func TestModelLibraryTreeRuns(t *testing.T) {
 	bad := writeFile(t, "bad.yaml", strings.Replace(libModel, "library:dre", "library:evm", 1))
 	if code, _, errs := scrutin(t, "", "validate", bad); code != 2 || !strings.Contains(errs, `bad.yaml:10:`) || !strings.Contains(errs, `unknown library tree "evm"; the library has: dre,`) {
 		t.Errorf("unknown library tree: exit %d: %s", code, errs)
+	}
+}
+
+// Every control a library tree names is documented in README.md's
+// section on the library.
+func TestTreeLibraryControlsDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, _ := strings.Cut(string(readme), "### Voting-technology trees")
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	lib, err := model.LibraryTrees()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range lib {
+		var walk func(n *model.TreeNode)
+		walk = func(n *model.TreeNode) {
+			if n.Control != "" && !strings.Contains(sec, "| `"+n.Control+"` |") {
+				t.Errorf("%s: control %s is not in README.md's table", lib[i].Tree.ID, n.Control)
+			}
+			for j := range n.Children {
+				walk(&n.Children[j])
+			}
+			for j := range n.Countermeasures {
+				walk(&n.Countermeasures[j])
+			}
+		}
+		walk(&lib[i].Tree.Root)
 	}
 }
