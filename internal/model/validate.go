@@ -236,8 +236,8 @@ func (c *checker) scenario(i int, actors, assets, trees map[string]bool) {
 			c.add(p+".vulnerability", "a resistance needs a capability: give vulnerability.capability, or a capability to actor %q", s.Actor)
 		}
 	case strings.HasPrefix(v.Tree, LibraryPrefix) && c.m.TreeByID(v.Tree) == nil:
-		if _, err := LibraryTreeByID(strings.TrimPrefix(v.Tree, LibraryPrefix)); err != nil {
-			c.add(p+".vulnerability.tree", "%s", err.Error())
+		if lib, err := LibraryTrees(); err == nil {
+			c.add(p+".vulnerability.tree", "unknown library tree %q; the library has: %s", strings.TrimPrefix(v.Tree, LibraryPrefix), strings.Join(libraryIDs(lib), ", "))
 		}
 	case v.Tree != "":
 		c.ref(p+".vulnerability.tree", "unknown tree %q%s", v.Tree, trees)
