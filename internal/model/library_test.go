@@ -3,6 +3,8 @@ package model
 import (
 	"strings"
 	"testing"
+
+	"github.com/scrutin/scrutin/internal/treelib"
 )
 
 // Every tree of the built-in library reads, passes the tree checks and is
@@ -76,4 +78,21 @@ func TestLibraryReference(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `lib.yaml:10:`) || !strings.Contains(err.Error(), `scenarios[0].vulnerability.tree: unknown library tree "evm"; the library has: dre, internet-voting, optical-scan, paper-hand-count, pollbook, postal-proxy`) {
 		t.Errorf("unknown library tree: %v", err)
 	}
+}
+
+// FuzzLibraryTree: any library file is read or refused with problems,
+// never a panic.
+func FuzzLibraryTree(f *testing.F) {
+	entries, _ := treelib.Files.ReadDir(".")
+	for _, e := range entries {
+		src, _ := treelib.Files.ReadFile(e.Name())
+		f.Add(src)
+	}
+	f.Add([]byte("technology: T\ntree: {id: x, name: X, root: {id: r, name: R, gate: or}}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		lt, err := decodeLibraryTree("f.yaml", src)
+		if err == nil && lt.Nodes() < 1 {
+			t.Fatal("a tree without nodes accepted")
+		}
+	})
 }
