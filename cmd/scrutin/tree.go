@@ -28,7 +28,7 @@ exact answer is out of reach.`,
 		Args: commandGroup,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newTreeEvalCmd(e), newTreeImportCmd(e), newTreeExportCmd(e), newTreeDrawCmd(e))
+	cmd.AddCommand(newTreeEvalCmd(e), newTreeImportCmd(e), newTreeExportCmd(e), newTreeDrawCmd(e), newTreeLibraryCmd(e))
 	return cmd
 }
 
@@ -49,7 +49,7 @@ type treeOptions struct {
 }
 
 func addTreeFlags(cmd *cobra.Command, o *treeOptions, controls bool) {
-	cmd.Flags().StringVar(&o.tree, "tree", "", "only the tree with this id")
+	cmd.Flags().StringVar(&o.tree, "tree", "", "only the tree with this id; library:<id> is a tree of the built-in library (scrutin tree library)")
 	if controls {
 		cmd.Flags().StringSliceVar(&o.with, "with", nil, "switch these controls on (their defences are in force)")
 		cmd.Flags().StringSliceVar(&o.without, "without", nil, "switch these controls off")
@@ -65,8 +65,12 @@ func isXML(path string, src []byte) bool {
 	return bytes.HasPrefix(bytes.TrimSpace(src), []byte("<"))
 }
 
-// loadTrees reads a model with trees, or an ADTool XML file.
+// loadTrees reads a model with trees, or an ADTool XML file, or, for
+// --tree library:<id>, takes that tree of the library.
 func loadTrees(e *env, o treeOptions) (*treeSource, error) {
+	if strings.HasPrefix(o.tree, model.LibraryPrefix) {
+		return loadLibraryTree(e, o)
+	}
 	name, src, err := readModel(e, o.file)
 	if err != nil {
 		return nil, err
@@ -275,4 +279,88 @@ func writeTreeText(w io.Writer, ts *treeSource, r *adtree.Result, inForce []stri
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
+}
+
+// loadLibraryTree is loadTrees for --tree library:<id>: evaluated against
+// the model FILE when one is given (its controls put the tree's defences
+// in force; one it lacks is never in force), otherwise with every defence
+// in force, as for an ADTool file.
+func loadLibraryTree(e *env, o treeOptions) (*treeSource, error) {
+	ts := &treeSource{}
+	if o.file == "" {
+		if len(o.with) > 0 || len(o.without) > 0 || o.actor != "" {
+			return nil, usageError{fmt.Errorf("--with, --without and --actor need a model FILE: alone, a library tree has every defence in force")}
+		}
+		m := &model.Model{}
+		t, err := m.AddLibraryTree(o.tree)
+		if err != nil {
+			return nil, err
+		}
+		ts.trees = []*adtree.Tree{adtree.FromModelIn(m, t)}
+		return ts, nil
+	}
+	name, src, err := readModel(e, o.file)
+	if err != nil {
+		return nil, err
+	}
+	if isXML(name, src) {
+		return nil, usageError{fmt.Errorf("--tree %s takes a model FILE (for its controls), not an ADTool file", o.tree)}
+	}
+	m, err := decodeSource(o.file, name, src, e.attackIDs())
+	if err != nil {
+		return nil, err
+	}
+	t, err := m.AddLibraryTree(o.tree)
+	if err != nil {
+		return nil, err
+	}
+	ts.model, ts.currency = m, m.Currency
+	warnWhatIf(e, m, o.with, o.without)
+	ts.trees = []*adtree.Tree{adtree.FromModelIn(m, t)}
+	return ts, nil
+}
+
+func newTreeLibraryCmd(e *env) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "library",
+		Short: "List the built-in library of voting-technology trees",
+		Long: `List the attack-defence trees of the built-in library, one per voting
+technology: id, goal, technology and number of nodes. Evaluate, draw or export
+one with --tree library:<id> (against a model FILE for its controls), or use it
+as a scenario's vulnerability in a model: vulnerability: {tree: library:<id>}.
+A library tree's defences name controls by the ids README.md lists; a defence
+whose control the model lacks is never in force.`,
+		Example: `  scrutin tree library
+  scrutin tree eval --tree library:internet-voting
+  scrutin tree eval examples/election.yaml --tree library:dre`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageError{fmt.Errorf("--format must be text or json, got %q", format)}
+			}
+			lib, err := model.LibraryTrees()
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				type entry struct {
+					ID         string `json:"id"`
+					Name       string `json:"name"`
+					Technology string `json:"technology"`
+					Nodes      int    `json:"nodes"`
+				}
+				out := make([]entry, len(lib))
+				for i := range lib {
+					out[i] = entry{model.LibraryPrefix + lib[i].Tree.ID, lib[i].Tree.Name, lib[i].Technology, lib[i].Nodes()}
+				}
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			}
+			return report.WriteLibrary(e.stdout, lib)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
 }

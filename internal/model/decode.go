@@ -111,6 +111,7 @@ func decodeParts(ctx context.Context, file string, src []byte, sc scanned, locat
 	if err != nil {
 		return nil, err
 	}
+	resolveLibrary(&m)
 	unread := func(path string) bool { return d.bad[path] }
 	unitsProblems, content, read := units.loadUnits(&m, unread)
 	if len(unitsProblems)+len(content) > 0 && !locating {

@@ -143,16 +143,26 @@ const (
 	KindMinistry          = "ministry"
 	KindElectionAuthority = "election-authority"
 	KindOperator          = "operator"
+	// KindMunicipality is a local authority that keeps a voter roll or
+	// counts and transmits results: a commune, a county.
+	KindMunicipality = "municipality"
+	// KindPrefecture is a regional arm of the state that gathers and
+	// publishes results (a French préfecture, a regional authority).
+	KindPrefecture = "prefecture"
+	// KindVendor is a supplier of election technology or services.
+	KindVendor = "vendor"
+	// KindMedia is a news organisation.
+	KindMedia = "media"
 )
 
 // OrganizationKinds lists the valid organization kinds.
-var OrganizationKinds = []string{KindAgency, KindParty, KindCampaign, KindMinistry, KindElectionAuthority, KindOperator}
+var OrganizationKinds = []string{KindAgency, KindParty, KindCampaign, KindMinistry, KindElectionAuthority, KindOperator, KindMunicipality, KindPrefecture, KindVendor, KindMedia}
 
 // Organization is a body that owns assets and bears losses.
 type Organization struct {
 	ID   string `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
 	Name string `json:"name" jsonschema:"required,minLength=1"`
-	Kind string `json:"kind" jsonschema:"required,enum=agency,enum=party,enum=campaign,enum=ministry,enum=election-authority,enum=operator"`
+	Kind string `json:"kind" jsonschema:"required,enum=agency,enum=party,enum=campaign,enum=ministry,enum=election-authority,enum=operator,enum=municipality,enum=prefecture,enum=vendor,enum=media"`
 }
 
 // Asset is something of an organization's that an attack can hit.
@@ -296,6 +306,10 @@ type Tree struct {
 	Description string   `json:"description,omitempty"`
 	Time        string   `json:"time,omitempty" jsonschema:"enum=parallel,enum=sequential" jsonschema_description:"How and gates combine times: parallel (the longest child, default) or sequential (the sum)"`
 	Root        TreeNode `json:"root" jsonschema:"required"`
+	// Library is true for a tree of the built-in library that a scenario
+	// refers to (its id is then "library:<id>"): its defences' controls
+	// need not be the model's, and one the model lacks is never in force.
+	Library bool `json:"-"`
 }
 
 // TreeNode is a node of an attack-defence tree. A node written with its id

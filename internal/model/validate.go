@@ -103,6 +103,10 @@ func (c *checker) model() {
 		c.scenarioContest(i)
 	}
 	for i := range m.Trees {
+		if m.Trees[i].Library {
+			c.libraryTree(i)
+			continue
+		}
 		c.tree(i, controls)
 	}
 	c.evidence(scenarios)
@@ -230,6 +234,10 @@ func (c *checker) scenario(i int, actors, assets, trees map[string]bool) {
 			c.dist(v.Capability, p+".vulnerability.capability", TableVulnerability, Probability)
 		} else if a := c.m.ActorByID(s.Actor); a != nil && a.Capability == nil {
 			c.add(p+".vulnerability", "a resistance needs a capability: give vulnerability.capability, or a capability to actor %q", s.Actor)
+		}
+	case strings.HasPrefix(v.Tree, LibraryPrefix) && c.m.TreeByID(v.Tree) == nil:
+		if lib, err := LibraryTrees(); err == nil {
+			c.add(p+".vulnerability.tree", "unknown library tree %q; the library has: %s", strings.TrimPrefix(v.Tree, LibraryPrefix), strings.Join(libraryIDs(lib), ", "))
 		}
 	case v.Tree != "":
 		c.ref(p+".vulnerability.tree", "unknown tree %q%s", v.Tree, trees)

@@ -116,7 +116,9 @@ func (tc *treeCheck) walk(n *TreeNode, path string, role treeRole) {
 			if n.Gate != "" {
 				c.add(path+".control", "a control links a defence leaf; this defence is a gate (link its leaves)")
 			}
-			c.auditProbability(n, path)
+			if !tc.tree.Library {
+				c.auditProbability(n, path)
+			}
 		}
 	} else if n.Control != "" {
 		c.add(path+".control", "a control links a defence; an attack node has none")

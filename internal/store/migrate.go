@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -25,28 +26,37 @@ var migrations embed.FS
 // transaction and, on PostgreSQL, holds an advisory lock so that servers
 // starting together do not migrate twice.
 func (db *DB) migrate(ctx context.Context) error {
-	dir, err := fs.Sub(migrations, "migrations/"+db.dialect)
+	p, err := migrator(db.sql, db.dialect)
 	if err != nil {
 		return err
-	}
-	dialect := goose.DialectSQLite3
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
-	if db.dialect == Postgres {
-		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
-		if err != nil {
-			return err
-		}
-		opts = append(opts, goose.WithSessionLocker(locker))
-	}
-	p, err := goose.NewProvider(dialect, db.sql, dir, opts...)
-	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate %s database: %w", db.dialect, err)
 	}
 	return nil
+}
+
+// migrator is the goose provider of dialect's migrations on sqlDB.
+func migrator(sqlDB *sql.DB, dialect string) (*goose.Provider, error) {
+	dir, err := fs.Sub(migrations, "migrations/"+dialect)
+	if err != nil {
+		return nil, err
+	}
+	gd := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if dialect == Postgres {
+		gd = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gd, sqlDB, dir, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
 }
 
 // SchemaVersion is the version of the schema this build migrates to: the

@@ -74,7 +74,7 @@ type createOrgInput struct {
 	Body struct {
 		ID    string `json:"id" pattern:"^[A-Za-z0-9][A-Za-z0-9._-]*$" maxLength:"100" example:"party-a"`
 		Name  string `json:"name" minLength:"1" maxLength:"200"`
-		Kind  string `json:"kind" enum:"agency,party,campaign,ministry,election-authority,operator"`
+		Kind  string `json:"kind" enum:"agency,party,campaign,ministry,election-authority,operator,municipality,prefecture,vendor,media"`
 		Owner string `json:"owner,omitempty" maxLength:"254" doc:"Email of the first owner (default: the administrator creating it)"`
 	}
 }
