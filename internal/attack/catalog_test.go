@@ -26,8 +26,8 @@ func TestEmbedded(t *testing.T) {
 		t.Errorf("domain %q version %q complete %v", c.Domain, c.Version, c.Complete)
 	}
 	for _, tc := range []struct {
-		name                                     string
-		bundle                                   func() ([]byte, error)
+		name                                   string
+		bundle                                 func() ([]byte, error)
 		objects, revoked, deprecated, relsUsed int
 	}{
 		// Enterprise: 8,721 relationships, of which 8,580 between live
