@@ -27,12 +27,12 @@ func newAttackCmd(e *env) *cobra.Command {
 		Long: `Threat intelligence from MITRE ATT&CK: the groups (actors), the techniques they
 use, and how far a model's controls mitigate them.
 
-The binary embeds a subset of Enterprise ATT&CK v18.1 (APT28, APT29, Sandworm
-Team, their campaigns and techniques) and the MISP threat-actor galaxy, which
-maps vendor names (Sofacy, Fancy Bear, STRONTIUM …) to ATT&CK groups, so
-everything works offline. 'scrutin attack import' stores a fuller catalogue
-(MITRE's enterprise-attack.json, a vendor's STIX bundle, a newer galaxy) in the
-data directory, and later commands use it.
+The binary embeds Enterprise ATT&CK and ATT&CK for ICS v18.1 (every group,
+campaign, technique, mitigation and piece of software) and the MISP
+threat-actor galaxy, which maps vendor names (Sofacy, Fancy Bear, STRONTIUM …)
+to ATT&CK groups, so everything works offline. 'scrutin attack import' stores
+another catalogue (a newer enterprise-attack.json, a vendor's STIX bundle, a
+newer galaxy) in the data directory, and later commands use it.
 
 The data directory is --data DIR, else $SCRUTIN_DATA, else
 $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin.`,
@@ -40,7 +40,7 @@ $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&o.data, "data", "", "data directory (default: $SCRUTIN_DATA, else $XDG_DATA_HOME/scrutin, else ~/.local/share/scrutin)")
-	cmd.AddCommand(newAttackImportCmd(e, o), newAttackActorsCmd(e, o), newAttackActorCmd(e, o), newAttackCoverageCmd(e, o))
+	cmd.AddCommand(newAttackImportCmd(e, o), newAttackActorsCmd(e, o), newAttackActorCmd(e, o), newAttackCoverageCmd(e, o), newAttackMitigationsCmd(e, o))
 	return cmd
 }
 
@@ -160,6 +160,46 @@ techniques include those of the campaigns attributed to it).`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func newAttackMitigationsCmd(e *env, o *attackOptions) *cobra.Command {
+	var format, domain string
+	cmd := &cobra.Command{
+		Use:   "mitigations",
+		Short: "List the catalogue's mitigations: the ids a control's attack: may name",
+		Long: `List the mitigations of the catalogue in use: ATT&CK id (M1032, M0801 …), name,
+domain (Enterprise or ICS) and how many of the catalogue's techniques each
+mitigates. These are the ids a control's attack: list may name.`,
+		Example: `  scrutin attack mitigations
+  scrutin attack mitigations --domain ics --format json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageError{fmt.Errorf("--format must be text or json, got %q", format)}
+			}
+			d := ""
+			switch domain {
+			case "":
+			case "enterprise":
+				d = attack.DomainEnterprise
+			case "ics":
+				d = attack.DomainICS
+			default:
+				return usageError{fmt.Errorf("--domain must be enterprise or ics, got %q", domain)}
+			}
+			c, _, err := loadCatalog(o)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return c.WriteMitigationsJSON(e.stdout, d)
+			}
+			return c.WriteMitigations(e.stdout, d)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&domain, "domain", "", "only the mitigations of this ATT&CK domain: enterprise or ics (default: all)")
 	return cmd
 }
 

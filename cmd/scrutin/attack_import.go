@@ -26,7 +26,10 @@ check it, and store scrutin's normalised catalogue in the data directory
 commands find it. "-" reads standard input.
 
 A bundle with an ATT&CK matrix (a whole domain such as enterprise-attack.json)
-replaces the catalogue in use; any other bundle is layered on top of it (same
+replaces the catalogue in use when it is of the catalogue's domain (the
+embedded catalogue's is Enterprise: a newer enterprise-attack.json replaces it,
+ATT&CK for ICS included), and is layered on top of it otherwise (so
+ics-attack.json adds ATT&CK for ICS back); any other bundle is layered (same
 ids: the later-modified version wins and relationships are united; an actor
 without an ATT&CK id joins the ATT&CK group it is an alias of). A galaxy
 replaces the catalogue's galaxy. --replace replaces in every case. Remove
@@ -98,7 +101,7 @@ func runAttackImport(e *env, o *attackOptions, file string, replace bool) error 
 		fmt.Fprintf(&out, "  dropped %d revoked and %d deprecated objects; %d relationships used (%d moved to a revoking object's replacement), %d to dropped objects, %d to objects not in the bundle skipped, %d of other kinds; %d objects of other types ignored\n",
 			s.Revoked, s.Deprecated, s.Relationships, s.Redirected, s.Dropped, s.Unknown, s.Other, s.Ignored)
 		imp.Sources = []string{fmt.Sprintf("%s: STIX %s, %d objects", base, spec, s.Objects)}
-		if imp.Complete || replace {
+		if replace || imp.Complete && (cur.Domain == "" || imp.Domain == "" || imp.Domain == cur.Domain) {
 			if imp.Galaxy == nil {
 				imp.Galaxy = cur.Galaxy
 			}

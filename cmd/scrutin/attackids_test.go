@@ -13,7 +13,7 @@ import (
 func TestModelATTACKIDs(t *testing.T) {
 	t.Setenv("SCRUTIN_DATA", t.TempDir()) // no imported catalogue: the embedded one
 	bad := writeFile(t, "bad.yaml", strings.Replace(mustRead(t, minimal), "attack: G0007", "attack: G9007", 1))
-	const want = `bad.yaml:17:38: actors[0].attack: unknown ATT&CK group "G9007" (did you mean "G0007", APT28?); the catalogue in use is Enterprise ATT&CK v18.1, subset: APT28, APT29, Sandworm Team (embedded)` + "\n"
+	const want = `bad.yaml:17:38: actors[0].attack: unknown ATT&CK group "G9007" (did you mean "G0007", APT28?); the catalogue in use is Enterprise ATT&CK and ATT&CK for ICS v18.1 (embedded)` + "\n"
 	for _, cmd := range [][]string{
 		{"validate", bad}, {"run", bad}, {"plan", bad, "--budget", "1"}, {"sensitivity", bad}, {"report", bad},
 		{"tree", "eval", bad}, {"attack", "coverage", bad, "--actor", "apt28"}, {"ingest", minimal, "--kind", "sshd", "--model", bad},
@@ -27,6 +27,18 @@ func TestModelATTACKIDs(t *testing.T) {
 	examples, _ := filepath.Glob("../../examples/*.yaml")
 	if code, out, errs := scrutin(t, "", append([]string{"validate"}, examples...)...); code != 0 || strings.Count(out, ": ok") != len(examples) {
 		t.Errorf("examples: exit %d: %s%s", code, out, errs)
+	}
+
+	// Any id of the embedded release is known, Enterprise or ICS: a
+	// group the former subset lacked, an ICS mitigation; an unknown ICS
+	// id is an error with a suggestion.
+	ics := writeFile(t, "ics.yaml", strings.Replace(strings.Replace(mustRead(t, minimal), "attack: G0007", "attack: G1017", 1), "M1032", "M0801", 1))
+	if code, out, errs := scrutin(t, "", "validate", ics); code != 0 || !strings.Contains(out, ": ok") {
+		t.Errorf("ICS mitigation: exit %d: %s%s", code, out, errs)
+	}
+	badICS := writeFile(t, "bad-ics.yaml", strings.Replace(mustRead(t, minimal), "M1032", "M0899", 1))
+	if code, _, errs := scrutin(t, "", "validate", badICS); code != 2 || !strings.Contains(errs, `controls[0].attack[0]: unknown ATT&CK mitigation "M0899" (did you mean`) {
+		t.Errorf("unknown ICS mitigation: exit %d: %s", code, errs)
 	}
 
 	// An imported catalogue replaces the embedded one: its mitigation

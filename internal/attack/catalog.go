@@ -70,6 +70,48 @@ type Stats struct {
 	Warnings []string
 }
 
+// The ATT&CK domains scrutin knows by name.
+const (
+	DomainEnterprise = "enterprise-attack"
+	DomainICS        = "ics-attack"
+)
+
+// icsTacticPrefix begins the short name of an ATT&CK for ICS tactic in a
+// catalogue ("ics-initial-access" for TA0108), which keeps it apart from
+// the Enterprise tactic of the same short name.
+const icsTacticPrefix = "ics-"
+
+func icsTactic(phase string) string {
+	if phase == "" || strings.HasPrefix(phase, icsTacticPrefix) {
+		return phase
+	}
+	return icsTacticPrefix + phase
+}
+
+// DomainName is the name of an ATT&CK domain for people: "Enterprise",
+// "ICS", "Mobile", or the domain as given.
+func DomainName(domain string) string {
+	switch domain {
+	case DomainEnterprise:
+		return "Enterprise"
+	case DomainICS:
+		return "ICS"
+	case "mobile-attack":
+		return "Mobile"
+	}
+	return domain
+}
+
+// InDomain reports whether an object of the given domains belongs to
+// domain: objects that name none belong to the catalogue's own domain
+// (Enterprise when it names none either).
+func (c *Catalog) InDomain(domains []string, domain string) bool {
+	if len(domains) == 0 {
+		return domain == cmp.Or(c.Domain, DomainEnterprise)
+	}
+	return slices.Contains(domains, domain)
+}
+
 // Tactic is an ATT&CK tactic: the adversary's goal at one stage.
 type Tactic struct {
 	ID        string `json:"id"`         // TA0001
@@ -88,17 +130,23 @@ type Technique struct {
 	Parent string `json:"parent,omitempty"`
 	// Mitigations are the ids of the mitigations that mitigate it.
 	Mitigations []string `json:"mitigations,omitempty"`
-	STIXID      string   `json:"stix_id"`
-	Modified    string   `json:"modified,omitempty"`
+	// Domains are the ATT&CK domains it belongs to (DomainEnterprise,
+	// DomainICS …), as the bundle says (x_mitre_domains); none when it
+	// does not say.
+	Domains  []string `json:"domains,omitempty"`
+	STIXID   string   `json:"stix_id"`
+	Modified string   `json:"modified,omitempty"`
 }
 
 // Mitigation is an ATT&CK mitigation (a STIX course of action). What it
 // mitigates is in the techniques' Mitigations.
 type Mitigation struct {
-	ID       string `json:"id"` // M1032
-	Name     string `json:"name"`
-	STIXID   string `json:"stix_id"`
-	Modified string `json:"modified,omitempty"`
+	ID   string `json:"id"` // M1032
+	Name string `json:"name"`
+	// Domains are the ATT&CK domains it belongs to, as for a Technique.
+	Domains  []string `json:"domains,omitempty"`
+	STIXID   string   `json:"stix_id"`
+	Modified string   `json:"modified,omitempty"`
 }
 
 // Actor is an ATT&CK group (a STIX intrusion set).

@@ -16,25 +16,45 @@ var data embed.FS
 
 // Embedded file names.
 const (
-	embeddedBundle = "data/attack-v18.1-subset-apt28-apt29-sandworm.json.gz"
-	embeddedGalaxy = "data/misp-galaxy-threat-actor.json.gz"
+	embeddedBundle    = "data/attack-enterprise.json.gz"
+	embeddedICSBundle = "data/attack-ics.json.gz"
+	embeddedGalaxy    = "data/misp-galaxy-threat-actor.json.gz"
 )
 
-// Embedded returns the catalogue built into the binary: the subset of
-// Enterprise ATT&CK v18.1 about APT28, APT29 and Sandworm Team (and the
-// revoked UNC2452), with the names of the MISP threat-actor galaxy. Each
-// call parses it afresh (some tens of milliseconds).
+// The release the embedded bundles come from (data/NOTICE.md).
+const (
+	embeddedVersion = "18.1"
+	embeddedCommit  = "421deacb"
+)
+
+// Embedded returns the catalogue built into the binary: Enterprise ATT&CK
+// and ATT&CK for ICS v18.1, every group, campaign, technique, mitigation
+// and piece of software of both (ICS tactics, whose short names begin
+// with "ics-", follow Enterprise's), with the names of the MISP
+// threat-actor galaxy. Each call parses it afresh (about a third of a
+// second; see BenchmarkLoadEmbedded), so a caller that needs it more than
+// once keeps it; a caller that only checks a model's ids uses
+// EmbeddedModelIDs.
 func Embedded() (*Catalog, error) {
-	var c *Catalog
-	if err := readEmbedded(embeddedBundle, func(r io.Reader) (err error) {
-		c, err = ParseCatalog(r)
-		return err
-	}); err != nil {
+	parse := func(name string) (c *Catalog, err error) {
+		err = readEmbedded(name, func(r io.Reader) (err error) {
+			c, err = ParseCatalog(r)
+			return err
+		})
+		return c, err
+	}
+	ent, err := parse(embeddedBundle)
+	if err != nil {
 		return nil, err
 	}
-	c.Name = "Enterprise ATT&CK v18.1, subset: APT28, APT29, Sandworm Team (embedded)"
-	c.Version = "18.1"
-	c.Sources = []string{"mitre/cti @ 421deacb (ATT&CK v18.1), subset: APT28, APT29, Sandworm Team (embedded)"}
+	ics, err := parse(embeddedICSBundle)
+	if err != nil {
+		return nil, err
+	}
+	c, _ := ent.Merge(ics)
+	c.Name = "Enterprise ATT&CK and ATT&CK for ICS v" + embeddedVersion + " (embedded)"
+	c.Domain, c.Version, c.Complete = DomainEnterprise, embeddedVersion, true
+	c.Sources = []string{fmt.Sprintf("mitre/cti @ %s (ATT&CK v%s): Enterprise ATT&CK and ATT&CK for ICS (embedded)", embeddedCommit, embeddedVersion)}
 	if err := readEmbedded(embeddedGalaxy, func(r io.Reader) (err error) {
 		c.Galaxy, err = ParseGalaxy(r)
 		return err
@@ -45,9 +65,14 @@ func Embedded() (*Catalog, error) {
 	return c, nil
 }
 
-// EmbeddedBundle returns the embedded ATT&CK subset as the STIX 2.1 JSON
-// MITRE publishes, for tests and for users who want the file.
+// EmbeddedBundle returns the embedded Enterprise ATT&CK bundle, STIX 2.1
+// JSON as MITRE publishes it but for the properties scrutin does not read
+// (data/NOTICE.md), for tests and for users who want the file.
 func EmbeddedBundle() ([]byte, error) { return readEmbeddedFile(embeddedBundle) }
+
+// EmbeddedICSBundle returns the embedded ATT&CK for ICS bundle, as
+// EmbeddedBundle does Enterprise's.
+func EmbeddedICSBundle() ([]byte, error) { return readEmbeddedFile(embeddedICSBundle) }
 
 // EmbeddedGalaxy returns the embedded MISP threat-actor galaxy JSON.
 func EmbeddedGalaxy() ([]byte, error) { return readEmbeddedFile(embeddedGalaxy) }

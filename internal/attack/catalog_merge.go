@@ -63,7 +63,10 @@ func (c *Catalog) Merge(other *Catalog) (*Catalog, []string) {
 	m.Techniques = mergeLists(c.Techniques, other.Techniques, func(t *Technique) string { return t.ID },
 		func(t *Technique) string { return t.Modified }, func(dst, src *Technique) {
 			dst.Mitigations = union(dst.Mitigations, src.Mitigations)
-		}, func(t *Technique) { t.Tactics, t.Mitigations = slices.Clone(t.Tactics), slices.Clone(t.Mitigations) })
+			dst.Domains = union(dst.Domains, src.Domains)
+		}, func(t *Technique) {
+			t.Tactics, t.Mitigations, t.Domains = slices.Clone(t.Tactics), slices.Clone(t.Mitigations), slices.Clone(t.Domains)
+		})
 	idx := m.tacticIndex()
 	for i := range m.Techniques {
 		t := &m.Techniques[i]
@@ -74,7 +77,9 @@ func (c *Catalog) Merge(other *Catalog) (*Catalog, []string) {
 		}
 	}
 	m.Mitigations = mergeLists(c.Mitigations, other.Mitigations, func(x *Mitigation) string { return x.ID },
-		func(x *Mitigation) string { return x.Modified }, func(dst, src *Mitigation) {}, func(*Mitigation) {})
+		func(x *Mitigation) string { return x.Modified }, func(dst, src *Mitigation) {
+			dst.Domains = union(dst.Domains, src.Domains)
+		}, func(x *Mitigation) { x.Domains = slices.Clone(x.Domains) })
 	m.Software = mergeLists(c.Software, other.Software, func(x *Software) string { return x.ID },
 		func(x *Software) string { return x.Modified }, func(dst, src *Software) {
 			dst.Aliases = appendNew(dst.Aliases, src.Aliases...)

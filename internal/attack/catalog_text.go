@@ -2,9 +2,11 @@ package attack
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -139,6 +141,22 @@ func (c *Catalog) WriteProfile(w io.Writer, a *Actor) error {
 		fmt.Fprintf(&b, " (%d used by the group, %d more by its campaigns, marked *)", len(a.Techniques), campaignOnly)
 	}
 	b.WriteString("\n")
+	// From which ATT&CK domain the techniques come, when not all from the
+	// catalogue's own; each tactic heading also names a foreign domain.
+	perDomain := map[string]int{}
+	for _, id := range ids {
+		for _, d := range c.Technique(id).Domains {
+			perDomain[d]++
+		}
+	}
+	own := cmp.Or(c.Domain, DomainEnterprise)
+	if len(perDomain) > 1 || len(perDomain) == 1 && perDomain[own] == 0 {
+		var parts []string
+		for _, d := range slices.Sorted(maps.Keys(perDomain)) {
+			parts = append(parts, fmt.Sprintf("%s %d", DomainName(d), perDomain[d]))
+		}
+		fmt.Fprintf(&b, "Domains: %s\n", strings.Join(parts, ", "))
+	}
 	list := func(ids []string) {
 		rows := [][]string{}
 		for _, id := range ids {
@@ -153,7 +171,11 @@ func (c *Catalog) WriteProfile(w io.Writer, a *Actor) error {
 	}
 	for _, tac := range c.Tactics {
 		if tl := byTactic[tac.ShortName]; len(tl) > 0 {
-			fmt.Fprintf(&b, "%s (%s)\n", tac.Name, tac.ID)
+			if strings.HasPrefix(tac.ShortName, icsTacticPrefix) {
+				fmt.Fprintf(&b, "%s (%s, ATT&CK for ICS)\n", tac.Name, tac.ID)
+			} else {
+				fmt.Fprintf(&b, "%s (%s)\n", tac.Name, tac.ID)
+			}
 			list(tl)
 		}
 	}
@@ -186,4 +208,69 @@ func (c *Catalog) WriteProfile(w io.Writer, a *Actor) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// MitigationInfo is one line of the mitigations list.
+type MitigationInfo struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Domains    []string `json:"domains"`
+	Techniques int      `json:"techniques"` // how many techniques of the catalogue it mitigates
+}
+
+// MitigationList returns the catalogue's mitigations with their domains
+// and the number of techniques each mitigates, sorted by id; with a
+// domain ("enterprise-attack", "ics-attack"), only those of that domain.
+func (c *Catalog) MitigationList(domain string) []MitigationInfo {
+	n := make(map[string]int, len(c.Mitigations))
+	for _, t := range c.Techniques {
+		for _, m := range t.Mitigations {
+			n[m]++
+		}
+	}
+	out := []MitigationInfo{}
+	for _, m := range c.Mitigations {
+		if domain != "" && !c.InDomain(m.Domains, domain) {
+			continue
+		}
+		ds := m.Domains
+		if len(ds) == 0 {
+			ds = []string{cmp.Or(c.Domain, DomainEnterprise)}
+		}
+		out = append(out, MitigationInfo{ID: m.ID, Name: m.Name, Domains: ds, Techniques: n[m.ID]})
+	}
+	return out
+}
+
+// WriteMitigations writes the table of MitigationList(domain): id, name,
+// domain, techniques mitigated; these are the ids a control's attack: may
+// name.
+func (c *Catalog) WriteMitigations(w io.Writer, domain string) error {
+	var b bytes.Buffer
+	list := c.MitigationList(domain)
+	fmt.Fprintf(&b, "Catalogue: %s\n  %s", c.Name, count(len(list), "mitigation"))
+	if domain != "" {
+		fmt.Fprintf(&b, " of %s", DomainName(domain))
+	}
+	b.WriteString(" (the ids a control's attack: may name)\n\n")
+	rows := [][]string{{"id", "name", "domain", "techniques"}}
+	for _, m := range list {
+		names := make([]string, len(m.Domains))
+		for i, d := range m.Domains {
+			names[i] = DomainName(d)
+		}
+		rows = append(rows, []string{m.ID, m.Name, strings.Join(names, ", "), fmt.Sprint(m.Techniques)})
+	}
+	table(&b, rows, "lllr")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// WriteMitigationsJSON writes MitigationList(domain) as a JSON array of
+// {"id", "name", "domains", "techniques"}.
+func (c *Catalog) WriteMitigationsJSON(w io.Writer, domain string) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(c.MitigationList(domain))
 }

@@ -102,7 +102,7 @@ func TestCoverageElectionCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, all := naiveTechniques(t, raw, "G0007")
+	_, all := naiveTechniques(t, [][]byte{raw}, "G0007")
 	_, m, cov := electionCoverage(t)
 	var inForce, every []string
 	for _, ctl := range m.Controls {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -105,7 +107,9 @@ type LayerLink struct {
 // in force would, ScoreUncovered (0) otherwise, coloured by the layer's
 // red-yellow-green gradient, with a comment naming the controls.
 // Techniques without an ATT&CK id (from other producers' bundles) are left
-// out: the Navigator knows only ATT&CK's.
+// out: the Navigator knows only ATT&CK's; so are those of another domain
+// than the layer's (an actor's ATT&CK for ICS techniques in an Enterprise
+// layer), which the metadata counts: a layer holds one domain.
 func (cov *Coverage) Layer() *Layer {
 	c := cov.cat
 	a := cov.Actor
@@ -145,8 +149,15 @@ func (cov *Coverage) Layer() *Layer {
 			parents[tech.Parent] = true
 		}
 	}
+	other := map[string]int{}
 	for _, t := range cov.Techniques {
 		if !IsAttackID("T", t.ID) {
+			continue
+		}
+		if tech := c.Technique(t.ID); tech != nil && !c.InDomain(tech.Domains, l.Domain) {
+			for _, d := range tech.Domains {
+				other[d]++
+			}
 			continue
 		}
 		lt := LayerTechnique{
@@ -159,8 +170,15 @@ func (cov *Coverage) Layer() *Layer {
 		}
 		for _, tac := range t.Tactics {
 			lt.Tactic = tac
+			if l.Domain == DomainICS { // the Navigator's own short names
+				lt.Tactic = strings.TrimPrefix(tac, icsTacticPrefix)
+			}
 			l.Techniques = append(l.Techniques, lt)
 		}
+	}
+	for _, d := range slices.Sorted(maps.Keys(other)) {
+		l.Metadata = append(l.Metadata, LayerMetadata{Name: "left out",
+			Value: fmt.Sprintf("%d %s techniques (a layer holds one domain: %s)", other[d], DomainName(d), l.Domain)})
 	}
 	return l
 }

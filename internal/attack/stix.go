@@ -49,6 +49,7 @@ type stixObj struct {
 	SourceRef          string       `json:"source_ref"`
 	TargetRef          string       `json:"target_ref"`
 	FirstSeen          string       `json:"first_seen"`
+	Domains            []string     `json:"x_mitre_domains"`
 	LastSeen           string       `json:"last_seen"`
 }
 

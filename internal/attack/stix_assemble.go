@@ -40,9 +40,18 @@ func (bd *builder) entity(o *stixObj) {
 		if take {
 			t.ID, t.Name, t.STIXID, t.Modified = id, techniqueName(id, o.Name), o.ID, o.Modified
 			t.Tactics = nil
+			t.Domains = domains(o.Domains)
 			for _, p := range o.KillChainPhases {
-				if p.KillChainName == "mitre-attack" && p.PhaseName != "" && !slices.Contains(t.Tactics, p.PhaseName) {
-					t.Tactics = append(t.Tactics, p.PhaseName)
+				name := p.PhaseName
+				switch p.KillChainName {
+				case "mitre-attack":
+				case "mitre-ics-attack":
+					name = icsTactic(name)
+				default:
+					continue
+				}
+				if p.PhaseName != "" && !slices.Contains(t.Tactics, name) {
+					t.Tactics = append(t.Tactics, name)
 				}
 			}
 		}
@@ -50,6 +59,7 @@ func (bd *builder) entity(o *stixObj) {
 		m, take := claim(bd, bd.mitigation, id, o, func(m *Mitigation) string { return m.Modified })
 		if take {
 			m.ID, m.Name, m.STIXID, m.Modified = id, o.Name, o.ID, o.Modified
+			m.Domains = domains(o.Domains)
 		}
 	case "intrusion-set":
 		a, take := claim(bd, bd.actors, id, o, func(a *Actor) string { return a.Modified })
@@ -80,6 +90,18 @@ func (bd *builder) entity(o *stixObj) {
 		}
 		bd.tactics[o.ShortName] = &Tactic{ID: id, ShortName: o.ShortName, Name: o.Name, Modified: o.Modified}
 	}
+}
+
+// domains returns the ATT&CK domains of an object, sorted, without
+// duplicates or empty names.
+func domains(list []string) []string {
+	var out []string
+	for _, d := range list {
+		if d = strings.TrimSpace(d); d != "" {
+			out = append(out, d)
+		}
+	}
+	return sortedSet(out)
 }
 
 // techniqueName drops the "T1047: " some producers (Unit 42) put before

@@ -135,6 +135,12 @@ func (bd *builder) collect(o *stixObj) {
 		bd.rels = append(bd.rels, o)
 		return
 	}
+	if o.Type == "x-mitre-tactic" && o.ShortName != "" && slices.Equal(o.Domains, []string{DomainICS}) {
+		// ATT&CK for ICS reuses Enterprise's short names for other
+		// tactics (initial-access is TA0001 and TA0108): its own stand
+		// apart in a catalogue that holds both.
+		o.ShortName = icsTactic(o.ShortName)
+	}
 	if o.ID == "" {
 		bd.warn("no id", "a %s object %q has no id; skipped", o.Type, o.Name)
 		return

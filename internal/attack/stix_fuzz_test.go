@@ -34,6 +34,16 @@ func fuzzSeeds() []string {
 			rel("uses", groupRef, "malware--s"),
 			rel("uses", groupRef, "attack-pattern--nowhere"),
 		),
+		// ATT&CK for ICS: its own kill chain and tactic short names.
+		bundle(
+			group,
+			obj("attack-pattern", "i1", "T0803", `"name": "Block", "x_mitre_domains": ["ics-attack"], "kill_chain_phases": [{"kill_chain_name": "mitre-ics-attack", "phase_name": "initial-access"}]`),
+			obj("course-of-action", "im", "M0801", `"name": "Access", "x_mitre_domains": ["ics-attack"]`),
+			obj("x-mitre-tactic", "it", "TA0108", `"name": "Initial Access", "x_mitre_shortname": "initial-access", "x_mitre_domains": ["ics-attack"]`),
+			obj("x-mitre-matrix", "imx", "ics-attack", `"name": "ICS", "tactic_refs": ["x-mitre-tactic--it"]`),
+			rel("mitigates", "course-of-action--im", "attack-pattern--i1"),
+			rel("uses", groupRef, "attack-pattern--i1"),
+		),
 		`{"type": "bundle", "spec_version": "2.0", "objects": [{"type": "intrusion-set", "id": "intrusion-set--x", "name": "Vendor"}, {"type": "x-odd", "id": 5, "name": []}]}`,
 		`{"type": "bundle", "objects": [{"type": "attack-pattern", "id": "a", "name": 1}]}`,
 		`[{"type": "bundle"}]`,
@@ -90,6 +100,10 @@ func exercise(t *testing.T, c *Catalog) {
 	)
 	_ = c.WriteActors(io.Discard)
 	_ = c.WriteActorsJSON(io.Discard)
+	for _, d := range []string{"", DomainEnterprise, DomainICS} {
+		_ = c.WriteMitigations(io.Discard, d)
+		_ = c.WriteMitigationsJSON(io.Discard, d)
+	}
 	for i := range c.Actors {
 		a := &c.Actors[i]
 		if _, err := c.FindActor(a.Name); err != nil && model.ErrorCode(err) == model.EINTERNAL {

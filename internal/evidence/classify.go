@@ -82,7 +82,7 @@ var classifierTechniques = map[string]string{
 // ModelAttackIDs returns the ATT&CK ids a model's are checked against
 // (model.DecodeWith): those of the catalogue in use, and the techniques
 // the classifiers assign, which a model's evidence may match whatever
-// the catalogue (the embedded subset lacks some).
+// the catalogue (a partial one may lack some).
 func ModelAttackIDs(c *attack.Catalog) *model.AttackIDs {
 	return WithClassifierTechniques(c.ModelIDs())
 }
