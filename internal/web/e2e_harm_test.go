@@ -93,12 +93,23 @@ func (e *e2e) harmsIn(t *testing.T, ctx context.Context, lang string, runID int6
 	if v := bText(t, ctx, "#harm-votes-altered .verdict"); va.Tolerance.Breached != strings.Contains(bEval[string](t, ctx, `document.querySelector("#harm-votes-altered .verdict").className`), "verdict-exceeds") || v == "" {
 		t.Errorf("%s: votes altered's verdict %q (breached %v)", lang, v, va.Tolerance.Breached)
 	}
-	timing := bEval[[]string](t, ctx, `Array.from(document.querySelectorAll("#timing li")).map(l => l.textContent)`)
-	if len(timing) != 2 || !strings.HasSuffix(timing[0], words.timing) || !strings.HasSuffix(timing[1], words.timing) {
-		t.Errorf("%s: the timing sentences %q, want two ending %q", lang, timing, words.timing)
+	// One sentence and one row per scenario timed in a window: in the
+	// built-in example, hack-and-leak and the influence operation in each
+	// silence period.
+	timed := 0
+	for _, sr := range res.Scenarios {
+		timed += len(sr.Windows)
 	}
-	if n := bCount(t, ctx, "#windows tbody tr"); n != 2 {
-		t.Errorf("%s: %d rows in the windows table, want 2 (hack-and-leak in each silence)", lang, n)
+	timing := bEval[[]string](t, ctx, `Array.from(document.querySelectorAll("#timing li")).map(l => l.textContent)`)
+	ok := len(timing) == timed && timed >= 2
+	for _, s := range timing {
+		ok = ok && strings.HasSuffix(s, words.timing)
+	}
+	if !ok {
+		t.Errorf("%s: the timing sentences %q, want %d ending %q", lang, timing, timed, words.timing)
+	}
+	if n := bCount(t, ctx, "#windows tbody tr"); n != timed {
+		t.Errorf("%s: %d rows in the windows table, want %d (each timed scenario in each silence)", lang, n, timed)
 	}
 	if o := bText(t, ctx, "#harm-overall"); res.Verdict.Significant != strings.HasPrefix(o, words.overall) {
 		t.Errorf("%s: the overall verdict %q (significant %v)", lang, o, res.Verdict.Significant)
