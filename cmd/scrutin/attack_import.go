@@ -109,7 +109,7 @@ func runAttackImport(e *env, o *attackOptions, file string, replace bool) error 
 		case imp.Domain == attack.DomainDISARM:
 			// DISARM lives beside ATT&CK: a DISARM release replaces the
 			// catalogue's DISARM frameworks and keeps its ATT&CK.
-			result, notes = cur.WithoutDISARM().Merge(imp)
+			result, notes = cur.ReplaceDISARM(imp)
 			fmt.Fprintf(&out, "It replaces the DISARM frameworks of the catalogue in use (%s), beside its ATT&CK, which it keeps.\n", describeWhere(where))
 		case replace || imp.Complete && (cur.Domain == "" || imp.Domain == "" || imp.Domain == cur.Domain):
 			if imp.Galaxy == nil {

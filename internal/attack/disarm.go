@@ -1,6 +1,7 @@
 package attack
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -207,4 +208,37 @@ func (c *Catalog) mitigationKey(id string) string {
 		return DISARMPrefix + id
 	}
 	return ""
+}
+
+// ReplaceDISARM returns a new catalogue: c's ATT&CK with imp's DISARM
+// frameworks beside it, as when the DISARM Foundation's bundle is imported.
+// The Foundation's STIX bundle holds the red framework only: when imp has
+// no countermeasures, c's are kept, with what they counter among imp's
+// techniques. Neither c nor imp is changed; the notes say what was kept.
+func (c *Catalog) ReplaceDISARM(imp *Catalog) (*Catalog, []string) {
+	out, notes := c.WithoutDISARM().Merge(imp)
+	if slices.ContainsFunc(imp.Mitigations, func(m Mitigation) bool { return IsDISARM(m.ID) }) {
+		return out, notes
+	}
+	old := c.OnlyDISARM()
+	if len(old.Mitigations) == 0 {
+		return out, notes
+	}
+	kept := 0
+	for i := range out.Techniques {
+		t := &out.Techniques[i]
+		if prev := old.Technique(t.ID); prev != nil && IsDISARM(t.ID) && len(prev.Mitigations) > 0 {
+			t.Mitigations = union(t.Mitigations, prev.Mitigations)
+			kept += len(prev.Mitigations)
+		}
+	}
+	out.Mitigations = slices.Clone(out.Mitigations)
+	for _, m := range old.Mitigations {
+		if out.Mitigation(m.ID) == nil {
+			out.Mitigations = append(out.Mitigations, m)
+		}
+	}
+	sortBy(out.Mitigations, func(m *Mitigation) string { return m.ID })
+	notes = append(notes, fmt.Sprintf("the bundle has no DISARM countermeasures: the catalogue's %d are kept, with %d of what they counter among the bundle's techniques", len(old.Mitigations), kept))
+	return out, notes
 }
