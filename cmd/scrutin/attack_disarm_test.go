@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"slices"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,6 +78,40 @@ func TestAttackImportDISARMBesideATTACK(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAttackImportDISARMRedOnly: the DISARM Foundation's own bundle holds
+// the red framework only; importing it keeps the catalogue's
+// countermeasures and what they counter.
+func TestAttackImportDISARMRedOnly(t *testing.T) {
+	raw, err := attack.EmbeddedDISARMBundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Type    string           `json:"type"`
+		ID      string           `json:"id"`
+		Objects []map[string]any `json:"objects"`
+	}
+	if err := json.Unmarshal(raw, &b); err != nil {
+		t.Fatal(err)
+	}
+	b.Objects = slices.DeleteFunc(b.Objects, func(o map[string]any) bool {
+		return o["type"] == "course-of-action" || o["relationship_type"] == "mitigates"
+	})
+	red, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	code, out, errs := scrutin(t, "", "attack", "import", writeFile(t, "DISARM.json", string(red)), "--data", data)
+	if code != 0 || !strings.Contains(out, "the catalogue's 140 are kept, with 392 of what they counter") {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	c := storedCatalog(t, data)
+	if tech := c.Technique("disarm:T0023"); tech == nil || !slices.Contains(tech.Mitigations, "disarm:C00046") || c.Technique("T1566") == nil {
+		t.Errorf("after a red-only import: %+v, %s", tech, c.Summary())
 	}
 }
 
