@@ -140,7 +140,7 @@ scenarios:
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "2 of 3") {
+	if !strings.Contains(out, "2 of 3") || !strings.Contains(out, "T0086 (DISARM)  Develop Image-Based Content") || !strings.Contains(out, "(none: DISARM lists no countermeasure)") {
 		t.Errorf("output:\n%s", out)
 	}
 	b, err := os.ReadFile(layer)

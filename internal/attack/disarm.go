@@ -60,6 +60,23 @@ func BareID(id string) string { return strings.TrimPrefix(id, DISARMPrefix) }
 // framework, "T0086 (DISARM)" or "T1566 (ATT&CK)".
 func ShowID(id string) string { return BareID(id) + " (" + Framework(id) + ")" }
 
+// shownID is a catalogue id in a report: a DISARM id as ShowID shows it,
+// an ATT&CK id as it is (ATT&CK is the default reports have always shown).
+func shownID(id string) string {
+	if IsDISARM(id) {
+		return ShowID(id)
+	}
+	return id
+}
+
+func shownIDs(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = shownID(id)
+	}
+	return out
+}
+
 // isDISARMBundle reports whether a bundle is the DISARM Foundation's: one
 // of the objects the catalogue reads has an external reference of source
 // "DISARM" (the matrix, the tactics and the countermeasures do).
