@@ -168,11 +168,13 @@ func newAttackMitigationsCmd(e *env, o *attackOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mitigations",
 		Short: "List the catalogue's mitigations: the ids a control's attack: may name",
-		Long: `List the mitigations of the catalogue in use: ATT&CK id (M1032, M0801 …), name,
-domain (Enterprise or ICS) and how many of the catalogue's techniques each
-mitigates. These are the ids a control's attack: list may name.`,
+		Long: `List the mitigations of the catalogue in use: ATT&CK id (M1032, M0801 …) or
+DISARM countermeasure id (C00006 …), name, domain (Enterprise, ICS or DISARM)
+and how many of the catalogue's techniques each mitigates. These are the ids a
+control's attack: list may name.`,
 		Example: `  scrutin attack mitigations
-  scrutin attack mitigations --domain ics --format json`,
+  scrutin attack mitigations --domain ics --format json
+  scrutin attack mitigations --domain disarm`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
@@ -185,8 +187,10 @@ mitigates. These are the ids a control's attack: list may name.`,
 				d = attack.DomainEnterprise
 			case "ics":
 				d = attack.DomainICS
+			case "disarm":
+				d = attack.DomainDISARM
 			default:
-				return usageError{fmt.Errorf("--domain must be enterprise or ics, got %q", domain)}
+				return usageError{fmt.Errorf("--domain must be enterprise, ics or disarm, got %q", domain)}
 			}
 			c, _, err := loadCatalog(o)
 			if err != nil {
@@ -199,7 +203,7 @@ mitigates. These are the ids a control's attack: list may name.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	cmd.Flags().StringVar(&domain, "domain", "", "only the mitigations of this ATT&CK domain: enterprise or ics (default: all)")
+	cmd.Flags().StringVar(&domain, "domain", "", "only the mitigations of this domain: enterprise, ics or disarm (DISARM countermeasures) (default: all)")
 	return cmd
 }
 

@@ -32,8 +32,12 @@ ATT&CK for ICS included), and is layered on top of it otherwise (so
 ics-attack.json adds ATT&CK for ICS back); any other bundle is layered (same
 ids: the later-modified version wins and relationships are united; an actor
 without an ATT&CK id joins the ATT&CK group it is an alias of). A galaxy
-replaces the catalogue's galaxy. --replace replaces in every case. Remove
-the stored file to go back to the embedded catalogue.`,
+replaces the catalogue's galaxy. --replace replaces in every case.
+
+DISARM lives beside ATT&CK, never instead of it: a DISARM bundle (the DISARM
+Foundation's DISARM.json) replaces only the catalogue's DISARM frameworks,
+and an ATT&CK release that replaces the catalogue keeps its DISARM
+frameworks. Remove the stored file to go back to the embedded catalogue.`,
 		Example: `  scrutin attack import enterprise-attack.json
   scrutin attack import unit42-fighting-ursa.json
   scrutin attack import clusters/threat-actor.json --data ./scrutin-data`,
@@ -101,13 +105,24 @@ func runAttackImport(e *env, o *attackOptions, file string, replace bool) error 
 		fmt.Fprintf(&out, "  dropped %d revoked and %d deprecated objects; %d relationships used (%d moved to a revoking object's replacement), %d to dropped objects, %d to objects not in the bundle skipped, %d of other kinds; %d objects of other types ignored\n",
 			s.Revoked, s.Deprecated, s.Relationships, s.Redirected, s.Dropped, s.Unknown, s.Other, s.Ignored)
 		imp.Sources = []string{fmt.Sprintf("%s: STIX %s, %d objects", base, spec, s.Objects)}
-		if replace || imp.Complete && (cur.Domain == "" || imp.Domain == "" || imp.Domain == cur.Domain) {
+		switch {
+		case imp.Domain == attack.DomainDISARM:
+			// DISARM lives beside ATT&CK: a DISARM release replaces the
+			// catalogue's DISARM frameworks and keeps its ATT&CK.
+			result, notes = cur.ReplaceDISARM(imp)
+			fmt.Fprintf(&out, "It replaces the DISARM frameworks of the catalogue in use (%s), beside its ATT&CK, which it keeps.\n", describeWhere(where))
+		case replace || imp.Complete && (cur.Domain == "" || imp.Domain == "" || imp.Domain == cur.Domain):
 			if imp.Galaxy == nil {
 				imp.Galaxy = cur.Galaxy
 			}
 			result = imp
-			fmt.Fprintf(&out, "It replaces the catalogue in use (%s).\n", describeWhere(where))
-		} else {
+			if cur.HasDISARM() && !imp.HasDISARM() {
+				result, notes = imp.Merge(cur.OnlyDISARM())
+				fmt.Fprintf(&out, "It replaces the ATT&CK of the catalogue in use (%s) and keeps its DISARM frameworks beside it.\n", describeWhere(where))
+			} else {
+				fmt.Fprintf(&out, "It replaces the catalogue in use (%s).\n", describeWhere(where))
+			}
+		default:
 			result, notes = cur.Merge(imp)
 			fmt.Fprintf(&out, "It is layered on top of the catalogue in use (%s).\n", describeWhere(where))
 		}

@@ -23,7 +23,7 @@ func TestAttackActors(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"Catalogue: Enterprise ATT&CK and ATT&CK for ICS v18.1 (embedded)", "G0007  APT28", "G0016  APT29", "G0034  Sandworm Team",
+	for _, want := range []string{"Catalogue: Enterprise ATT&CK and ATT&CK for ICS v18.1, DISARM v1.6 (embedded)", "G0007  APT28", "G0016  APT29", "G0034  Sandworm Team",
 		"G0128  ZIRCONIUM", "G1044  APT42", "G1017  Volt Typhoon", "G0102  Wizard Spider", "G1000  ALLANITE"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -229,14 +229,15 @@ func TestAttackImport(t *testing.T) {
 		t.Errorf("TA422 still resolves: exit %d", code)
 	}
 
-	// A complete ATT&CK bundle replaces the catalogue (keeping the galaxy).
+	// A complete ATT&CK bundle replaces the catalogue (keeping the galaxy
+	// and the DISARM frameworks beside it).
 	raw, err := attack.EmbeddedBundle()
 	if err != nil {
 		t.Fatal(err)
 	}
 	full := writeFile(t, "enterprise-attack.json", string(raw))
 	code, out, _ = scrutin(t, "", "attack", "import", full, "--data", data)
-	if code != 0 || !strings.Contains(out, "dropped 140 revoked and 246 deprecated objects") || !strings.Contains(out, "It replaces the catalogue in use") || !strings.Contains(out, "172 actors, 52 campaigns, 691 techniques, 44 mitigations, 14 tactics, 1 MISP galaxy cluster") {
+	if code != 0 || !strings.Contains(out, "dropped 140 revoked and 246 deprecated objects") || !strings.Contains(out, "It replaces the ATT&CK of the catalogue in use") || !strings.Contains(out, "172 actors, 52 campaigns, 1082 techniques, 184 mitigations, 30 tactics, 1 MISP galaxy cluster") {
 		t.Errorf("full import: exit %d:\n%s", code, out)
 	}
 	// ATT&CK for ICS, a whole domain too, is of another domain than the
@@ -246,7 +247,7 @@ func TestAttackImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, _ = scrutin(t, "", "attack", "import", writeFile(t, "ics-attack.json", string(raw)), "--data", data)
-	if code != 0 || !strings.Contains(out, "It is layered on top of the catalogue in use") || !strings.Contains(out, "174 actors, 54 campaigns, 774 techniques, 96 mitigations, 26 tactics") {
+	if code != 0 || !strings.Contains(out, "It is layered on top of the catalogue in use") || !strings.Contains(out, "174 actors, 54 campaigns, 1165 techniques, 236 mitigations, 42 tactics") {
 		t.Errorf("ICS import: exit %d:\n%s", code, out)
 	}
 
@@ -330,10 +331,12 @@ func TestAttackMitigations(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{
-		"96 mitigations (the ids a control's attack: may name)",
+		"236 mitigations (the ids a control's attack: may name)",
 		// Counted with Python: 48 live techniques name M1032, 15 name M0801.
-		"M1032  Multi-factor Authentication",
-		"M0801  Access Management",
+		"M1032   Multi-factor Authentication",
+		"M0801   Access Management",
+		// 140 DISARM countermeasures.
+		"C00006  Charge for social media",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -13,7 +13,7 @@ import (
 func TestModelATTACKIDs(t *testing.T) {
 	t.Setenv("SCRUTIN_DATA", t.TempDir()) // no imported catalogue: the embedded one
 	bad := writeFile(t, "bad.yaml", strings.Replace(mustRead(t, minimal), "attack: G0007", "attack: G9007", 1))
-	const want = `bad.yaml:17:38: actors[0].attack: unknown ATT&CK group "G9007" (did you mean "G0007", APT28?); the catalogue in use is Enterprise ATT&CK and ATT&CK for ICS v18.1 (embedded)` + "\n"
+	const want = `bad.yaml:17:38: actors[0].attack: unknown ATT&CK group "G9007" (did you mean "G0007", APT28?); the catalogue in use is Enterprise ATT&CK and ATT&CK for ICS v18.1, DISARM v1.6 (embedded)` + "\n"
 	for _, cmd := range [][]string{
 		{"validate", bad}, {"run", bad}, {"plan", bad, "--budget", "1"}, {"sensitivity", bad}, {"report", bad},
 		{"tree", "eval", bad}, {"attack", "coverage", bad, "--actor", "apt28"}, {"ingest", minimal, "--kind", "sshd", "--model", bad},

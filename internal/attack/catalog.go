@@ -98,6 +98,8 @@ func DomainName(domain string) string {
 		return "ICS"
 	case "mobile-attack":
 		return "Mobile"
+	case DomainDISARM:
+		return "DISARM"
 	}
 	return domain
 }

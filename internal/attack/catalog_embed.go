@@ -19,6 +19,13 @@ const (
 	embeddedBundle    = "data/attack-enterprise.json.gz"
 	embeddedICSBundle = "data/attack-ics.json.gz"
 	embeddedGalaxy    = "data/misp-galaxy-threat-actor.json.gz"
+	embeddedDISARM    = "data/disarm.json.gz"
+)
+
+// The DISARM release the embedded DISARM bundle comes from (data/NOTICE.md).
+const (
+	embeddedDISARMVersion = "1.6"
+	embeddedDISARMCommit  = "49df5f64"
 )
 
 // The release the embedded bundles come from (data/NOTICE.md).
@@ -30,8 +37,10 @@ const (
 // Embedded returns the catalogue built into the binary: Enterprise ATT&CK
 // and ATT&CK for ICS v18.1, every group, campaign, technique, mitigation
 // and piece of software of both (ICS tactics, whose short names begin
-// with "ics-", follow Enterprise's), with the names of the MISP
-// threat-actor galaxy. Each call parses it afresh (about a third of a
+// with "ics-", follow Enterprise's), the DISARM v1.6 red framework's
+// tactics and techniques and blue framework's countermeasures, in the
+// DISARM namespace (disarm.go), with the names of the MISP threat-actor
+// galaxy. Each call parses it afresh (about a third of a
 // second; see BenchmarkLoadEmbedded), so a caller that needs it more than
 // once keeps it; a caller that only checks a model's ids uses
 // EmbeddedModelIDs.
@@ -51,10 +60,16 @@ func Embedded() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	dis, err := parse(embeddedDISARM)
+	if err != nil {
+		return nil, err
+	}
 	c, _ := ent.Merge(ics)
-	c.Name = "Enterprise ATT&CK and ATT&CK for ICS v" + embeddedVersion + " (embedded)"
+	c, _ = c.Merge(dis)
+	c.Name = "Enterprise ATT&CK and ATT&CK for ICS v" + embeddedVersion + ", DISARM v" + embeddedDISARMVersion + " (embedded)"
 	c.Domain, c.Version, c.Complete = DomainEnterprise, embeddedVersion, true
-	c.Sources = []string{fmt.Sprintf("mitre/cti @ %s (ATT&CK v%s): Enterprise ATT&CK and ATT&CK for ICS (embedded)", embeddedCommit, embeddedVersion)}
+	c.Sources = []string{fmt.Sprintf("mitre/cti @ %s (ATT&CK v%s): Enterprise ATT&CK and ATT&CK for ICS (embedded)", embeddedCommit, embeddedVersion),
+		fmt.Sprintf("DISARMFoundation/DISARMframeworks @ %s (DISARM v%s): DISARM red and blue frameworks (embedded)", embeddedDISARMCommit, embeddedDISARMVersion)}
 	if err := readEmbedded(embeddedGalaxy, func(r io.Reader) (err error) {
 		c.Galaxy, err = ParseGalaxy(r)
 		return err
@@ -73,6 +88,9 @@ func EmbeddedBundle() ([]byte, error) { return readEmbeddedFile(embeddedBundle) 
 // EmbeddedICSBundle returns the embedded ATT&CK for ICS bundle, as
 // EmbeddedBundle does Enterprise's.
 func EmbeddedICSBundle() ([]byte, error) { return readEmbeddedFile(embeddedICSBundle) }
+
+// EmbeddedDISARMBundle returns the embedded DISARM bundle (data/NOTICE.md).
+func EmbeddedDISARMBundle() ([]byte, error) { return readEmbeddedFile(embeddedDISARM) }
 
 // EmbeddedGalaxy returns the embedded MISP threat-actor galaxy JSON.
 func EmbeddedGalaxy() ([]byte, error) { return readEmbeddedFile(embeddedGalaxy) }

@@ -10,8 +10,10 @@ import (
 // STIX id of an actor that has none.
 var attackGroupID = regexp.MustCompile(`^G[0-9]{4}$`)
 
-// ModelIDs returns the ids a model's ATT&CK ids are checked against
-// (model.DecodeWith): the catalogue's actors, mitigations and techniques,
+// ModelIDs returns the ids a model's ATT&CK and DISARM ids are checked
+// against (model.DecodeWith): the catalogue's actors, mitigations and
+// DISARM countermeasures (bare: C00006), techniques (DISARM's prefixed:
+// disarm:T0086),
 // and the groups the MISP galaxy gives an ATT&CK id (named after the
 // cluster), which are real ATT&CK groups even when the catalogue, a
 // subset, lacks their techniques.
@@ -33,7 +35,9 @@ func (c *Catalog) ModelIDs() *model.AttackIDs {
 		}
 	}
 	for _, m := range c.Mitigations {
-		ids.Mitigations[m.ID] = m.Name
+		// A DISARM countermeasure's id (C00006) has a shape of its own: a
+		// model names it bare.
+		ids.Mitigations[BareID(m.ID)] = m.Name
 	}
 	for _, t := range c.Techniques {
 		ids.Techniques[t.ID] = t.Name

@@ -18,8 +18,9 @@ func TestEmbedded(t *testing.T) {
 	// not revoked-by anything, not deprecated): 172 Enterprise groups and
 	// 2 more only in ICS (ALLANITE, CyberAv3ngers); 52 + 2 campaigns
 	// (Maroochy Water Breach, Unitronics Defacement Campaign); 691 + 83
-	// techniques; 44 + 52 mitigations; 14 + 12 tactics.
-	if got, want := c.Summary(), "174 actors, 54 campaigns, 774 techniques, 96 mitigations, 26 tactics, 1041 MISP galaxy clusters"; got != want {
+	// techniques; 44 + 52 mitigations; 14 + 12 tactics; and DISARM's
+	// 391 techniques, 140 countermeasures and 16 tactics.
+	if got, want := c.Summary(), "174 actors, 54 campaigns, 1165 techniques, 236 mitigations, 42 tactics, 1041 MISP galaxy clusters"; got != want {
 		t.Errorf("summary %q, want %q", got, want)
 	}
 	if c.Domain != "enterprise-attack" || c.Version != "18.1" || !c.Complete {
@@ -40,6 +41,8 @@ func TestEmbedded(t *testing.T) {
 		// ICS: 442 relationships, 440 used (331 mitigates, 63 + 20 uses of
 		// techniques, 16 + 5 of software, 5 attributed-to), 2 revoked-by.
 		{"ics", EmbeddedICSBundle, 658, 2, 20, 440},
+		// DISARM: 288 subtechnique-of, 392 mitigates, all used.
+		{"disarm", EmbeddedDISARMBundle, 1230, 0, 0, 680},
 	} {
 		raw, err := tc.bundle()
 		if err != nil {
@@ -63,7 +66,10 @@ func TestEmbedded(t *testing.T) {
 	}
 	want := []string{"TA0043", "TA0042", "TA0001", "TA0002", "TA0003", "TA0004", "TA0005", "TA0006", "TA0007", "TA0008", "TA0009", "TA0011", "TA0010", "TA0040",
 		// ATT&CK for ICS, in its matrix's order.
-		"TA0108", "TA0104", "TA0110", "TA0111", "TA0103", "TA0102", "TA0109", "TA0100", "TA0101", "TA0107", "TA0106", "TA0105"}
+		"TA0108", "TA0104", "TA0110", "TA0111", "TA0103", "TA0102", "TA0109", "TA0100", "TA0101", "TA0107", "TA0106", "TA0105",
+		// DISARM, in its matrix's order.
+		"disarm:TA01", "disarm:TA02", "disarm:TA13", "disarm:TA14", "disarm:TA06", "disarm:TA15", "disarm:TA16", "disarm:TA05",
+		"disarm:TA07", "disarm:TA08", "disarm:TA09", "disarm:TA17", "disarm:TA18", "disarm:TA10", "disarm:TA11", "disarm:TA12"}
 	if !slices.Equal(order, want) {
 		t.Errorf("tactic order %v, want %v", order, want)
 	}
@@ -87,19 +93,23 @@ func TestEmbedded(t *testing.T) {
 			t.Errorf("%s has no tactic", tech.ID)
 		}
 		// An ICS technique (T08xx) is in ICS tactics only, an Enterprise
-		// one in Enterprise tactics only.
-		ics := strings.HasPrefix(tech.ID, "T08")
+		// one in Enterprise tactics only, a DISARM one in DISARM's.
+		ics, disarm := strings.HasPrefix(tech.ID, "T08"), IsDISARM(tech.ID)
 		if got := slices.Equal(tech.Domains, []string{DomainICS}); got != ics {
 			t.Errorf("%s: domains %v", tech.ID, tech.Domains)
 		}
+		if got := slices.Equal(tech.Domains, []string{DomainDISARM}); got != disarm {
+			t.Errorf("%s: domains %v", tech.ID, tech.Domains)
+		}
 		for _, tac := range tech.Tactics {
-			if strings.HasPrefix(tac, "ics-") != ics {
+			if strings.HasPrefix(tac, "ics-") != ics || strings.HasPrefix(tac, "disarm-") != disarm {
 				t.Errorf("%s: tactic %s", tech.ID, tac)
 			}
 		}
 	}
-	if subs != 475 {
-		t.Errorf("%d sub-techniques, want 475", subs)
+	// 475 of ATT&CK, 288 of DISARM.
+	if subs != 763 {
+		t.Errorf("%d sub-techniques, want 763", subs)
 	}
 	if c.Actor("G0118") != nil {
 		t.Error("the revoked UNC2452 (G0118) is still there")

@@ -237,7 +237,9 @@ func (c *Catalog) MitigationList(domain string) []MitigationInfo {
 		if len(ds) == 0 {
 			ds = []string{cmp.Or(c.Domain, DomainEnterprise)}
 		}
-		out = append(out, MitigationInfo{ID: m.ID, Name: m.Name, Domains: ds, Techniques: n[m.ID]})
+		// A DISARM countermeasure is named bare (C00006): its shape is
+		// its own.
+		out = append(out, MitigationInfo{ID: BareID(m.ID), Name: m.Name, Domains: ds, Techniques: n[m.ID]})
 	}
 	return out
 }

@@ -119,13 +119,30 @@ func fraction(n, d int) float64 {
 func (c *Catalog) ResolveActor(m *model.Model, q string) (*Actor, string, error) {
 	if m != nil {
 		if ma := m.ActorByID(q); ma != nil {
-			if ma.Attack == "" {
-				return nil, "", model.Errorf(model.EINVALID, "the model's actor %q (%s) has no attack: ATT&CK group id; give --actor an ATT&CK group id, name or alias", q, ma.Name)
+			if ma.Attack == "" && len(ma.Disarm) == 0 {
+				return nil, "", model.Errorf(model.EINVALID, "the model's actor %q (%s) has no attack: ATT&CK group id and no disarm: techniques; give --actor an ATT&CK group id, name or alias", q, ma.Name)
 			}
-			a, err := c.FindActor(ma.Attack)
-			if err != nil {
-				return nil, "", fmt.Errorf("the model's actor %q has attack: %s: %w", q, ma.Attack, err)
+			// An influence actor is the model's own: its DISARM
+			// techniques, and those of its ATT&CK group if it has one.
+			a := &Actor{ID: ma.ID, Name: ma.Name}
+			if ma.Attack != "" {
+				g, err := c.FindActor(ma.Attack)
+				if err != nil {
+					return nil, "", fmt.Errorf("the model's actor %q has attack: %s: %w", q, ma.Attack, err)
+				}
+				if len(ma.Disarm) == 0 {
+					return g, ma.ID, nil
+				}
+				a.Techniques = c.ActorTechniques(g)
 			}
+			for _, id := range ma.Disarm {
+				t := c.Technique(DISARMPrefix + id)
+				if t == nil {
+					return nil, "", model.Errorf(model.EINVALID, "the model's actor %q has disarm: %s, which is not a DISARM technique in the catalogue (%s)", q, id, c.Name)
+				}
+				a.Techniques = append(a.Techniques, t.ID)
+			}
+			a.Techniques = sortedSet(a.Techniques)
 			return a, ma.ID, nil
 		}
 	}
@@ -270,18 +287,19 @@ func (c *Catalog) mappedControls(m *model.Model, cov *Coverage) []mappedControl 
 		listed = true
 		mc := mappedControl{ID: ctl.ID, Name: ctl.Name}
 		for _, id := range ctl.Attack {
-			if c.Mitigation(id) == nil {
-				cov.Notes = append(cov.Notes, fmt.Sprintf("control %s lists %s, which is not a mitigation in the catalogue (%s)", ctl.ID, id, c.Name))
+			key := c.mitigationKey(id)
+			if key == "" {
+				cov.Notes = append(cov.Notes, fmt.Sprintf("control %s lists %s, which is not a mitigation or countermeasure in the catalogue (%s)", ctl.ID, id, c.Name))
 				continue
 			}
-			mc.Mitigations = append(mc.Mitigations, id)
+			mc.Mitigations = append(mc.Mitigations, key)
 		}
 		if len(mc.Mitigations) > 0 {
 			out = append(out, mc)
 		}
 	}
 	if !listed {
-		cov.Notes = append(cov.Notes, "none of the model's controls lists ATT&CK mitigations (attack: [M…]), so no technique can count as mitigated; add the mitigation ids of each control")
+		cov.Notes = append(cov.Notes, "none of the model's controls lists ATT&CK mitigations or DISARM countermeasures (attack: [M…, C…]), so no technique can count as mitigated; add the mitigation ids of each control")
 	}
 	return out
 }

@@ -29,7 +29,7 @@ func (cov *Coverage) WriteText(w io.Writer) error {
 	if len(cov.InForce) > 0 {
 		parts := make([]string, len(cov.InForce))
 		for i, ctl := range cov.InForce {
-			parts[i] = fmt.Sprintf("%s (%s)", ctl.ID, strings.Join(ctl.Mitigations, ", "))
+			parts[i] = fmt.Sprintf("%s (%s)", ctl.ID, strings.Join(shownIDs(ctl.Mitigations), ", "))
 		}
 		fmt.Fprintf(&b, "Controls in force with ATT&CK mitigations: %s\n", strings.Join(parts, ", "))
 	} else {
@@ -58,14 +58,18 @@ func (cov *Coverage) WriteText(w io.Writer) error {
 			fix := strings.Join(t.Proposed, ", ")
 			switch {
 			case fix != "":
+			case IsDISARM(t.ID) && len(t.Mitigations) == 0:
+				fix = "(none: DISARM lists no countermeasure)"
+			case IsDISARM(t.ID):
+				fix = "(none; DISARM: " + strings.Join(shownIDs(t.Mitigations), ", ") + ")"
 			case !t.Preventable() && len(t.Mitigations) > 0:
 				fix = "(none: ATT&CK says pre-compromise)"
 			case len(t.Mitigations) == 0:
 				fix = "(none: ATT&CK lists no mitigation)"
 			default:
-				fix = "(none; ATT&CK: " + strings.Join(t.Mitigations, ", ") + ")"
+				fix = "(none; ATT&CK: " + strings.Join(shownIDs(t.Mitigations), ", ") + ")"
 			}
-			rows = append(rows, []string{fmt.Sprint(i + 1), t.ID, clip(t.Name, 44), clip(c.tacticNames(t.Tactics), 28),
+			rows = append(rows, []string{fmt.Sprint(i + 1), shownID(t.ID), clip(t.Name, 44), clip(c.tacticNames(t.Tactics), 28),
 				fmt.Sprintf("%d/%d", t.Users, len(c.Actors)), fix})
 		}
 		table(&b, rows, "rllllll")
@@ -81,7 +85,7 @@ func (cov *Coverage) WriteText(w io.Writer) error {
 		b.WriteString("\nControls not in force and the uncovered techniques they would mitigate\n")
 		rows = [][]string{{"control", "mitigations", "techniques", "most important first"}}
 		for _, ctl := range cov.Proposed {
-			rows = append(rows, []string{ctl.ID, strings.Join(ctl.Mitigations, ", "), fmt.Sprint(len(ctl.Techniques)), clipList(ctl.Techniques, 6)})
+			rows = append(rows, []string{ctl.ID, strings.Join(shownIDs(ctl.Mitigations), ", "), fmt.Sprint(len(ctl.Techniques)), clipList(shownIDs(ctl.Techniques), 6)})
 		}
 		table(&b, rows, "llrl")
 	}

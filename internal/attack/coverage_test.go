@@ -234,7 +234,7 @@ func TestCoverageRanking(t *testing.T) {
 	if cov.Mitigated != 0 || cov.WithProposed != 2 || len(cov.Proposed) != 1 || !slices.Equal(cov.Proposed[0].Techniques, []string{"T1003", "T1001.001"}) {
 		t.Errorf("mitigated %d, with proposed %d, proposed %+v", cov.Mitigated, cov.WithProposed, cov.Proposed)
 	}
-	if len(cov.Notes) != 1 || !strings.Contains(cov.Notes[0], "M9999, which is not a mitigation in the catalogue") {
+	if len(cov.Notes) != 1 || !strings.Contains(cov.Notes[0], "M9999, which is not a mitigation or countermeasure in the catalogue") {
 		t.Errorf("notes %q", cov.Notes)
 	}
 	if tc := cov.Uncovered[2]; tc.Users != 2 || tc.Preventable() != true {

@@ -133,8 +133,22 @@ func (cov *Coverage) Layer() *Layer {
 		TacticRowBackground:           "#dddddd",
 		SelectTechniquesAcrossTactics: true,
 	}
-	if l.Domain == "" {
+	if l.Domain == "" || l.Domain == DomainDISARM {
 		l.Domain = "enterprise-attack"
+	}
+	// An influence actor's layer is a DISARM layer, for the DISARM
+	// Navigator (a fork of ATT&CK's that knows one domain, "DISARM"): bare
+	// DISARM ids, DISARM's tactic short names, no ATT&CK version.
+	nDISARM := 0
+	for _, t := range cov.Techniques {
+		if IsDISARM(t.ID) {
+			nDISARM++
+		}
+	}
+	disarm := nDISARM > 0 && 2*nDISARM >= len(cov.Techniques)
+	if disarm {
+		l.Domain, l.Versions.Attack = DISARMLayerDomain, ""
+		l.Name = fmt.Sprintf("%s (%s): coverage by the model's controls (DISARM)", a.Name, a.ID)
 	}
 	l.Metadata = []LayerMetadata{
 		{Name: "model", Value: cov.Model},
@@ -151,6 +165,29 @@ func (cov *Coverage) Layer() *Layer {
 	}
 	other := map[string]int{}
 	for _, t := range cov.Techniques {
+		if IsDISARM(t.ID) != disarm {
+			if IsDISARM(t.ID) {
+				other[DomainDISARM]++
+			} else if IsAttackID("T", t.ID) {
+				other["ATT&CK"]++
+			}
+			continue
+		}
+		if disarm {
+			lt := LayerTechnique{
+				TechniqueID: BareID(t.ID), Score: t.Score, Comment: c.layerComment(&t), Enabled: true,
+				Metadata: techniqueMetadata(&t), Links: []LayerLink{{Label: "DISARM", URL: DISARMTechniqueURL(t.ID)}},
+				ShowSubtechniques: parents[t.ID],
+			}
+			for _, tac := range t.Tactics {
+				lt.Tactic = strings.TrimPrefix(tac, disarmTacticPrefix)
+				l.Techniques = append(l.Techniques, lt)
+			}
+			if len(t.Tactics) == 0 {
+				l.Techniques = append(l.Techniques, lt)
+			}
+			continue
+		}
 		if !IsAttackID("T", t.ID) {
 			continue
 		}
@@ -181,6 +218,15 @@ func (cov *Coverage) Layer() *Layer {
 			Value: fmt.Sprintf("%d %s techniques (a layer holds one domain: %s)", other[d], DomainName(d), l.Domain)})
 	}
 	return l
+}
+
+// DISARMLayerDomain is the domain of a layer for the DISARM Navigator.
+const DISARMLayerDomain = "DISARM"
+
+// DISARMTechniqueURL is the page of a DISARM technique in the DISARM
+// Foundation's framework repository, as the DISARM bundle links it.
+func DISARMTechniqueURL(id string) string {
+	return "https://github.com/DISARMFoundation/DISARMframeworks/blob/main/generated_pages/techniques/" + BareID(id) + ".md"
 }
 
 // WriteLayer writes the coverage's Navigator layer as indented JSON.

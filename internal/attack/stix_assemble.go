@@ -34,6 +34,9 @@ func claim[T any](bd *builder, m map[string]*T, id string, o *stixObj, modified 
 
 func (bd *builder) entity(o *stixObj) {
 	id := entityID(o)
+	if bd.disarm {
+		id = disarmEntityID(o)
+	}
 	switch o.Type {
 	case "attack-pattern":
 		t, take := claim(bd, bd.techniques, id, o, func(t *Technique) string { return t.Modified })
@@ -41,10 +44,16 @@ func (bd *builder) entity(o *stixObj) {
 			t.ID, t.Name, t.STIXID, t.Modified = id, techniqueName(id, o.Name), o.ID, o.Modified
 			t.Tactics = nil
 			t.Domains = domains(o.Domains)
+			if bd.disarm {
+				t.Domains = []string{DomainDISARM}
+			}
 			for _, p := range o.KillChainPhases {
 				name := p.PhaseName
 				switch p.KillChainName {
-				case "mitre-attack":
+				case "mitre-attack", "disarm":
+					if bd.disarm {
+						name = disarmTacticPrefix + name
+					}
 				case "mitre-ics-attack":
 					name = icsTactic(name)
 				default:
@@ -60,6 +69,9 @@ func (bd *builder) entity(o *stixObj) {
 		if take {
 			m.ID, m.Name, m.STIXID, m.Modified = id, o.Name, o.ID, o.Modified
 			m.Domains = domains(o.Domains)
+			if bd.disarm {
+				m.Domains = []string{DomainDISARM}
+			}
 		}
 	case "intrusion-set":
 		a, take := claim(bd, bd.actors, id, o, func(a *Actor) string { return a.Modified })
@@ -147,6 +159,9 @@ func (bd *builder) catalog(matrix, collection *stixObj) *Catalog {
 	if matrix != nil {
 		c.Complete = true
 		c.Domain = matrix.attackID()
+		if bd.disarm {
+			c.Domain = DomainDISARM
+		}
 		if collection == nil {
 			c.Name = matrix.Name
 		}

@@ -21,6 +21,10 @@ type builder struct {
 
 	catID map[string]string // STIX id -> catalogue id of the kept objects
 
+	// disarm is set for a DISARM bundle, whose ids are kept in the
+	// catalogue's DISARM namespace (disarm.go).
+	disarm bool
+
 	tactics    map[string]*Tactic // by short name
 	techniques map[string]*Technique
 	mitigation map[string]*Mitigation
@@ -48,6 +52,7 @@ func build(b *stixBundle) (*Catalog, error) {
 		warnings: map[string][]string{}, warned: map[string]int{},
 	}
 	bd.stats.Objects = len(b.Objects)
+	bd.disarm = isDISARMBundle(b.Objects)
 	bd.stats.SpecVersion = b.SpecVersion
 	types := map[string]int{}
 	for i := range b.Objects {
@@ -135,7 +140,9 @@ func (bd *builder) collect(o *stixObj) {
 		bd.rels = append(bd.rels, o)
 		return
 	}
-	if o.Type == "x-mitre-tactic" && o.ShortName != "" && slices.Equal(o.Domains, []string{DomainICS}) {
+	if o.Type == "x-mitre-tactic" && o.ShortName != "" && bd.disarm {
+		o.ShortName = disarmTacticPrefix + o.ShortName
+	} else if o.Type == "x-mitre-tactic" && o.ShortName != "" && slices.Equal(o.Domains, []string{DomainICS}) {
 		// ATT&CK for ICS reuses Enterprise's short names for other
 		// tactics (initial-access is TA0001 and TA0108): its own stand
 		// apart in a catalogue that holds both.

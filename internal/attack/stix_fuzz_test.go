@@ -44,6 +44,16 @@ func fuzzSeeds() []string {
 			rel("mitigates", "course-of-action--im", "attack-pattern--i1"),
 			rel("uses", groupRef, "attack-pattern--i1"),
 		),
+		// DISARM: its own namespace, found by the "DISARM" source.
+		bundle(
+			`{"type": "x-mitre-tactic", "id": "x-mitre-tactic--d1", "name": "Develop Content", "x_mitre_shortname": "develop-content", "external_references": [{"source_name": "DISARM", "external_id": "TA06"}]}`,
+			obj("attack-pattern", "d2", "T0086", `"name": "Develop Image-Based Content", "kill_chain_phases": [{"kill_chain_name": "mitre-attack", "phase_name": "develop-content"}]`),
+			obj("attack-pattern", "d3", "T0086.001", `"name": "Develop Memes"`),
+			`{"type": "course-of-action", "id": "course-of-action--dc", "name": "Counter", "external_references": [{"source_name": "DISARM", "external_id": "C00006"}]}`,
+			`{"type": "x-mitre-matrix", "id": "x-mitre-matrix--dm", "name": "DISARM Framework", "tactic_refs": ["x-mitre-tactic--d1"], "external_references": [{"source_name": "DISARM", "external_id": "DISARM"}]}`,
+			rel("subtechnique-of", "attack-pattern--d3", "attack-pattern--d2"),
+			rel("mitigates", "course-of-action--dc", "attack-pattern--d2"),
+		),
 		`{"type": "bundle", "spec_version": "2.0", "objects": [{"type": "intrusion-set", "id": "intrusion-set--x", "name": "Vendor"}, {"type": "x-odd", "id": 5, "name": []}]}`,
 		`{"type": "bundle", "objects": [{"type": "attack-pattern", "id": "a", "name": 1}]}`,
 		`[{"type": "bundle"}]`,
@@ -76,6 +86,16 @@ func FuzzParseCatalog(f *testing.F) {
 			t.Fatalf("merged catalogue: %v", err)
 		}
 		exercise(t, m)
+		// Layered as DISARM beside ATT&CK, and split back into the two.
+		r, _ := m.ReplaceDISARM(c)
+		if err := r.check(); err != nil {
+			t.Fatalf("DISARM replaced: %v", err)
+		}
+		exercise(t, r)
+		j, _ := c.WithoutDISARM().Merge(c.OnlyDISARM())
+		if err := j.check(); err != nil {
+			t.Fatalf("split and joined: %v", err)
+		}
 	})
 }
 

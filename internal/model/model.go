@@ -181,6 +181,10 @@ type Actor struct {
 	Description string `json:"description,omitempty"`
 	// Attack is the actor's ATT&CK group id, such as G0007.
 	Attack string `json:"attack,omitempty" jsonschema:"pattern=^G[0-9]{4}$" jsonschema_description:"ATT&CK group id"`
+	// Disarm are the DISARM techniques the actor uses (T0086, T0086.001),
+	// for an influence actor, which has no ATT&CK group: attack coverage
+	// counts them as the actor's own techniques.
+	Disarm []string `json:"disarm,omitempty" jsonschema_description:"DISARM techniques the actor uses (T0086 …), for an influence actor"`
 	// Capability is the actor's threat capability as a percentile in [0, 1],
 	// used by scenarios whose vulnerability gives only a resistance.
 	Capability *Dist `json:"capability,omitempty" jsonschema_description:"Threat capability percentile in [0 1] for FAIR-style vulnerability"`
@@ -204,7 +208,7 @@ type Control struct {
 	ID          string   `json:"id" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$"`
 	Name        string   `json:"name" jsonschema:"required,minLength=1"`
 	Description string   `json:"description,omitempty"`
-	Attack      []string `json:"attack,omitempty" jsonschema_description:"ATT&CK mitigation ids (M1032 …)"`
+	Attack      []string `json:"attack,omitempty" jsonschema_description:"ATT&CK mitigation ids (M1032 …) and DISARM countermeasure ids (C00006 …)"`
 	Status      string   `json:"status" jsonschema:"required,enum=implemented,enum=proposed"`
 	Cost        Cost     `json:"cost,omitempty"`
 	Effects     []Effect `json:"effects,omitempty"`

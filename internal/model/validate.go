@@ -58,7 +58,7 @@ func (c *checker) addText(path string, t Text) {
 	c.problems = append(c.problems, newProblem("", Pos{}, path, t))
 }
 
-var mitigationID = regexp.MustCompile(`^M[0-9]{4}$`)
+var mitigationID = regexp.MustCompile(`^(M[0-9]{4}|C[0-9]{5})$`)
 
 func (c *checker) model() {
 	m := c.m
@@ -89,6 +89,11 @@ func (c *checker) model() {
 		}
 		if a.Activity != nil {
 			c.dist(a.Activity, p+".activity", "", NonNegative)
+		}
+		for j, id := range a.Disarm {
+			if !techniqueID.MatchString(id) {
+				c.add(fmt.Sprintf("%s.disarm[%d]", p, j), "%q is not a DISARM technique id (T followed by four digits, and for a sub-technique a dot and three more, such as T0086 or T0086.001)", id)
+			}
 		}
 	}
 	dims, windows := c.harms()
@@ -167,7 +172,7 @@ func (c *checker) control(i int, scenarios, dims map[string]bool) {
 	p := fmt.Sprintf("controls[%d]", i)
 	for j, id := range ctl.Attack {
 		if !mitigationID.MatchString(id) {
-			c.add(fmt.Sprintf("%s.attack[%d]", p, j), "%q is not an ATT&CK mitigation id (M followed by four digits, such as M1032)", id)
+			c.add(fmt.Sprintf("%s.attack[%d]", p, j), "%q is not an ATT&CK mitigation id (M followed by four digits, such as M1032) or a DISARM countermeasure id (C followed by five digits, such as C00006)", id)
 		}
 	}
 	seen := map[string]int{}

@@ -44,7 +44,7 @@ var techniqueID = regexp.MustCompile(`^T[0-9]{4}(\.[0-9]{3})?$`)
 // check.
 func (m *Model) namesAttack() bool {
 	for _, a := range m.Actors {
-		if a.Attack != "" {
+		if a.Attack != "" || len(a.Disarm) > 0 {
 			return true
 		}
 	}
@@ -79,6 +79,14 @@ func (c *checker) checkAttack() {
 		return
 	}
 	for i, a := range c.m.Actors {
+		for j, id := range a.Disarm {
+			if !techniqueID.MatchString(id) {
+				continue
+			}
+			if hint, ok := knownAttack(disarmPrefix+id, ids.Techniques, a.Name, a.ID); !ok {
+				c.add(fmt.Sprintf("actors[%d].disarm[%d]", i, j), "unknown DISARM technique %q%s; the catalogue in use is %s", id, hint, ids.Catalog)
+			}
+		}
 		if !groupID.MatchString(a.Attack) {
 			continue
 		}
@@ -91,7 +99,17 @@ func (c *checker) checkAttack() {
 			if !mitigationID.MatchString(id) {
 				continue
 			}
-			if hint, ok := knownAttack(id, ids.Mitigations, ctl.Name, ctl.ID); !ok {
+			// Suggest an id of the same kind: an M id for an M id.
+			known := ids.Mitigations
+			if len(known) > 0 {
+				known = sameKind(known, id[:1])
+			}
+			hint, ok := knownAttack(id, known, ctl.Name, ctl.ID)
+			switch {
+			case ok:
+			case id[0] == 'C':
+				c.add(fmt.Sprintf("controls[%d].attack[%d]", i, j), "unknown DISARM countermeasure %q%s; the catalogue in use is %s", id, hint, ids.Catalog)
+			default:
 				c.add(fmt.Sprintf("controls[%d].attack[%d]", i, j), "unknown ATT&CK mitigation %q%s; the catalogue in use is %s", id, hint, ids.Catalog)
 			}
 		}
@@ -104,6 +122,27 @@ func (c *checker) checkAttack() {
 			c.add(fmt.Sprintf("evidence[%d].match.technique", i), "unknown ATT&CK technique %q%s; the catalogue in use is %s", e.Match.Technique, hint, ids.Catalog)
 		}
 	}
+}
+
+// disarmPrefix begins the id of a DISARM technique among AttackIDs'
+// techniques (package attack's DISARMPrefix), which keeps them apart from
+// ATT&CK's of the same shape (both T0xxx).
+const disarmPrefix = "disarm:"
+
+// sameKind returns the ids of known that begin with prefix, with their
+// names; known itself when none does (the catalogue has no id of that
+// kind, and a kind it has none of is still reported unknown).
+func sameKind(known map[string]string, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range known {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = v
+		}
+	}
+	if len(out) == 0 {
+		return map[string]string{"": ""}
+	}
+	return out
 }
 
 // groupID is the shape of an ATT&CK group id, which the decoder checks

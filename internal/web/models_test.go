@@ -40,7 +40,7 @@ func testModels(t *testing.T, w *world) {
 	// An ATT&CK id the server's catalogue (the embedded one) lacks.
 	e = w.alice.want(http.StatusUnprocessableEntity, "POST", "/api/v1/orgs/party-a/models",
 		map[string]string{"name": "g9007", "yaml": strings.Replace(yaml, "attack: G0007", "attack: G9007", 1)}).errorOf()
-	if len(e.Problems) != 1 || e.Problems[0].Line != 17 || e.Problems[0].Message != `unknown ATT&CK group "G9007" (did you mean "G0007", APT28?); the catalogue in use is Enterprise ATT&CK and ATT&CK for ICS v18.1 (embedded)` {
+	if len(e.Problems) != 1 || e.Problems[0].Line != 17 || e.Problems[0].Message != `unknown ATT&CK group "G9007" (did you mean "G0007", APT28?); the catalogue in use is Enterprise ATT&CK and ATT&CK for ICS v18.1, DISARM v1.6 (embedded)` {
 		t.Errorf("unknown ATT&CK group: %+v", e)
 	}
 
