@@ -137,8 +137,11 @@ func (cov *Coverage) Layer() *Layer {
 		l.Domain = "enterprise-attack"
 	}
 	// An influence actor's layer is a DISARM layer, for the DISARM
-	// Navigator (a fork of ATT&CK's that knows one domain, "DISARM"): bare
-	// DISARM ids, DISARM's tactic short names, no ATT&CK version.
+	// Navigator: a fork of ATT&CK's whose configuration
+	// (DISARMFoundation/disarm-navigator-17, nav-app/src/assets/config.json
+	// at f91b7ab) has one domain, identifier "DISARM", of version "1", and
+	// whose data names tactics by the short names used here
+	// (develop-content …); bare DISARM ids.
 	nDISARM := 0
 	for _, t := range cov.Techniques {
 		if IsDISARM(t.ID) {
@@ -147,7 +150,7 @@ func (cov *Coverage) Layer() *Layer {
 	}
 	disarm := nDISARM > 0 && 2*nDISARM >= len(cov.Techniques)
 	if disarm {
-		l.Domain, l.Versions.Attack = DISARMLayerDomain, ""
+		l.Domain, l.Versions.Attack = DISARMLayerDomain, "1"
 		l.Name = fmt.Sprintf("%s (%s): coverage by the model's controls (DISARM)", a.Name, a.ID)
 	}
 	l.Metadata = []LayerMetadata{
@@ -271,6 +274,8 @@ func (c *Catalog) layerComment(t *TechniqueCoverage) string {
 		}
 	case len(t.Proposed) > 0:
 		parts = append(parts, "Not mitigated; "+strings.Join(t.Proposed, ", ")+" would (proposed).")
+	case len(t.Mitigations) == 0 && IsDISARM(t.ID):
+		parts = append(parts, "Not countered; DISARM lists no countermeasure.")
 	case len(t.Mitigations) == 0:
 		parts = append(parts, "Not mitigated; ATT&CK lists no mitigation.")
 	case !t.Preventable():
