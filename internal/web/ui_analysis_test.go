@@ -68,6 +68,7 @@ func analysisPages(w *uiWorld) []struct{ who, path, fr string } {
 		{"admin", e + "/attack", "Techniques par tactique"},
 		{"admin", e + "/attack?actor=APT28", "Techniques non couvertes"},
 		{"admin", e + "/attack?actor=sandworm", "Techniques par tactique"},
+		{"admin", e + "/attack?actor=influence-ops", "Techniques par tactique"},
 		{"alice", m + "/trees", "Ce modèle n'a pas d'arbre"},
 		{"alice", m + "/attack", "Couverture ATT&CK"},
 		{"alice", fmt.Sprintf("/orgs/party-a/runs/%d", w.run), "Télécharger le rapport"},
@@ -86,6 +87,15 @@ func testAnalysisPages(t *testing.T, w *uiWorld) {
 			"alice": w.ts.signedIn(t, "alice@example.org", "alice-password", lang),
 			"admin": w.ts.signedIn(t, DefaultAdminEmail, adminPassword, lang),
 		}
+		// The model's influence actor, known by its DISARM techniques, is
+		// offered on the ATT&CK page, and its coverage shows them.
+		b := browsers["admin"]
+		b.t = t
+		e := fmt.Sprintf("/orgs/demo/models/%d", w.election)
+		b.get(e + "/attack").want(http.StatusOK).contains(`value="influence-ops"`)
+		r := b.get(e + "/attack?actor=influence-ops").want(http.StatusOK)
+		r.contains("T0098.001")
+		r.contains("T0088.001")
 		for _, pg := range analysisPages(w) {
 			t.Run(lang+pg.path, func(t *testing.T) {
 				b := browsers[pg.who]

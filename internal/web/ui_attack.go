@@ -151,6 +151,14 @@ func (s *Server) attackPageOf(w http.ResponseWriter, r *http.Request, v *view) e
 	for _, a := range c.Actors {
 		page.Actors = append(page.Actors, actorChoice{ID: a.ID, Name: a.Name, ModelActor: byModel[a.ID]})
 	}
+	// An influence actor of the model, known by its DISARM techniques
+	// (disarm:), is the model's own: it is chosen by its model id, after
+	// the model's ATT&CK groups.
+	for _, ma := range m.Actors {
+		if len(ma.Disarm) > 0 {
+			page.Actors = append(page.Actors, actorChoice{ID: ma.ID, Name: ma.Name, ModelActor: ma.ID})
+		}
+	}
 	slices.SortStableFunc(page.Actors, func(a, b actorChoice) int {
 		return cmp.Compare(b01(a.ModelActor == ""), b01(b.ModelActor == ""))
 	})
