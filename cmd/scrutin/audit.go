@@ -139,21 +139,19 @@ func modelContests(e *env, o auditOptions, lang i18n.Lang) ([]report.ContestAudi
 	if len(m.Contests) == 0 {
 		return nil, usageError{fmt.Errorf("the model has no contests: add a contests: block, or type one with --votes \"A=600,B=400\"")}
 	}
+	alpha := 0.0 // each contest's own risk limit (report.AssessContests)
+	if o.riskSet {
+		alpha = o.riskLimit
+	}
 	var cs []report.ContestAudit
-	for i := range m.Contests {
-		c := &m.Contests[i]
-		if o.contest != "" && c.ID != o.contest {
+	for _, ci := range report.AssessContests(m, alpha) {
+		if o.contest != "" && ci.Audit.ID != o.contest {
 			continue
 		}
-		alpha := o.riskLimit
-		if !o.riskSet {
-			alpha = m.RiskLimitOf(c.ID)
+		if ci.Err != nil {
+			return nil, model.Errorf(model.EINVALID, "contest %s: %v", ci.Audit.ID, ci.Err)
 		}
-		a, err := c.Assess(alpha)
-		if err != nil {
-			return nil, model.Errorf(model.EINVALID, "contest %s: %v", c.ID, err)
-		}
-		cs = append(cs, report.ContestAudit{ID: c.ID, Name: c.Name, Voting: c.Voting, UnitKind: c.UnitKind(), Assessment: a})
+		cs = append(cs, ci.Audit)
 	}
 	if len(cs) == 0 {
 		ids := make([]string, len(m.Contests))

@@ -204,20 +204,6 @@ func (p bravoPair) completion(theta float64, n int64) float64 {
 	return math.RoundToEven(normalCDF(-z)*100) / 100
 }
 
-// oneRound is the number of ballots, among all those cast, that ends the
-// audit of the pair in one round with probability q: first the smallest n
-// of the pair's ballots whose winner's votes at the (1 − q) quantile meet
-// θ by the normal approximation (approxRound), then, exactly with the
-// binomial distribution, up by one ballot until they do or n reaches the
-// ballots cast (correct); scaled up by the pair's share of the ballots.
-func (p bravoPair) oneRound(theta, q float64, ballots int64) int64 {
-	n0 := p.approxRound(theta, q)
-	if n0 >= beyond {
-		return beyond
-	}
-	return p.correct(n0, theta, q, ballots)
-}
-
 // approxRound is the pair's ballots that meet θ at the (1 − q) quantile
 // by the normal approximation: a root of a quadratic, rounded down.
 func (p bravoPair) approxRound(theta, q float64) int64 {
@@ -345,12 +331,6 @@ func (b *binomialQuantiler) grow() {
 		b.k++
 		b.cdf += b.pmf
 	}
-}
-
-// binomialQuantile is the smallest k in [0, n] with P(X ≤ k) ≥ q for X of
-// Binomial(n, p), 0 < p < 1.
-func binomialQuantile(q float64, n int64, p float64) int64 {
-	return newBinomialQuantiler(q, n, p).k
 }
 
 // logBinomial is ln P(X = k) for X of Binomial(n, p).

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -237,5 +238,62 @@ func TestBinomialQuantilerGrows(t *testing.T) {
 			}
 			b.grow()
 		}
+	}
+}
+
+// oneRound is the number of ballots, among all those cast, that ends the
+// audit of the pair in one round with probability q: first the smallest n
+// of the pair's ballots whose winner's votes at the (1 − q) quantile meet
+// θ by the normal approximation (approxRound), then, exactly with the
+// binomial distribution, up by one ballot until they do or n reaches the
+// ballots cast (correct); scaled up by the pair's share of the ballots.
+func (p bravoPair) oneRound(theta, q float64, ballots int64) int64 {
+	n0 := p.approxRound(theta, q)
+	if n0 >= beyond {
+		return beyond
+	}
+	return p.correct(n0, theta, q, ballots)
+}
+
+// binomialQuantile is the smallest k in [0, n] with P(X ≤ k) ≥ q for X of
+// Binomial(n, p), 0 < p < 1.
+func binomialQuantile(q float64, n int64, p float64) int64 {
+	return newBinomialQuantiler(q, n, p).k
+}
+
+// TestExactBudget: a contest beyond the exact step's budget (256
+// near-equal candidates in 10^10 ballots) keeps the normal approximation
+// for the pairs the budget does not reach and says so; its sizes are
+// still within a millionth of the fully exact ones, and a contest of a
+// realistic size never reaches the budget.
+func TestExactBudget(t *testing.T) {
+	tl := Tally{Votes: map[string]int64{}, Winners: 1, Ballots: 1e10}
+	per := int64(1e10) / 260
+	tl.Votes["w"] = per + 100000
+	for i := range 255 {
+		tl.Votes[fmt.Sprint("l", i)] = per - int64(i)
+	}
+	s, err := Bravo(tl, decide(t, tl), 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Approximate || s.OneRound == nil {
+		t.Fatalf("%+v: the budget was not reached", s)
+	}
+	// Fully exact: every pair corrected.
+	o := decide(t, tl)
+	var exact [3]int64
+	for i, q := range Quantiles {
+		for _, p := range bravoPairs(tl, o) {
+			exact[i] = max(exact[i], p.oneRound(math.Log(10), q, tl.Ballots))
+		}
+	}
+	for i := range exact {
+		if d := math.Abs(float64(s.OneRound[i]-exact[i])) / float64(exact[i]); d > 1e-6 {
+			t.Errorf("quantile %v: %d, exact %d", Quantiles[i], s.OneRound[i], exact[i])
+		}
+	}
+	if s, _ := Bravo(tally(35467327, 1, 20743128, 10638475), decide(t, tally(35467327, 1, 20743128, 10638475)), 0.1); s.Approximate {
+		t.Error("France 2017 reached the budget")
 	}
 }

@@ -6,6 +6,7 @@
 package baserate
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -70,7 +71,7 @@ func Parse(name string, r io.Reader) ([]Incident, error) {
 	if !utf8.Valid(b) {
 		return nil, fmt.Errorf("%s: not UTF-8 text", name)
 	}
-	cr := csv.NewReader(strings.NewReader(string(b)))
+	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1 // counted below, with our words
 	cr.ReuseRecord = false
 	var out []Incident

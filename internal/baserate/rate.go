@@ -1,7 +1,9 @@
 package baserate
 
 import (
+	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -9,18 +11,37 @@ import (
 	"github.com/scrutin/scrutin/data"
 )
 
+var (
+	eu = []string{"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+		"LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "EU"}
+	europeOther = []string{"GB", "NO", "CH", "IS", "LI", "UA", "MD", "ME", "MK", "RS", "AL", "BA", "GE"}
+)
+
 // CountrySets are the named sets of countries a query may take (ISO
 // 3166-1 alpha-2; "EU" stands for the EU's institutions).
 var CountrySets = map[string][]string{
-	"eu": {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-		"LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "EU"},
-	"europe-other":  {"GB", "NO", "CH", "IS", "LI", "UA", "MD", "ME", "MK", "RS", "AL", "BA", "GE"},
+	"eu":            eu,
+	"europe":        slices.Concat(eu, europeOther),
 	"north-america": {"US", "CA"},
 }
 
-func init() {
-	CountrySets["europe"] = slices.Concat(CountrySets["eu"], CountrySets["europe-other"])
-	delete(CountrySets, "europe-other")
+// SetNames are the names of CountrySets, sorted.
+func SetNames() []string { return slices.Sorted(maps.Keys(CountrySets)) }
+
+// BadCountry is the first item of countries (a set's name, "all", or
+// country codes separated by commas) that is neither a set nor a country
+// code, "" when there is none.
+func BadCountry(countries string) string {
+	set := strings.TrimSpace(countries)
+	if set == "" || set == "all" || CountrySets[set] != nil {
+		return ""
+	}
+	for _, c := range strings.Split(set, ",") {
+		if c = strings.ToUpper(strings.TrimSpace(c)); !countryRE.MatchString(c) {
+			return c
+		}
+	}
+	return ""
 }
 
 // Query asks for the yearly rate of one kind of incident against one kind
@@ -79,7 +100,7 @@ var (
 
 // Incidents are the rows of data/incidents.csv, which the binary embeds.
 func Incidents() ([]Incident, error) {
-	loadOnce.Do(func() { loaded, loadErr = Parse("data/incidents.csv", strings.NewReader(string(data.Incidents))) })
+	loadOnce.Do(func() { loaded, loadErr = Parse("data/incidents.csv", bytes.NewReader(data.Incidents)) })
 	return loaded, loadErr
 }
 
@@ -126,19 +147,11 @@ func Rate(incidents []Incident, q Query) (*Estimate, error) {
 	case CountrySets[set] != nil:
 		e.Countries = slices.Sorted(slices.Values(CountrySets[set]))
 	default:
+		if bad := BadCountry(set); bad != "" {
+			return nil, fmt.Errorf("countries: %q is neither a country code nor a set (%s, all)", bad, strings.Join(SetNames(), ", "))
+		}
 		for _, c := range strings.Split(set, ",") {
-			c = strings.ToUpper(strings.TrimSpace(c))
-			if !countryRE.MatchString(c) {
-				names := slices.Sorted(func(yield func(string) bool) {
-					for k := range CountrySets {
-						if !yield(k) {
-							return
-						}
-					}
-				})
-				return nil, fmt.Errorf("countries: %q is neither a country code nor a set (%s, all)", c, strings.Join(names, ", "))
-			}
-			if !slices.Contains(e.Countries, c) {
+			if c = strings.ToUpper(strings.TrimSpace(c)); !slices.Contains(e.Countries, c) {
 				e.Countries = append(e.Countries, c)
 			}
 		}

@@ -1,14 +1,10 @@
 package model
 
 import (
-	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/scrutin/scrutin/internal/baserate"
 )
-
-var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // baseRate resolves a frequency given as {baserate: …} to the Gamma
 // posterior of the base rate of publicly reported incidents that it asks
@@ -22,20 +18,9 @@ func (c *checker) baseRate(d *Dist, path, table string) {
 	}
 	ref := d.BaseRate
 	p := path + ".baserate"
-	if set := strings.TrimSpace(ref.Countries); set != "" && set != "all" && baserate.CountrySets[set] == nil {
-		for _, code := range strings.Split(set, ",") {
-			if code = strings.ToUpper(strings.TrimSpace(code)); !countryCode.MatchString(code) {
-				sets := slices.Sorted(func(yield func(string) bool) {
-					for k := range baserate.CountrySets {
-						if !yield(k) {
-							return
-						}
-					}
-				})
-				c.add(p+".countries", "%q is neither a country code nor a set of countries (%s, all)", code, strings.Join(sets, ", "))
-				return
-			}
-		}
+	if bad := baserate.BadCountry(ref.Countries); bad != "" {
+		c.add(p+".countries", "%q is neither a country code nor a set of countries (%s, all)", bad, strings.Join(baserate.SetNames(), ", "))
+		return
 	}
 	if ref.From != 0 && ref.To != 0 && ref.From > ref.To {
 		c.add(p+".to", "the years counted run from %d to %d: none", ref.From, ref.To)

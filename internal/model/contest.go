@@ -3,6 +3,8 @@ package model
 import (
 	"encoding/json"
 	"sort"
+
+	"github.com/scrutin/scrutin/internal/audit"
 )
 
 // Bounds on contests: far above what an election needs (France counts
@@ -12,11 +14,11 @@ const (
 	// MaxContests is the most contests a model may declare.
 	MaxContests = 64
 	// MaxCandidates is the most candidates of one contest.
-	MaxCandidates = 256
+	MaxCandidates = audit.MaxCandidates
 	// MaxUnits is the most counting units of one contest.
 	MaxUnits = 100_000
 	// MaxBallots is the most ballots of one contest (and of one unit).
-	MaxBallots = 10_000_000_000
+	MaxBallots = audit.MaxBallots
 	// MaxUnitsFileSize is the largest units_file, in bytes.
 	MaxUnitsFileSize = 8 << 20
 )

@@ -225,6 +225,10 @@ type Cost struct {
 	Yearly float64 `json:"yearly,omitempty" jsonschema:"minimum=0"`
 }
 
+// Annualised is the cost a year when the one-off cost is spread over
+// horizon years.
+func (c Cost) Annualised(horizon float64) float64 { return c.Yearly + c.Once/horizon }
+
 // Effect is what a control in force does to one scenario: each present
 // field multiplies the scenario's parameter of the same name.
 type Effect struct {

@@ -76,7 +76,7 @@ func newProblem(m *model.Model, opt Options) (*problem, error) {
 		candIndex[c.ID] = ci
 		cost := m.ControlCost(&c) // with a risk-limiting audit's sample
 		p.cands = append(p.cands, candidate{id: c.ID, name: c.Name, once: cost.Once, yearly: cost.Yearly,
-			cost: cost.Yearly + cost.Once/opt.Horizon})
+			cost: cost.Annualised(opt.Horizon)})
 		for si := range m.Scenarios {
 			if m.AuditEscape(&c, &m.Scenarios[si]) != 1 {
 				acts[si][ci] = true

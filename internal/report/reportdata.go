@@ -236,8 +236,7 @@ func netBenefitPlan(ctx context.Context, m *model.Model, opt plan.Options, prog 
 	var all float64
 	for _, c := range m.Controls {
 		if c.Status == model.StatusProposed {
-			cost := m.ControlCost(&c)
-			all += cost.Yearly + cost.Once/horizon
+			all += m.ControlCost(&c).Annualised(horizon)
 		}
 	}
 	if math.IsInf(all, 0) || math.IsNaN(all) {

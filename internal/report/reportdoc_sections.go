@@ -198,7 +198,8 @@ func (r *Report) assumptionSection(w words) section {
 			if slices.Contains(r.Controls, c.ID) {
 				status = w.t("report.status.inforce")
 			}
-			t.rows = append(t.rows, []string{r.controlName(c.ID), status, w.amount(m.ControlCost(&c).Once), w.amount(m.ControlCost(&c).Yearly), r.effects(w, c.Effects)})
+			cost := m.ControlCost(&c)
+			t.rows = append(t.rows, []string{r.controlName(c.ID), status, w.amount(cost.Once), w.amount(cost.Yearly), r.effects(w, c.Effects)})
 		}
 		s.blocks = append(s.blocks, t)
 	}

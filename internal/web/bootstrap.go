@@ -213,8 +213,7 @@ func defaultPlanBudget(m *model.Model) float64 {
 	var total float64
 	for _, c := range m.Controls {
 		if c.Status == model.StatusProposed {
-			cost := m.ControlCost(&c)
-			total += cost.Yearly + cost.Once/plan.DefaultHorizon
+			total += m.ControlCost(&c).Annualised(plan.DefaultHorizon)
 		}
 	}
 	return math.Round(total / 2)

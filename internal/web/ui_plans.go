@@ -119,8 +119,7 @@ func (s *Server) newPlanForm(ctx context.Context, org string, sm *store.Model, r
 	for _, c := range m.Controls {
 		if c.Status == model.StatusProposed {
 			page.Candidates = append(page.Candidates, c)
-			cost := m.ControlCost(&c)
-			page.CandidatesCost += cost.Yearly + cost.Once/plan.DefaultHorizon
+			page.CandidatesCost += m.ControlCost(&c).Annualised(plan.DefaultHorizon)
 		}
 	}
 	var err error
