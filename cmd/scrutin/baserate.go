@@ -30,7 +30,8 @@ arithmetic are printed with the rate, and a model may take a scenario's
 frequency from the same query: frequency: {baserate: {target: …, kind: …}}.
 
 Targets: party, campaign, candidate, election-authority, ministry,
-parliament, municipality, media, vendor, voter-roll. Kinds: hack-and-leak,
+parliament, municipality, media, vendor, voter-roll, or any (every target:
+the rate of a kind of incident per country and year). Kinds: hack-and-leak,
 ddos, defacement, voter-roll-breach, voter-roll-tampering, ransomware,
 phishing, influence-operation, tabulation-attack. Country sets: eu (the 27
 and the EU's institutions), europe, north-america, all (the default), or a

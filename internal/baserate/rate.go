@@ -44,8 +44,13 @@ func BadCountry(countries string) string {
 	return ""
 }
 
+// AnyTarget is the target of a query that counts a kind of incident
+// whatever it hit: an influence operation aimed at an election touches
+// candidates, parties, ministries and election bodies alike.
+const AnyTarget = "any"
+
 // Query asks for the yearly rate of one kind of incident against one kind
-// of target in a set of countries.
+// of target (or AnyTarget) in a set of countries.
 type Query struct {
 	Target string `json:"target"`
 	Kind   string `json:"kind"`
@@ -106,8 +111,8 @@ func Incidents() ([]Incident, error) {
 
 // Rate estimates q's rate from the incidents.
 func Rate(incidents []Incident, q Query) (*Estimate, error) {
-	if !slices.Contains(TargetKinds, q.Target) {
-		return nil, fmt.Errorf("target %q is not one of %s", q.Target, strings.Join(TargetKinds, ", "))
+	if q.Target != AnyTarget && !slices.Contains(TargetKinds, q.Target) {
+		return nil, fmt.Errorf("target %q is neither %s nor one of %s", q.Target, AnyTarget, strings.Join(TargetKinds, ", "))
 	}
 	if !slices.Contains(IncidentKinds, q.Kind) {
 		return nil, fmt.Errorf("kind %q is not one of %s", q.Kind, strings.Join(IncidentKinds, ", "))
@@ -157,7 +162,7 @@ func Rate(incidents []Incident, q Query) (*Estimate, error) {
 		}
 	}
 	for _, in := range incidents {
-		if in.TargetKind == q.Target && in.IncidentKind == q.Kind && slices.Contains(e.Countries, in.Country) && in.Year() >= e.From && in.Year() <= e.To {
+		if (q.Target == AnyTarget || in.TargetKind == q.Target) && in.IncidentKind == q.Kind && slices.Contains(e.Countries, in.Country) && in.Year() >= e.From && in.Year() <= e.To {
 			e.Incidents = append(e.Incidents, in)
 		}
 	}

@@ -59,6 +59,12 @@ func TestRateHandComputed(t *testing.T) {
 	if e.Events != 4 || !e.OrgsDefault || e.Exposure != 12 || e.Shape != 4.5 {
 		t.Errorf("default exposure: %+v", e)
 	}
+	// Any target: the campaign's leak counts too, the party's DDoS does
+	// not (another kind).
+	e, err = Rate(rows, Query{Target: AnyTarget, Kind: "hack-and-leak", Countries: "FR,DE", From: 2020, To: 2024})
+	if err != nil || e.Events != 4 || e.Shape != 4.5 || e.Rate != 10 {
+		t.Errorf("any target: %+v, %v", e, err)
+	}
 	// No incident: the posterior is still proper, Gamma(½, exposure).
 	e, err = Rate(rows, Query{Target: "vendor", Kind: "ransomware", Countries: "eu", Orgs: 4})
 	if err != nil || e.Events != 0 || e.Shape != 0.5 || e.Rate != 24 {

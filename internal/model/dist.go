@@ -52,10 +52,10 @@ type Dist struct {
 }
 
 // BaseRateRef asks for the base rate of one kind of incident against one
-// kind of target (scrutin baserate): frequency: {baserate: {target: party,
+// kind of target, or any target (scrutin baserate): frequency: {baserate: {target: party,
 // kind: hack-and-leak, countries: eu, orgs: 40}}.
 type BaseRateRef struct {
-	Target    string  `json:"target" jsonschema:"required,enum=party,enum=campaign,enum=candidate,enum=election-authority,enum=ministry,enum=parliament,enum=municipality,enum=media,enum=vendor,enum=voter-roll"`
+	Target    string  `json:"target" jsonschema:"required,enum=any,enum=party,enum=campaign,enum=candidate,enum=election-authority,enum=ministry,enum=parliament,enum=municipality,enum=media,enum=vendor,enum=voter-roll"`
 	Kind      string  `json:"kind" jsonschema:"required,enum=hack-and-leak,enum=ddos,enum=defacement,enum=voter-roll-breach,enum=voter-roll-tampering,enum=ransomware,enum=phishing,enum=influence-operation,enum=tabulation-attack"`
 	Countries string  `json:"countries,omitempty" jsonschema_description:"eu, europe, north-america, all (default), or country codes separated by commas"`
 	From      int     `json:"from,omitempty" jsonschema:"minimum=0"`

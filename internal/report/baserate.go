@@ -46,7 +46,14 @@ func BaseRateText(w io.Writer, b *BaseRate) error {
 	if where == "" {
 		where = "all"
 	}
-	fmt.Fprintf(&s, "Base rate of %s against a %s, countries %s (%d), %d–%d\n\n", q.Kind, q.Target, where, len(b.Countries), b.From, b.To)
+	against := "a " + q.Target
+	if strings.ContainsRune("aeiou", rune(q.Target[0])) {
+		against = "an " + q.Target
+	}
+	if q.Target == baserate.AnyTarget {
+		against = "any target"
+	}
+	fmt.Fprintf(&s, "Base rate of %s against %s, countries %s (%d), %d–%d\n\n", q.Kind, against, where, len(b.Countries), b.From, b.To)
 	fmt.Fprintf(&s, "Incidents counted: %d (data/incidents.csv: publicly reported incidents, each with its source)\n", b.Events)
 	for _, in := range b.Incidents {
 		actor := ""
