@@ -112,7 +112,7 @@ func Incidents() ([]Incident, error) {
 // Rate estimates q's rate from the incidents.
 func Rate(incidents []Incident, q Query) (*Estimate, error) {
 	if q.Target != AnyTarget && !slices.Contains(TargetKinds, q.Target) {
-		return nil, fmt.Errorf("target %q is neither %s nor one of %s", q.Target, AnyTarget, strings.Join(TargetKinds, ", "))
+		return nil, fmt.Errorf("target %q is not one of %s, %s", q.Target, AnyTarget, strings.Join(TargetKinds, ", "))
 	}
 	if !slices.Contains(IncidentKinds, q.Kind) {
 		return nil, fmt.Errorf("kind %q is not one of %s", q.Kind, strings.Join(IncidentKinds, ", "))
