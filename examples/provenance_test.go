@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -183,13 +184,26 @@ type source struct {
 
 func registry(t *testing.T) map[string]source {
 	t.Helper()
-	b, err := os.ReadFile("data/sources.yaml")
+	files, err := filepath.Glob("sources/*.yaml") // drafts, merged into data/sources.yaml
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r map[string]source
-	if err := yaml.UnmarshalWithOptions(b, &r, yaml.DisallowUnknownField()); err != nil {
-		t.Fatalf("examples/data/sources.yaml: %v", err)
+	r := map[string]source{}
+	for _, name := range append([]string{"data/sources.yaml"}, files...) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part map[string]source
+		if err := yaml.UnmarshalWithOptions(b, &part, yaml.DisallowUnknownField()); err != nil {
+			t.Fatalf("examples/%s: %v", name, err)
+		}
+		for k, v := range part {
+			if _, dup := r[k]; dup {
+				t.Errorf("examples/%s: key %s is defined twice", name, k)
+			}
+			r[k] = v
+		}
 	}
 	return r
 }
