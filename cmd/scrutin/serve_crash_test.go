@@ -129,7 +129,11 @@ func TestServeCrashLoop(t *testing.T) {
 	if !strings.Contains(run.Error, "stopped after 3 attempts") || run.Attempts != 3 {
 		t.Errorf("failed run: %+v", run)
 	}
-	if !strings.Contains(s.stderr.String(), "gave up") {
-		t.Errorf("the log does not say the job was given up: %s", s.stderr)
+	// The run is marked failed before the line is logged: wait for it.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.stderr.String(), "gave up"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Errorf("the log does not say the job was given up: %s", s.stderr)
+			break
+		}
 	}
 }
