@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the README's provenance table a
 // trials, seed). Its comment says where it comes from.
 type parameter struct {
 	line    int    // 1-based
-	path    string // of its first number: the same in every translation
+	path    string // of the line's leftmost node: the same in every translation
 	section string // top-level key
 	comment string // after "#", trimmed; "" when none
 	numbers []*token
@@ -69,7 +69,7 @@ func parameters(t *testing.T, src []byte) []*parameter {
 		line := n.GetToken().Position.Line
 		p := byLine[line]
 		if p == nil {
-			p = &parameter{line: line, path: path, section: section, comment: comment(lines[line-1])}
+			p = &parameter{line: line, section: section, comment: comment(lines[line-1])}
 			byLine[line] = p
 		}
 		if tk != nil {
@@ -90,33 +90,42 @@ func parameters(t *testing.T, src []byte) []*parameter {
 			}
 		}
 	}
+	leftmost := leftmostPaths(f)
 	var out []*parameter
 	for _, p := range byLine {
 		sort.Slice(p.numbers, func(i, j int) bool { return p.numbers[i].col < p.numbers[j].col })
+		p.path = leftmost[p.line]
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].line < out[j].line })
-	// A line's path is that of its first number.
-	for _, p := range out {
-		p.path = firstPath(t, f, p.line)
-	}
 	return out
 }
 
-// firstPath is the path of the leftmost node that starts on line.
-func firstPath(t *testing.T, f *ast.File, line int) string {
-	best, col := "", 1<<30
+// leftmostPaths maps each line to the path of the leftmost node that
+// starts on it (for `- {scenario: x, vulnerability: 0.5}`, the list
+// item's first key), which names the line the same way in every
+// translation.
+func leftmostPaths(f *ast.File) map[int]string {
+	type best struct {
+		path string
+		col  int
+	}
+	lines := map[int]best{}
 	for _, d := range f.Docs {
 		for _, typ := range []ast.NodeType{ast.IntegerType, ast.FloatType, ast.StringType, ast.MappingValueType} {
 			for _, n := range ast.Filter(typ, d) {
 				pos := n.GetToken().Position
-				if pos.Line == line && pos.Column < col {
-					best, col = n.GetPath(), pos.Column
+				if b, ok := lines[pos.Line]; !ok || pos.Column < b.col {
+					lines[pos.Line] = best{n.GetPath(), pos.Column}
 				}
 			}
 		}
 	}
-	return best
+	paths := make(map[int]string, len(lines))
+	for line, b := range lines {
+		paths[line] = b.path
+	}
+	return paths
 }
 
 // commentStart is the byte offset of a line's comment's "#", or -1: the
