@@ -191,10 +191,25 @@ type Actor struct {
 	// Activity multiplies the threat-event rate of every scenario of this
 	// actor; it is drawn once per simulated year (default: the constant 1).
 	Activity *Dist `json:"activity,omitempty" jsonschema_description:"How busy the actor is in a given year: multiplies the frequency of all its scenarios (default 1)"`
+	// SharedID names the activity the actor shares with other actors: all
+	// actors with the same shared id (or whose id is it) draw one common
+	// activity per simulated year, so they must give the same activity.
+	// A national run gives it to the actors of the organisations it
+	// composes that have the same ATT&CK group.
+	SharedID string `json:"shared_id,omitempty" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9._-]*$" jsonschema_description:"Actors with the same shared id (or whose id is it) draw one common activity per simulated year (they must give the same activity)"`
 	// Skill is the actor's skill on the scale of attack-tree leaves' skill:
 	// when a scenario takes its vulnerability from a tree, steps that need
 	// more skill are out of this actor's reach.
 	Skill *float64 `json:"skill,omitempty" jsonschema:"minimum=0" jsonschema_description:"Skill on the scale of attack-tree leaves: steps needing more are out of reach"`
+}
+
+// ActivityKey is the name of the activity the actor draws: its shared id,
+// or else its own id.
+func (a *Actor) ActivityKey() string {
+	if a.SharedID != "" {
+		return a.SharedID
+	}
+	return a.ID
 }
 
 // Control statuses.

@@ -96,6 +96,7 @@ func (c *checker) model() {
 			}
 		}
 	}
+	c.sharedActivities()
 	dims, windows := c.harms()
 	c.contestIDs = c.contests()
 	for i := range m.Controls {
@@ -470,4 +471,50 @@ func normalMass(mu, sd, lo, hi float64) float64 {
 		return sf(lo) - sf(hi)
 	}
 	return cdf(hi) - cdf(lo)
+}
+
+// sharedActivities checks that the actors that draw one activity (the
+// same shared id, or one's shared id the other's id) give the same one.
+func (c *checker) sharedActivities() {
+	first := map[string]int{}
+	for i := range c.m.Actors {
+		a := &c.m.Actors[i]
+		key := a.ActivityKey()
+		j, ok := first[key]
+		if !ok {
+			first[key] = i
+			continue
+		}
+		b := &c.m.Actors[j]
+		if !sameActivity(a.Activity, b.Activity) {
+			c.add(fmt.Sprintf("actors[%d].activity", i), "actor %q draws the activity %q with actor %q, so it must give the same activity (%s), not %s",
+				a.ID, key, b.ID, activityString(b.Activity), activityString(a.Activity))
+		}
+	}
+}
+
+func sameActivity(a, b *Dist) bool {
+	one := Const(1)
+	if a == nil {
+		a = &one
+	}
+	if b == nil {
+		b = &one
+	}
+	if a.Kind != b.Kind || a.PERTLambda() != b.PERTLambda() || len(a.Params) != len(b.Params) {
+		return false
+	}
+	for i := range a.Params {
+		if a.Params[i] != b.Params[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func activityString(d *Dist) string {
+	if d == nil {
+		return Const(1).String()
+	}
+	return d.String()
 }

@@ -56,7 +56,7 @@ func compile(m *model.Model, seed uint64, inForce []string) (*engine, error) {
 	actorIndex := map[string]int{}
 	for i, a := range m.Actors {
 		actorIndex[a.ID] = i
-		ca := actor{key: streamKey(seed, "actor", a.ID)}
+		ca := actor{key: streamKey(seed, "actor", a.ActivityKey())}
 		if a.Activity != nil && !(a.Activity.Kind == model.Constant && a.Activity.Params[0] == 1) {
 			d, err := dist.New(*a.Activity, model.NonNegative)
 			if err != nil {
