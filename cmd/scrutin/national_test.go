@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -77,5 +78,27 @@ func TestNationalRefuses(t *testing.T) {
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, %q; want %d and %q", c.args, code, errs, c.code, c.want)
 		}
+	}
+}
+
+// TestREADMENationalIsTrue: the README's national run is what the command
+// prints.
+func TestREADMENationalIsTrue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the national demonstration in full")
+	}
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start = "$ scrutin national party=examples/national/party.yaml authority=examples/national/authority.yaml\n"
+	_, rest, ok := strings.Cut(string(b), start)
+	if !ok {
+		t.Fatal("the README shows no national run")
+	}
+	shown, _, _ := strings.Cut(rest, "```")
+	code, out, errs := scrutin(t, "", "national", "party=../../examples/national/party.yaml", "authority=../../examples/national/authority.yaml")
+	if code != 0 || out != shown {
+		t.Errorf("exit %d %s; the README shows:\n%s\nthe command prints:\n%s", code, errs, shown, out)
 	}
 }

@@ -82,3 +82,46 @@ calendar: {season_days: 30, windows: [{id: w, name: W, start_day: 28, days: 2}]}
 	b.ReportMetric(float64(trials)*float64(b.N)/b.Elapsed().Seconds(), "scenario-years/s")
 	b.ReportMetric(0, "ns/op")
 }
+
+// BenchmarkElectionInPieces is BenchmarkElection done as a distributed run
+// does it: the blocks simulated in 8 pieces, each encoded and decoded,
+// then merged. Against BenchmarkElection it measures the overhead of the
+// partials and the merge (no network).
+//
+//	go test -run XXX -bench 'BenchmarkElection(InPieces)?$' -count 6 ./internal/sim/ | benchstat -
+func BenchmarkElectionInPieces(b *testing.B) {
+	m, err := model.Decode("election.yaml", examples.Election())
+	if err != nil {
+		b.Fatal(err)
+	}
+	const trials = 1 << 18
+	opt := Options{Trials: trials, Seed: 1}
+	blocks := Blocks(trials)
+	var bytes int
+	for b.Loop() {
+		var parts []*Partial
+		bytes = 0
+		for first := int64(0); first < blocks; first += blocks / 8 {
+			p, err := RunBlocks(context.Background(), m, opt, first, min(blocks, first+blocks/8))
+			if err != nil {
+				b.Fatal(err)
+			}
+			enc, err := p.MarshalBinary()
+			if err != nil {
+				b.Fatal(err)
+			}
+			bytes += len(enc)
+			var q Partial
+			if err := q.UnmarshalBinary(enc); err != nil {
+				b.Fatal(err)
+			}
+			parts = append(parts, &q)
+		}
+		if _, err := Merge(m, opt, parts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(trials)*float64(b.N)/b.Elapsed().Seconds(), "years/s")
+	b.ReportMetric(float64(bytes), "partial-bytes")
+	b.ReportMetric(0, "ns/op")
+}

@@ -129,52 +129,75 @@ func (e *engine) scopes() int {
 	return e.layout.portHarm + e.layout.dims
 }
 
-func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
-	blocks := (opt.Trials + BlockSize - 1) / BlockSize
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = defaultWorkers()
-	}
-	workers = int(min(int64(workers), blocks))
-
+func (e *engine) newAccumulator() *accumulator {
 	acc := &accumulator{moments: make([]moments, e.scopes()), tol: e.tolerance, layout: e.layout}
 	if e.layout != nil {
 		acc.windows = make([]windowCount, e.layout.windows)
 	}
+	return acc
+}
+
+// add merges the statistics of the block that follows those already in.
+func (a *accumulator) add(p blockStats) {
+	for i := range a.moments {
+		a.moments[i].merge(p.moments[i])
+	}
+	for i, c := range p.windows {
+		a.windows[i].Events += c.Events
+		a.windows[i].Trials += c.Trials
+	}
+}
+
+func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
+	acc := e.newAccumulator()
 	// Block results are merged strictly in block order: floating-point sums
 	// then do not depend on which worker finished first.
 	var (
-		mu      sync.Mutex
 		pending = map[int64]blockStats{}
 		next    int64
-		done    int64
 	)
-	deliver := func(b int64, ms blockStats, n int64) {
-		mu.Lock()
-		defer mu.Unlock()
+	sketches, err := e.runBlocks(ctx, opt, 0, Blocks(opt.Trials), func(b int64, ms blockStats) {
 		pending[b] = ms
 		for {
 			p, ok := pending[next]
 			if !ok {
 				break
 			}
-			for i := range acc.moments {
-				acc.moments[i].merge(p.moments[i])
-			}
-			for i, c := range p.windows {
-				acc.windows[i].Events += c.Events
-				acc.windows[i].Trials += c.Trials
-			}
+			acc.add(p)
 			delete(pending, next)
 			next++
 		}
-		done += n
-		if opt.Progress != nil {
-			opt.Progress(done, opt.Trials)
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
+	acc.sketches = sketches
+	return acc, nil
+}
 
-	var nextBlock atomic.Int64
+// Blocks is the number of blocks of a run of that many trials.
+func Blocks(trials int64) int64 { return (trials + BlockSize - 1) / BlockSize }
+
+// runBlocks simulates blocks [first, last) of a run of opt.Trials trials
+// on opt.Workers goroutines, passing each block's statistics to deliver
+// (calls are serialised, in any block order), and returns the sketches of
+// all the blocks' losses, one per scope.
+func (e *engine) runBlocks(ctx context.Context, opt Options, first, last int64, deliver func(b int64, ms blockStats)) ([]*ddsketch.DDSketch, error) {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = defaultWorkers()
+	}
+	workers = int(max(1, min(int64(workers), last-first)))
+	var total int64
+	for b := first; b < last; b++ {
+		total += min(BlockSize, opt.Trials-b*BlockSize)
+	}
+	var (
+		mu   sync.Mutex
+		done int64
+	)
+	nextBlock := atomic.Int64{}
+	nextBlock.Store(first)
 	ws := make([]*worker, workers)
 	var wg sync.WaitGroup
 	work, stop := context.WithCancel(ctx)
@@ -188,17 +211,23 @@ func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
 			defer wg.Done()
 			for work.Err() == nil {
 				b := nextBlock.Add(1) - 1
-				if b >= blocks {
+				if b >= last {
 					return
 				}
-				first := b * BlockSize
-				n := min(BlockSize, opt.Trials-first)
-				ms, err := w.block(e, first, n)
+				from := b * BlockSize
+				n := min(BlockSize, opt.Trials-from)
+				ms, err := w.block(e, from, n)
 				if err != nil {
 					failOnce.Do(func() { failure = err; stop() })
 					return
 				}
-				deliver(b, ms, n)
+				mu.Lock()
+				deliver(b, ms)
+				done += n
+				if opt.Progress != nil {
+					opt.Progress(done, total)
+				}
+				mu.Unlock()
 			}
 		}(ws[i])
 	}
@@ -209,15 +238,15 @@ func (e *engine) run(ctx context.Context, opt Options) (*accumulator, error) {
 	if failure != nil {
 		return nil, failure
 	}
-	acc.sketches = ws[0].sketches
+	sketches := ws[0].sketches
 	for _, w := range ws[1:] {
 		for i, sk := range w.sketches {
-			if err := acc.sketches[i].MergeWith(sk); err != nil {
+			if err := sketches[i].MergeWith(sk); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return acc, nil
+	return sketches, nil
 }
 
 // worker holds one goroutine's buffers and sketches.
