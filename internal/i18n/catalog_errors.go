@@ -35,6 +35,7 @@ var errorMessages = map[Lang]map[string]string{
 		"an organisation cannot share with itself":                         "une organisation ne peut pas partager avec elle-même",
 		"%s is a %s, not an agency: results are shared with agencies only": "%s est de type %s, pas une agence\u00a0: les résultats ne se partagent qu'avec des agences",
 		"run %d is %s":              "la simulation %d est %s",
+		"national run %d is %s":     "la simulation nationale %d est %s",
 		"plan %d is %s":             "le plan %d est %s",
 		"a job cannot finish as %q": "une tâche ne peut pas se terminer en %q",
 		"negative revision %d":      "révision négative %d",
@@ -50,8 +51,9 @@ var errorMessages = map[Lang]map[string]string{
 		"store: database file name %q contains '?': use a file: URI": "stockage\u00a0: le nom de fichier de la base %q contient «\u00a0?\u00a0»\u00a0: utilisez une URI \"file:\"",
 
 		// A job whose lease passed to another server (job.go)
-		"run %d is running on another server":  "la simulation %d est en cours sur un autre serveur",
-		"plan %d is running on another server": "le plan %d est en cours sur un autre serveur",
+		"run %d is running on another server":          "la simulation %d est en cours sur un autre serveur",
+		"plan %d is running on another server":         "le plan %d est en cours sur un autre serveur",
+		"national run %d is running on another server": "la simulation nationale %d est en cours sur un autre serveur",
 
 		// The server
 		"a password needs at least %d characters":                                                                                    "un mot de passe demande au moins %d {1:caractère|caractères}",

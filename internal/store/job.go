@@ -268,13 +268,19 @@ func (db *DB) jobChanged(ctx context.Context, res sql.Result, err error, t jobTa
 		return dbError(err, t.what)
 	}
 	if status == RunRunning && owner != db.owner && orgID == "" {
-		if t.what == "plan" {
+		switch t {
+		case planJobs:
 			return model.Errorf(model.ECONFLICT, "plan %d is running on another server", id)
+		case nationalJobs:
+			return model.Errorf(model.ECONFLICT, "national run %d is running on another server", id)
 		}
 		return model.Errorf(model.ECONFLICT, "run %d is running on another server", id)
 	}
 	if t.what == "plan" {
 		return model.Errorf(model.ECONFLICT, "plan %d is %s", id, statusText(status))
+	}
+	if t == nationalJobs {
+		return model.Errorf(model.ECONFLICT, "national run %d is %s", id, statusText(status))
 	}
 	return model.Errorf(model.ECONFLICT, "run %d is %s", id, statusText(status))
 }

@@ -8,10 +8,10 @@ import (
 	"github.com/scrutin/scrutin/internal/model"
 )
 
-const shareColumns = `org_id, agency_id, created_by, created_at`
+const shareColumns = `org_id, agency_id, created_by, created_at, joint_model_id`
 
 func scanShare(r rowScanner, s *Share) error {
-	return r.Scan(&s.OrgID, &s.AgencyID, &s.CreatedBy, scanTime(&s.CreatedAt))
+	return r.Scan(&s.OrgID, &s.AgencyID, &s.CreatedBy, scanTime(&s.CreatedAt), &s.JointModelID)
 }
 
 // Share lets the agency see the organisation's shared results (its

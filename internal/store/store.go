@@ -169,6 +169,10 @@ type Share struct {
 	AgencyID  string    `json:"agency"` // with whom (an organisation of kind agency)
 	CreatedBy int64     `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
+	// JointModelID is the model the organisation lets the agency's
+	// national runs simulate with the other organisations' (its latest
+	// succeeded run); nil: it is in none.
+	JointModelID *int64 `json:"joint_model_id"`
 }
 
 // AuditEntry is one change, recorded for ever (the log is append-only).

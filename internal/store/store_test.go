@@ -63,6 +63,7 @@ func testStore(t *testing.T, open opener) {
 		{"Evidence", testEvidence},
 		{"Plans", testPlans},
 		{"Sharing", testSharing},
+		{"National", testNational},
 		{"Audit", testAudit},
 		{"AuditAppendOnly", testAuditAppendOnly},
 		{"AuditSearch", testAuditSearch},
