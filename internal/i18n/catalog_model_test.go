@@ -32,7 +32,7 @@ func translatable(t *testing.T) map[string]string {
 	modelOnly := map[string]int{"text": 0, "T": 0, "add": 1, "problem": 2, "problemMarking": 3, "ref": 1}
 	fset := token.NewFileSet()
 	found := map[string]string{}
-	for _, pkg := range []string{"model", "store", "web", "evidence"} {
+	for _, pkg := range []string{"model", "store", "web", "evidence", "national"} {
 		files, err := filepath.Glob("../" + pkg + "/*.go")
 		if err != nil || len(files) == 0 {
 			t.Fatalf("the source of %s: %v", pkg, err)

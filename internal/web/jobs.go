@@ -32,7 +32,7 @@ import (
 // Config.MaxAttempts claims, so that a job that kills the server cannot
 // keep it in a crash loop.
 
-// Job kinds, in metrics and logs.
+// Job kinds, in metrics and logs (and kindNational, handle_national.go).
 const (
 	kindRun  = "run"
 	kindPlan = "plan"
@@ -107,7 +107,7 @@ func (r *runner) requeueExpired(ctx context.Context) error {
 	for _, k := range []struct {
 		kind    string
 		requeue func(context.Context, int) ([]int64, []int64, error)
-	}{{kindRun, r.db.RequeueExpiredRuns}, {kindPlan, r.db.RequeueExpiredPlans}} {
+	}{{kindRun, r.db.RequeueExpiredRuns}, {kindPlan, r.db.RequeueExpiredPlans}, {kindNational, r.db.RequeueExpiredNationalRuns}} {
 		requeued, failed, err := k.requeue(ctx, r.cfg.MaxAttempts)
 		if err != nil {
 			return fmt.Errorf("requeue %ss: %w", k.kind, err)
@@ -151,8 +151,11 @@ func (r *runner) keepLeases(ctx context.Context) {
 		r.mu.Unlock()
 		for _, j := range jobs {
 			renew := r.db.RenewRunLease
-			if j.kind == kindPlan {
+			switch j.kind {
+			case kindPlan:
 				renew = r.db.RenewPlanLease
+			case kindNational:
+				renew = r.db.RenewNationalRunLease
 			}
 			err := renew(ctx, j.id)
 			switch {
@@ -266,8 +269,18 @@ func (r *runner) work(ctx context.Context) {
 	}
 }
 
-// next claims and executes one job; false when none is queued.
+// next claims and executes one job; false when none is queued. National
+// runs, few and an agency's, go first.
 func (r *runner) next(ctx context.Context) (bool, error) {
+	n, err := r.db.ClaimNationalRun(ctx)
+	if err != nil {
+		return false, err
+	}
+	if n != nil {
+		r.metrics.queued.Add(-1)
+		r.execNational(ctx, n)
+		return true, nil
+	}
 	run, plan, err := r.db.ClaimJob(ctx)
 	switch {
 	case err != nil:
@@ -320,8 +333,11 @@ type jobStore struct {
 }
 
 func (r *runner) store(kind string) jobStore {
-	if kind == kindPlan {
+	switch kind {
+	case kindPlan:
 		return jobStore{finish: r.db.FinishPlan, release: r.db.ReleasePlan}
+	case kindNational:
+		return jobStore{finish: r.db.FinishNationalRun, release: r.db.ReleaseNationalRun}
 	}
 	return jobStore{finish: r.db.FinishRun, release: r.db.ReleaseRun}
 }

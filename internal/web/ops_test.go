@@ -51,6 +51,9 @@ var apiRoutes = []string{
 	"GET /api/v1/orgs/{org}/evidence/{id}", "DELETE /api/v1/orgs/{org}/evidence/{id}", "POST /api/v1/orgs/{org}/models/{id}/plans",
 	"GET /api/v1/orgs/{org}/plans", "GET /api/v1/orgs/{org}/plans/{id}", "POST /api/v1/orgs/{org}/plans/{id}/cancel",
 	"GET /api/v1/orgs/{org}/shares", "PUT /api/v1/orgs/{org}/shares/{agency}", "DELETE /api/v1/orgs/{org}/shares/{agency}",
+	"PUT /api/v1/orgs/{org}/shares/{agency}/joint", "DELETE /api/v1/orgs/{org}/shares/{agency}/joint",
+	"POST /api/v1/orgs/{org}/national-runs", "GET /api/v1/orgs/{org}/national-runs", "GET /api/v1/orgs/{org}/national-runs/{id}",
+	"POST /api/v1/orgs/{org}/national-runs/{id}/cancel",
 	"GET /api/v1/orgs/{org}/national", "GET /api/v1/orgs/{org}/audit", "GET /api/v1/audit",
 	"GET /healthz", "GET /readyz", "GET /metrics",
 }

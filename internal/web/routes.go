@@ -91,6 +91,12 @@ func (s *Server) routes() {
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/shares", "list-shares", "The agencies the organisation shares its portfolio results with (viewers)", "sharing", 0, 0, true), s.listShares)
 	huma.Register(a, op(http.MethodPut, "/api/v1/orgs/{org}/shares/{agency}", "share", "Share the organisation's portfolio results (never models or evidence) with an agency (owners)", "sharing", 0, 0, true), s.share)
 	huma.Register(a, op(http.MethodDelete, "/api/v1/orgs/{org}/shares/{agency}", "unshare", "Stop sharing with an agency (owners)", "sharing", http.StatusNoContent, 0, true), s.unshare)
+	huma.Register(a, op(http.MethodPut, "/api/v1/orgs/{org}/shares/{agency}/joint", "join-national-runs", "Let the agency's national runs simulate one of the organisation's models (its latest succeeded run) with the other organisations'; the agency sees portfolio-level figures only (owners)", "sharing", 0, maxSmallBody, true), s.setJoint)
+	huma.Register(a, op(http.MethodDelete, "/api/v1/orgs/{org}/shares/{agency}/joint", "leave-national-runs", "Leave the agency's national runs (owners)", "sharing", 0, 0, true), s.unsetJoint)
+	huma.Register(a, op(http.MethodPost, "/api/v1/orgs/{org}/national-runs", "create-national-run", "Queue a national run of the agency: the organisations that opted in, simulated together with their common attackers drawing one activity (analysts of the agency)", "sharing", http.StatusAccepted, maxSmallBody, true), s.createNationalRun)
+	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/national-runs", "list-national-runs", "The agency's national runs, without results (viewers)", "sharing", 0, 0, true), s.listNationalRuns)
+	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/national-runs/{id}", "get-national-run", "A national run: status, progress and, once succeeded, its portfolio-level result (viewers)", "sharing", 0, 0, true), s.getNationalRun)
+	huma.Register(a, op(http.MethodPost, "/api/v1/orgs/{org}/national-runs/{id}/cancel", "cancel-national-run", "Cancel a queued or running national run (analysts)", "sharing", 0, 0, true), s.cancelNationalRun)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/national", "national-view", "An agency's national view: per sharing organisation and model, the portfolio figures of the latest succeeded run (the agency's viewers)", "sharing", 0, 0, true), s.national)
 
 	// Audit log (read only: no route changes it)

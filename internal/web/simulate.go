@@ -122,7 +122,9 @@ func (r *runner) simulate(ctx context.Context, run *store.Run, cancel context.Ca
 		return nil, err
 	}
 	var done atomic.Int64
-	stop := r.progress(ctx, run, &done, cancel)
+	stop := r.progress(ctx, func(ctx context.Context, d int64) error {
+		return r.db.UpdateRunProgress(ctx, run.ID, float64(d)/float64(run.Trials))
+	}, &done, cancel, "run_id", run.ID)
 	res, err := sim.Run(ctx, cm, sim.Options{Trials: run.Trials, Seed: run.Seed, Controls: controls,
 		Workers: r.cfg.SimWorkers, Progress: func(d, _ int64) { done.Store(d) }})
 	stop()
@@ -136,11 +138,12 @@ func (r *runner) simulate(ctx context.Context, run *store.Run, cancel context.Ca
 	return buf.Bytes(), nil
 }
 
-// progress stores the run's progress now and then until the returned
-// function is called, and counts the simulated years. A run that the
-// store no longer has running here was canceled, maybe on another
-// server, or taken over: its context is canceled.
-func (r *runner) progress(ctx context.Context, run *store.Run, done *atomic.Int64, cancel context.CancelCauseFunc) func() {
+// progress stores a job's progress (through update, given the simulated
+// years so far) now and then until the returned function is called, and
+// counts the simulated years. A job that the store no longer has running
+// here was canceled, maybe on another server, or taken over: its context
+// is canceled. logArgs name the job in the log.
+func (r *runner) progress(ctx context.Context, update func(context.Context, int64) error, done *atomic.Int64, cancel context.CancelCauseFunc, logArgs ...any) func() {
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
@@ -157,12 +160,12 @@ func (r *runner) progress(ctx context.Context, run *store.Run, done *atomic.Int6
 			if !write {
 				return
 			}
-			err := r.db.UpdateRunProgress(ctx, run.ID, float64(d)/float64(run.Trials))
+			err := update(ctx, d)
 			switch {
 			case model.ErrorCode(err) == model.ECONFLICT:
 				cancel(errLeaseLost)
 			case err != nil && ctx.Err() == nil:
-				r.log.Warn("storing a run's progress", "run_id", run.ID, "error", err.Error())
+				r.log.Warn("storing a job's progress", append(logArgs, "error", err.Error())...)
 			}
 		}
 		for {

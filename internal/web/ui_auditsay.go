@@ -277,8 +277,14 @@ func (a *auditSay) sentence() template.HTML {
 		}
 	case "evidence.delete":
 		main = say(a.targetThing(a.str("name")))
-	case "share.create", "share.delete":
+	case "share.create", "share.delete", "share.unjoint", "national-run.cancel":
 		main = say(a.targetThing(""))
+	case "share.joint":
+		main = say(a.targetThing(""), a.model())
+	case "national-run.create":
+		main = say(a.targetThing(""))
+		parts = append(parts, a.numPart("audit.part.years", "trials", 0), a.numPart("audit.part.seed", "seed", 0),
+			a.countPart("audit.part.organisations", "members"))
 	case "token.create":
 		main = say(a.targetThing(a.str("name")))
 		if t, err := time.Parse(time.RFC3339Nano, a.str("expires_at")); err == nil {
