@@ -3,7 +3,7 @@ package i18n
 // catalogues are the message catalogues of the product's areas, each a
 // map from key to message per language. Each area has its own file.
 func catalogues() []map[Lang]map[string]string {
-	return []map[Lang]map[string]string{commonMessages, reportMessages, uiMessages, uiAdminMessages, uiAnalysisMessages, uiPlanMessages, uiEvidenceMessages, uiTreesMessages, uiFrenchMessages, uiAnswerMessages, uiAuditMessages, uiLayoutMessages, uiHarmMessages, reportHarmMessages, uiCycleMessages, ebiosMessages, uiEbiosMessages, integrityMessages, integrityUIMessages}
+	return []map[Lang]map[string]string{commonMessages, reportMessages, uiMessages, uiAdminMessages, uiAnalysisMessages, uiPlanMessages, uiEvidenceMessages, uiTreesMessages, uiFrenchMessages, uiAnswerMessages, uiAuditMessages, uiLayoutMessages, uiHarmMessages, reportHarmMessages, uiCycleMessages, ebiosMessages, uiEbiosMessages, integrityMessages, integrityUIMessages, uiNationalMessages}
 }
 
 // lookup finds key in l's catalogues.

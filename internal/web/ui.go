@@ -56,6 +56,7 @@ func parseTemplates(a *assets) (*templates, error) {
 		"list":  func(xs ...int) []int { return xs },
 		"div":   func(a, b float64) float64 { return a / b },
 		"float": toFloat,
+		"deref": func(p *int64) int64 { return *p },
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
 	if err != nil {

@@ -304,7 +304,17 @@ func (s *Server) nationalPage(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	v.Title, v.Nav, v.Page = v.P.T("national.title"), "national", &nationalPage{nationalView: nv, Summary: nationalSummaryOf(nv)}
+	joint, err := s.loadJointPanel(r, v)
+	if err != nil {
+		return err
+	}
+	switch r.URL.Query().Get("done") {
+	case "queued":
+		v.Flash = v.P.T("joint.done.queued")
+	case "nomember":
+		v.Flash = v.P.T("joint.done.nomember")
+	}
+	v.Title, v.Nav, v.Page = v.P.T("national.title"), "national", &nationalPage{nationalView: nv, Summary: nationalSummaryOf(nv), Joint: joint}
 	return s.render(w, http.StatusOK, "national", v)
 }
 
@@ -313,6 +323,7 @@ func (s *Server) nationalPage(w http.ResponseWriter, r *http.Request, v *view) e
 type nationalPage struct {
 	*nationalView
 	Summary nationalSummary
+	Joint   *jointPanel
 }
 
 type nationalSummary struct {

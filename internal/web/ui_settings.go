@@ -27,6 +27,7 @@ func (s *Server) settingsRoutes() {
 	s.mux.Handle("POST /orgs/{org}/members/remove", s.orgPage(store.RoleOwner, true, s.removeMemberForm))
 	s.mux.Handle("POST /orgs/{org}/shares", s.orgPage(store.RoleOwner, false, s.shareForm))
 	s.mux.Handle("POST /orgs/{org}/shares/remove", s.orgPage(store.RoleOwner, false, s.unshareForm))
+	s.nationalRoutes()
 	s.mux.Handle("GET /admin", s.page(s.adminPage))
 	s.mux.Handle("POST /admin/users", s.page(s.createUserForm))
 	s.mux.Handle("POST /admin/orgs", s.page(s.createOrgForm))
@@ -43,8 +44,12 @@ type membersPage struct {
 	Members  []store.Member
 	Shares   []store.Share
 	Agencies []store.Org // agencies one may share with (not yet shared)
-	CanEdit  bool
-	CanShare bool
+	// Models are the organisation's models, by id, for the national runs
+	// it takes part in with one of them.
+	Models     []store.Model
+	ModelNames map[int64]string
+	CanEdit    bool
+	CanShare   bool
 	// Manage holds the members whose account the reader may act on
 	// (disable, reset the password of, sign out everywhere).
 	Manage map[int64]bool
@@ -70,6 +75,13 @@ func (s *Server) loadMembersPage(r *http.Request, v *view) (*membersPage, error)
 		CanEdit: v.Can(store.RoleOwner) || v.User.Admin, CanShare: v.Can(store.RoleOwner)}
 	if page.Manage, err = s.manageableMembers(r, v, ms); err != nil {
 		return nil, err
+	}
+	if page.Models, err = s.db.Models(ctx, org, store.Page{Limit: 1000}); err != nil {
+		return nil, err
+	}
+	page.ModelNames = map[int64]string{}
+	for _, m := range page.Models {
+		page.ModelNames[m.ID] = m.Name
 	}
 	if page.CanShare {
 		orgs, err := s.db.Orgs(ctx, store.Page{Limit: 1000})
@@ -101,6 +113,10 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, v *view) er
 		v.Flash = v.P.T("shares.done.share", who)
 	case "unshare":
 		v.Flash = v.P.T("shares.done.unshare", who)
+	case "joint":
+		v.Flash = v.P.T("joint.done.joint", who)
+	case "unjoint":
+		v.Flash = v.P.T("joint.done.unjoint", who)
 	default:
 		v.Flash = accountFlash(v.P, done, who)
 	}
