@@ -143,7 +143,7 @@ Start with the built-in example:  scrutin run`,
 	root.SetFlagErrorFunc(flagErrorFunc)
 	root.AddCommand(newRunCmd(e), newValidateCmd(e), newSchemaCmd(e), newVersionCmd(e), newTreeCmd(e),
 		newAttackCmd(e), newIngestCmd(e), newPhishingCmd(e), newPlanCmd(e), newEbiosCmd(e), newAuditCmd(e), newBaserateCmd(e), newSensitivityCmd(e), newServeCmd(e),
-		newReportCmd(e), newBackupCmd(e), newRestoreCmd(e), newNationalCmd(e))
+		newReportCmd(e), newBackupCmd(e), newRestoreCmd(e), newNationalCmd(e), newWorkerCmd(e))
 	return root
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scrutin/scrutin/internal/evidence"
+	"github.com/scrutin/scrutin/internal/fleet"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/report"
 	"github.com/scrutin/scrutin/internal/sim"
@@ -36,6 +37,8 @@ type runOptions struct {
 	without   []string
 	workers   int
 	evidence  []string
+	nats      string
+	replicas  int
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -71,6 +74,8 @@ input. The same model, seed and trials give the same result on any machine.`,
 	f.StringSliceVar(&o.without, "without", nil, "switch these controls off for a what-if run")
 	workersVar(f, &o.workers, "number of parallel workers (default: all cores; never changes the result)")
 	f.StringSliceVar(&o.evidence, "evidence", nil, "evidence files (written by scrutin ingest or scrutin phishing) that the model's evidence: section counts from")
+	f.StringVar(&o.nats, "nats", "", "simulate on the workers of this NATS JetStream (URLs, comma-separated; see scrutin worker): the same output as a local run")
+	wholeVar(f, &o.replicas, "replicas", 1, 1, 5, "a number of replicas", "", "with --nats: replicas of the fleet's streams and object store (1, or 3 on a cluster)")
 	return cmd
 }
 
@@ -100,7 +105,7 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 	warnFewTrials(e, opt.Trials)
 	bar := newProgress(e, "simulating")
 	opt.Progress = bar.update
-	res, err := sim.Run(ctx, m, opt)
+	res, err := simulate(ctx, m, opt, o)
 	bar.finish()
 	if err != nil {
 		return err
@@ -114,6 +119,20 @@ func runRun(ctx context.Context, o runOptions, e *env) error {
 	}
 	_, err = e.stdout.Write(buf.Bytes())
 	return err
+}
+
+// simulate runs locally, or on the fleet's workers with --nats.
+func simulate(ctx context.Context, m *model.Model, opt sim.Options, o runOptions) (*sim.Result, error) {
+	if o.nats == "" {
+		return sim.Run(ctx, m, opt)
+	}
+	nc, js, err := connectNATS(o.nats, "scrutin run")
+	if err != nil {
+		return nil, err
+	}
+	defer nc.Close()
+	d := &fleet.Dispatcher{JS: js, Config: fleet.Config{Replicas: o.replicas}, Version: versionString()}
+	return d.Run(ctx, m, opt)
 }
 
 func render(w io.Writer, format string, m *model.Model, res *sim.Result, updates []evidence.Update) error {

@@ -1,0 +1,184 @@
+package fleet
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/sim"
+)
+
+// Dispatcher runs simulations on the fleet's workers.
+type Dispatcher struct {
+	JS      jetstream.JetStream
+	Config  Config
+	Version string
+	// BlocksPerTask is how many blocks one task holds (default: about
+	// 32 tasks per run, at most 16 blocks each: fewer, larger tasks cost
+	// less to send and merge; more balance the workers' loads better).
+	BlocksPerTask int64
+	// Stall is how long the dispatcher waits without any task completing
+	// before it gives up (default 2 minutes): no worker is running, or
+	// none of this build.
+	Stall time.Duration
+}
+
+// Run simulates m with opt on the workers and returns what sim.Run(m,
+// opt) returns, bit for bit. opt.Fix is not supported (sensitivity runs
+// stay local); opt.Workers is the workers' business.
+func (d *Dispatcher) Run(ctx context.Context, m *model.Model, opt sim.Options) (*sim.Result, error) {
+	if opt.Trials < 1 {
+		return nil, model.Errorf(model.EINVALID, "the number of trials must be at least 1, got %d", opt.Trials)
+	}
+	if len(opt.Fix) > 0 {
+		return nil, errors.New("fleet: runs with fixed inputs are not distributed")
+	}
+	var obj jetstream.ObjectStore
+	err := retry(ctx, func(ctx context.Context) error {
+		var err error
+		obj, _, err = setup(ctx, d.JS, d.Config)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	src, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(src)
+	modelName := "model/" + hex.EncodeToString(sum[:])
+	if err := retry(ctx, func(ctx context.Context) error { _, err := obj.PutBytes(ctx, modelName, src); return err }); err != nil {
+		return nil, fmt.Errorf("fleet: storing the model: %w", err)
+	}
+	run := newRunID()
+	// The completions are read from the start of the run's subject, by a
+	// consumer made before any task exists.
+	cons, err := d.JS.OrderedConsumer(ctx, DoneStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{doneSubject(run)}})
+	if err != nil {
+		return nil, fmt.Errorf("fleet: reading completions: %w", err)
+	}
+	blocks := sim.Blocks(opt.Trials)
+	per := d.BlocksPerTask
+	if per <= 0 {
+		per = min(16, max(1, (blocks+31)/32))
+	}
+	controls := opt.Controls
+	if controls == nil {
+		controls = m.Implemented()
+	}
+	tasks := 0
+	for first := int64(0); first < blocks; first += per {
+		t := task{Version: d.Version, Run: run, Model: modelName, Trials: opt.Trials, Seed: opt.Seed, Controls: controls,
+			First: first, Last: min(blocks, first+per)}
+		b, _ := json.Marshal(t)
+		id := fmt.Sprintf("%s/%d", run, first)
+		err := retry(ctx, func(ctx context.Context) error {
+			_, err := d.JS.Publish(ctx, blocksSubject(run), b, jetstream.WithMsgID(id))
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("fleet: queuing blocks %d–%d: %w", t.First, t.Last, err)
+		}
+		tasks++
+	}
+	parts, err := d.collect(ctx, obj, cons, run, opt, tasks)
+	defer d.cleanUp(obj, run, parts)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*sim.Partial, 0, len(parts))
+	for _, p := range parts {
+		list = append(list, p)
+	}
+	return sim.Merge(m, opt, list)
+}
+
+// collect reads the run's completions until every task has its partial.
+func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, cons jetstream.Consumer, run string, opt sim.Options, tasks int) (map[int64]*sim.Partial, error) {
+	stall := d.Stall
+	if stall <= 0 {
+		stall = 2 * time.Minute
+	}
+	parts := map[int64]*sim.Partial{}
+	var trials int64
+	last := time.Now()
+	for len(parts) < tasks {
+		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
+		if ctx.Err() != nil {
+			return parts, ctx.Err()
+		}
+		if err != nil {
+			if time.Since(last) > stall {
+				return parts, fmt.Errorf("fleet: no block of the run has been simulated for %s: is a `scrutin worker` of this build (%s) running on this NATS?", stall, d.Version)
+			}
+			continue
+		}
+		var dn done
+		if err := decodeMessage(msg.Data(), &dn); err != nil {
+			return parts, err
+		}
+		if dn.Error != "" {
+			return parts, model.Errorf(model.EINVALID, "%s", dn.Error)
+		}
+		if _, dup := parts[dn.First]; dup {
+			continue // a task done twice (redelivered after a slow worker)
+		}
+		var p sim.Partial
+		err = retry(ctx, func(ctx context.Context) error {
+			b, err := obj.GetBytes(ctx, dn.Partial)
+			if err != nil {
+				return err
+			}
+			if err := p.UnmarshalBinary(b); err != nil {
+				return permanent{err}
+			}
+			return nil
+		})
+		if err != nil {
+			return parts, fmt.Errorf("fleet: partial of blocks %d–%d: %w", dn.First, dn.Last, err)
+		}
+		if p.First != dn.First || p.Last != dn.Last {
+			return parts, fmt.Errorf("fleet: the partial of blocks %d–%d holds blocks %d–%d", dn.First, dn.Last, p.First, p.Last)
+		}
+		parts[dn.First] = &p
+		last = time.Now()
+		for b := p.First; b < p.Last; b++ {
+			trials += min(sim.BlockSize, opt.Trials-b*sim.BlockSize)
+		}
+		if opt.Progress != nil {
+			opt.Progress(trials, opt.Trials)
+		}
+	}
+	return parts, nil
+}
+
+// cleanUp deletes the run's partials and completions; what it cannot
+// delete expires with the retention.
+func (d *Dispatcher) cleanUp(obj jetstream.ObjectStore, run string, parts map[int64]*sim.Partial) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for first := range parts {
+		_ = obj.Delete(ctx, partialObject(run, first))
+	}
+	if s, err := d.JS.Stream(ctx, DoneStream); err == nil {
+		_ = s.Purge(ctx, jetstream.WithPurgeSubject(doneSubject(run)))
+	}
+	if s, err := d.JS.Stream(ctx, BlocksStream); err == nil {
+		_ = s.Purge(ctx, jetstream.WithPurgeSubject(blocksSubject(run)))
+	}
+}
+
+func newRunID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,147 @@
+package fleet
+
+import (
+	"context"
+	"log/slog"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/scrutin/scrutin/examples"
+	"github.com/scrutin/scrutin/internal/fleet/natstest"
+	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/sim"
+)
+
+const testVersion = "test"
+
+func election(t testing.TB) *model.Model {
+	t.Helper()
+	m, err := model.Decode("election.yaml", examples.Election())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func jsOf(t testing.TB, nc *nats.Conn) jetstream.JetStream {
+	t.Helper()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
+// startWorker runs a worker on its own connection until the returned
+// function is called (a kill: the task in hand is not acknowledged).
+func startWorker(t *testing.T, c *natstest.Cluster, cfg Config, name string, tasks *atomic.Int64) (stop func()) {
+	t.Helper()
+	nc := c.Connect()
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &Worker{JS: jsOf(t, nc), Config: cfg, Version: testVersion, SimWorkers: 1, Name: name, Log: slog.New(slog.DiscardHandler)}
+	if tasks != nil {
+		w.onTask = func() { tasks.Add(1) }
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := w.Run(ctx); err != nil {
+			t.Errorf("worker %s: %v", name, err)
+		}
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			nc.Close()
+			wg.Wait()
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// TestDistributedRunIsBitIdentical: a run dispatched to two workers over
+// a 3-node JetStream cluster gives the local run's result, bit for bit.
+func TestDistributedRunIsBitIdentical(t *testing.T) {
+	c := natstest.Start(t, 3)
+	cfg := Config{Replicas: 3, AckWait: 2 * time.Second}
+	startWorker(t, c, cfg, "w1", nil)
+	startWorker(t, c, cfg, "w2", nil)
+	m := election(t)
+	opt := sim.Options{Trials: 20*sim.BlockSize + 7, Seed: 5}
+	want, err := sim.Run(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Dispatcher{JS: jsOf(t, c.Connect()), Config: cfg, Version: testVersion, BlocksPerTask: 2, Stall: time.Minute}
+	var progress atomic.Int64
+	opt.Progress = func(done, total int64) { progress.Store(done) }
+	got, err := d.Run(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Progress = nil
+	if !reflect.DeepEqual(got, want) {
+		t.Error("the distributed result differs from the local one")
+	}
+	if progress.Load() != opt.Trials {
+		t.Errorf("progress ended at %d of %d", progress.Load(), opt.Trials)
+	}
+}
+
+// TestKilledWorkerAndNode: a worker killed with a task in hand, and a
+// NATS node stopped, mid-run: the result is unchanged.
+func TestKilledWorkerAndNode(t *testing.T) {
+	c := natstest.Start(t, 3)
+	cfg := Config{Replicas: 3, AckWait: time.Second}
+	m := election(t)
+	opt := sim.Options{Trials: 24 * sim.BlockSize, Seed: 9}
+	want, err := sim.Run(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var victimTasks atomic.Int64
+	killWorker := startWorker(t, c, cfg, "victim", &victimTasks)
+	startWorker(t, c, cfg, "survivor", nil)
+	d := &Dispatcher{JS: jsOf(t, c.Connect()), Config: cfg, Version: testVersion, BlocksPerTask: 1, Stall: time.Minute}
+	var killed atomic.Bool
+	opt.Progress = func(done, total int64) {
+		if done >= 4*sim.BlockSize && killed.CompareAndSwap(false, true) {
+			go func() {
+				killWorker()
+				c.Stop(0)
+			}()
+		}
+	}
+	got, err := d.Run(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Progress = nil
+	if !killed.Load() || victimTasks.Load() == 0 {
+		t.Fatalf("the victim took %d tasks; killed %v", victimTasks.Load(), killed.Load())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("after a worker and a node were killed, the result differs from the local one")
+	}
+}
+
+// TestNoWorker: with no worker, the dispatcher says so instead of
+// waiting for ever.
+func TestNoWorker(t *testing.T) {
+	c := natstest.Start(t, 1)
+	d := &Dispatcher{JS: jsOf(t, c.Connect()), Version: testVersion, Stall: 2 * time.Second}
+	_, err := d.Run(context.Background(), election(t), sim.Options{Trials: 100, Seed: 1})
+	if err == nil || !strings.Contains(err.Error(), "is a `scrutin worker` of this build (test) running") {
+		t.Fatalf("without workers: %v", err)
+	}
+}
