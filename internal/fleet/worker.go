@@ -16,6 +16,9 @@ import (
 	"github.com/scrutin/scrutin/internal/sim"
 )
 
+// maxCachedModels bounds the decoded models a worker keeps.
+const maxCachedModels = 16
+
 // Worker simulates the fleet's block tasks, one at a time.
 type Worker struct {
 	JS      jetstream.JetStream
@@ -210,7 +213,7 @@ func (w *Worker) model(ctx context.Context, obj jetstream.ObjectStore, name stri
 		return nil, permanent{err}
 	}
 	w.mu.Lock()
-	if w.models == nil {
+	if w.models == nil || len(w.models) >= maxCachedModels {
 		w.models = map[string]*model.Model{}
 	}
 	w.models[name] = m
