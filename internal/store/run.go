@@ -88,7 +88,7 @@ func (db *DB) Runs(ctx context.Context, orgID string, modelID int64, p Page) ([]
 }
 
 // jobColumns are the columns claimJob returns, by table.
-var jobColumns = map[string]string{runJobs.name: runColumns, planJobs.name: planColumns}
+var jobColumns = map[string]string{runJobs.name: runColumns, planJobs.name: planColumns, nationalJobs.name: nationalColumns}
 
 // ClaimRun gives the next queued run, of any organisation, to this
 // handle (fairly between organisations; see fair.go): it is now running,

@@ -64,6 +64,7 @@ func testStore(t *testing.T, open opener) {
 		{"Plans", testPlans},
 		{"Sharing", testSharing},
 		{"National", testNational},
+		{"ClaimID", testClaimID},
 		{"Audit", testAudit},
 		{"AuditAppendOnly", testAuditAppendOnly},
 		{"AuditSearch", testAuditSearch},
