@@ -15,6 +15,7 @@ import (
 
 	"github.com/scrutin/scrutin/examples"
 	"github.com/scrutin/scrutin/internal/attack"
+	"github.com/scrutin/scrutin/internal/fleet"
 	"github.com/scrutin/scrutin/internal/i18n"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/store"
@@ -38,6 +39,8 @@ type serveOptions struct {
 	uploadTimeout  time.Duration
 	jobLease       time.Duration
 	jobAttempts    int
+	nats           string
+	replicas       int
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -105,6 +108,8 @@ requests in flight finish, running jobs stop and go back to the queue.`,
 	durationVar(f, &o.uploadTimeout, "upload-timeout", 15*time.Minute, "time an evidence upload may take to send and read")
 	durationVar(f, &o.jobLease, "job-lease", store.DefaultLeaseTTL, "how long a job stays this server's without a renewal (at least 1s; longer than the clock differences between servers)")
 	wholeVar(f, &o.jobAttempts, "job-attempts", store.DefaultMaxAttempts, 1, 1000, "a valid number of attempts", "", "how many times a job is started before a server that stops while running it makes it fail")
+	f.StringVar(&o.nats, "nats", "", "send the jobs (runs, plans, national runs) to the workers of this NATS JetStream (URLs, comma-separated; scrutin worker --nats … --db …) instead of executing them here")
+	wholeVar(f, &o.replicas, "replicas", 1, 1, 5, "a number of replicas", "", "with --nats: replicas of the jobs stream (1, or 3 on a cluster)")
 	return cmd
 }
 
@@ -188,7 +193,23 @@ Get a token with:
 			}
 		}
 	}
+	var queue web.JobQueue
+	if o.nats != "" {
+		nc, js, err := connectNATS(o.nats, "scrutin serve")
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer nc.Close()
+		q := &fleet.JobQueue{JS: js, Config: fleet.Config{Replicas: o.replicas}}
+		if err := q.Setup(ctx); err != nil {
+			ln.Close()
+			return err
+		}
+		queue = q
+	}
 	srv, err := web.New(web.Config{
+		Queue:          queue,
 		Version:        versionString(),
 		Attack:         catalog,
 		Workers:        o.workers,
@@ -208,7 +229,7 @@ Get a token with:
 		return err
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "url", url, "database", db.Dialect(), "workers", o.workers, "attack_catalog", where,
-		"lease_owner", db.LeaseOwner())
+		"lease_owner", db.LeaseOwner(), "jobs_on_nats", o.nats != "")
 	return srv.Serve(ctx, ln)
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -12,12 +13,17 @@ import (
 
 	"github.com/scrutin/scrutin/internal/fleet"
 	"github.com/scrutin/scrutin/internal/model"
+	"github.com/scrutin/scrutin/internal/store"
+	"github.com/scrutin/scrutin/internal/web"
 )
 
 type workerOptions struct {
 	nats     string
 	replicas int
 	workers  int
+	db       string
+	lease    time.Duration
+	attempts int
 }
 
 func newWorkerCmd(e *env) *cobra.Command {
@@ -34,16 +40,26 @@ run is bit-identical to a local one.
 
 --nats takes one URL or several separated by commas (the nodes of a cluster).
 --replicas is the replication of the streams and of the object store the
-fleet uses: 1 on a single NATS node, 3 on a cluster of three.`,
+fleet uses: 1 on a single NATS node, 3 on a cluster of three.
+
+With --db, the worker also executes the jobs of the server's database (runs,
+plans, national runs) that scrutin serve --nats sends to the queue: it claims
+each in the database, executes it as the server would, records its result
+there, and only then acknowledges the job's message. Give it the same database
+as the servers (PostgreSQL, for servers and workers on several machines).`,
 		Example: `  scrutin worker --nats nats://127.0.0.1:4222
-  scrutin worker --nats nats://n1:4222,nats://n2:4222,nats://n3:4222 --replicas 3`,
+  scrutin worker --nats nats://n1:4222,nats://n2:4222,nats://n3:4222 --replicas 3
+  scrutin worker --nats nats://127.0.0.1:4222 --db postgres://scrutin@db/scrutin`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runWorker(cmd.Context(), o, e) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.nats, "nats", "", "NATS URL(s), comma-separated (required)")
 	wholeVar(f, &o.replicas, "replicas", 1, 1, 5, "a number of replicas", "", "replicas of the fleet's streams and object store (1, or 3 on a cluster)")
-	workersVar(f, &o.workers, "goroutines simulating each block (default: all cores)")
+	workersVar(f, &o.workers, "goroutines simulating each block or job (default: all cores)")
+	f.StringVar(&o.db, "db", "", "also execute the server's jobs sent to NATS (scrutin serve --nats), from this database (postgres://…, or the servers' SQLite file)")
+	durationVar(f, &o.lease, "job-lease", store.DefaultLeaseTTL, "with --db: how long a job stays this worker's without a renewal (as scrutin serve --job-lease)")
+	wholeVar(f, &o.attempts, "job-attempts", store.DefaultMaxAttempts, 1, 1000, "a valid number of attempts", "", "with --db: how many times a job is started before it fails (as scrutin serve --job-attempts)")
 	return cmd
 }
 
@@ -72,6 +88,38 @@ func runWorker(ctx context.Context, o workerOptions, e *env) error {
 	}
 	defer nc.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	w := &fleet.Worker{JS: js, Config: fleet.Config{Replicas: o.replicas}, Version: versionString(), SimWorkers: o.workers, Log: log}
-	return w.Run(ctx)
+	cfg := fleet.Config{Replicas: o.replicas}
+	w := &fleet.Worker{JS: js, Config: cfg, Version: versionString(), SimWorkers: o.workers, Log: log}
+	if o.db == "" {
+		return w.Run(ctx)
+	}
+	if o.lease < time.Second {
+		return usageError{fmt.Errorf("--job-lease must be at least 1s, got %s", o.lease)}
+	}
+	db, err := store.Open(ctx, o.db, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ex := web.NewExecutor(db, log, web.Config{SimWorkers: o.workers, LeaseTTL: o.lease, MaxAttempts: o.attempts, Version: versionString()})
+	ex.Start(ctx)
+	defer ex.Stop()
+	jw := &fleet.JobWorker{JS: js, Config: cfg, Executor: executor{ex}, Log: log, CheckKind: web.KindOf}
+	// Blocks and jobs side by side; the first to stop stops the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, 2)
+	go func() { errs <- w.Run(ctx) }()
+	go func() { errs <- jw.Run(ctx) }()
+	first := <-errs
+	cancel()
+	return errors.Join(first, <-errs)
+}
+
+// executor adapts web.Executor to fleet.JobExecutor.
+type executor struct{ ex *web.Executor }
+
+func (e executor) Exec(ctx context.Context, kind string, id int64) (bool, time.Duration, error) {
+	out, wait, err := e.ex.Exec(ctx, kind, id)
+	return out == web.Later, wait, err
 }

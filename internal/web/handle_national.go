@@ -159,7 +159,7 @@ func (s *Server) queueNationalRun(ctx context.Context, org string, req nationalR
 	if err != nil {
 		return nil, err
 	}
-	s.jobs.queued(kindNational)
+	s.jobs.queued(kindNational, n.ID)
 	return n, nil
 }
 

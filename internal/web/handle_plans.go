@@ -125,7 +125,7 @@ func (s *Server) queuePlan(ctx context.Context, org string, modelID int64, req p
 	if err != nil {
 		return nil, err
 	}
-	s.jobs.queued(kindPlan)
+	s.jobs.queued(kindPlan, p.ID)
 	return p, nil
 }
 

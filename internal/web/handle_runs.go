@@ -120,7 +120,7 @@ func (s *Server) queueRun(ctx context.Context, org string, modelID int64, req ru
 	if err != nil {
 		return nil, err
 	}
-	s.jobs.queued(kindRun)
+	s.jobs.queued(kindRun, run.ID)
 	return run, nil
 }
 

@@ -91,6 +91,14 @@ func (r *runner) start(ctx context.Context) error {
 	}
 	jctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	r.stopJobs = cancel
+	if r.cfg.Queue != nil {
+		// The jobs are executed by workers elsewhere.
+		r.wg.Add(3)
+		go r.housekeeping(jctx)
+		go r.keepLeases(jctx)
+		go r.resend(jctx)
+		return nil
+	}
 	for range r.cfg.Workers {
 		r.wg.Add(1)
 		go r.work(jctx)
@@ -204,13 +212,24 @@ func (r *runner) stop() {
 	r.wg.Wait()
 }
 
-// ready says whether every worker is running.
-func (r *runner) ready() bool { return int(r.alive.Load()) == r.cfg.Workers }
+// ready says whether every worker is running (with a queue elsewhere:
+// always).
+func (r *runner) ready() bool { return r.cfg.Queue != nil || int(r.alive.Load()) == r.cfg.Workers }
 
-// queued wakes an idle worker: a job was queued.
-func (r *runner) queued(kind string) {
+// queued wakes an idle worker, or sends the job to the queue: a job was
+// queued (and committed).
+func (r *runner) queued(kind string, id int64) {
 	r.metrics.queued.Add(1)
 	r.metrics.job(kind, "queued")
+	if r.cfg.Queue != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.cfg.Queue.Publish(ctx, kind, id); err != nil {
+			// The job is stored: resend sends it again later.
+			r.log.Warn("sending a job to the queue; it will be sent again", "job", kind, "id", id, "error", err.Error())
+		}
+		return
+	}
 	r.wakeOne()
 }
 

@@ -97,6 +97,12 @@ type Config struct {
 	// MaxAttempts times (default store.DefaultMaxAttempts).
 	LeaseTTL    time.Duration
 	MaxAttempts int
+	// Queue, when set, carries the jobs queued here to workers elsewhere
+	// (NATS JetStream: scrutin serve --nats, scrutin worker --db): this
+	// server then executes no job itself. It still puts back in the queue
+	// the jobs of servers or workers that died, and sends again the jobs
+	// the queue may have lost.
+	Queue JobQueue
 	// Password sets the argon2id parameters of new password hashes
 	// (default DefaultPasswordParams).
 	Password *argon2id.Params
