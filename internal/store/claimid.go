@@ -132,4 +132,3 @@ func (db *DB) QueuedSince(ctx context.Context, t time.Time, limit int) ([]Queued
 	}
 	return out, nil
 }
-
