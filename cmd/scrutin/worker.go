@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 
 	"github.com/scrutin/scrutin/internal/fleet"
@@ -24,6 +28,7 @@ type workerOptions struct {
 	db       string
 	lease    time.Duration
 	attempts int
+	metrics  string
 }
 
 func newWorkerCmd(e *env) *cobra.Command {
@@ -59,6 +64,7 @@ as the servers (PostgreSQL, for servers and workers on several machines).`,
 	workersVar(f, &o.workers, "goroutines simulating each block or job (default: all cores)")
 	f.StringVar(&o.db, "db", "", "also execute the server's jobs sent to NATS (scrutin serve --nats), from this database (postgres://…, or the servers' SQLite file)")
 	durationVar(f, &o.lease, "job-lease", store.DefaultLeaseTTL, "with --db: how long a job stays this worker's without a renewal (as scrutin serve --job-lease)")
+	f.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics at http://ADDR/metrics (host:port)")
 	wholeVar(f, &o.attempts, "job-attempts", store.DefaultMaxAttempts, 1, 1000, "a valid number of attempts", "", "with --db: how many times a job is started before it fails (as scrutin serve --job-attempts)")
 	return cmd
 }
@@ -82,6 +88,9 @@ func connectNATS(urls, name string) (*nats.Conn, jetstream.JetStream, error) {
 }
 
 func runWorker(ctx context.Context, o workerOptions, e *env) error {
+	if o.lease < time.Second {
+		return usageError{fmt.Errorf("--job-lease must be at least 1s, got %s", o.lease)}
+	}
 	nc, js, err := connectNATS(o.nats, "scrutin worker")
 	if err != nil {
 		return err
@@ -89,22 +98,37 @@ func runWorker(ctx context.Context, o workerOptions, e *env) error {
 	defer nc.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	cfg := fleet.Config{Replicas: o.replicas}
-	w := &fleet.Worker{JS: js, Config: cfg, Version: versionString(), SimWorkers: o.workers, Log: log}
-	if o.db == "" {
+	reg := prometheus.NewRegistry()
+	gatherers := prometheus.Gatherers{reg}
+	w := &fleet.Worker{JS: js, Config: cfg, Version: versionString(), SimWorkers: o.workers, Log: log, Metrics: fleet.NewMetrics(reg)}
+	var jw *fleet.JobWorker
+	if o.db != "" {
+		db, err := store.Open(ctx, o.db, nil)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		ex := web.NewExecutor(db, log, web.Config{SimWorkers: o.workers, LeaseTTL: o.lease, MaxAttempts: o.attempts, Version: versionString()})
+		ex.Start(ctx)
+		defer ex.Stop()
+		gatherers = append(gatherers, ex.Gatherer())
+		jw = &fleet.JobWorker{JS: js, Config: cfg, Executor: executor{ex}, Log: log, CheckKind: web.KindOf, Metrics: w.Metrics}
+	}
+	if o.metrics != "" {
+		ln, err := net.Listen("tcp", o.metrics)
+		if err != nil {
+			return usageError{fmt.Errorf("--metrics: cannot listen on %s: %v", o.metrics, err)}
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{}))
+		hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = hs.Serve(ln) }()
+		defer hs.Close()
+		log.Info("metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	}
+	if jw == nil {
 		return w.Run(ctx)
 	}
-	if o.lease < time.Second {
-		return usageError{fmt.Errorf("--job-lease must be at least 1s, got %s", o.lease)}
-	}
-	db, err := store.Open(ctx, o.db, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ex := web.NewExecutor(db, log, web.Config{SimWorkers: o.workers, LeaseTTL: o.lease, MaxAttempts: o.attempts, Version: versionString()})
-	ex.Start(ctx)
-	defer ex.Stop()
-	jw := &fleet.JobWorker{JS: js, Config: cfg, Executor: executor{ex}, Log: log, CheckKind: web.KindOf}
 	// Blocks and jobs side by side; the first to stop stops the other.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -55,4 +58,36 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestWorkerMetrics: a worker's /metrics counts the tasks it did.
+func TestWorkerMetrics(t *testing.T) {
+	c := natstest.Start(t, 1)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e := &env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &syncWriter{w: &bytes.Buffer{}}}
+		Main(ctx, []string{"worker", "--nats", c.URLs(), "--workers", "1", "--metrics", addr}, e)
+	}()
+	defer func() { cancel(); wg.Wait() }()
+	if code, _, errs := scrutin(t, "", "run", "--trials", "10000", "--nats", c.URLs()); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `scrutin_worker_tasks_total{outcome="done"}`) {
+		t.Errorf("metrics lack the tasks done:\n%.2000s", body)
+	}
 }

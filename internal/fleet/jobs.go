@@ -91,6 +91,8 @@ type JobWorker struct {
 	Log      *slog.Logger
 	// CheckKind refuses unknown kinds (the message is dropped).
 	CheckKind func(string) error
+	// Metrics, if set, count the redeliveries.
+	Metrics *Metrics
 }
 
 // Run takes jobs until ctx ends.
@@ -130,6 +132,9 @@ func (w *JobWorker) Run(ctx context.Context) error {
 			continue
 		}
 		log := w.Log.With("job", m.Kind, "id", m.ID)
+		if meta, err := msg.Metadata(); err == nil {
+			w.Metrics.delivery(JobsStream, meta.NumDelivered)
+		}
 		beat, stop := context.WithCancel(ctx)
 		go func() {
 			tick := time.NewTicker(max(ackWait/3, 100*time.Millisecond))

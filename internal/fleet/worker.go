@@ -31,6 +31,8 @@ type Worker struct {
 	// Name identifies the worker in completions and logs (default
 	// host/pid).
 	Name string
+	// Metrics, if set, count the tasks.
+	Metrics *Metrics
 
 	mu     sync.Mutex
 	models map[string]*model.Model // by object name; a model never changes under its hash
@@ -99,15 +101,21 @@ func (w *Worker) handle(ctx context.Context, obj jetstream.ObjectStore, msg jets
 		return
 	}
 	log := w.Log.With("run", t.Run, "first", t.First, "last", t.Last)
+	start := time.Now()
+	meta, _ := msg.Metadata()
+	if meta != nil {
+		w.Metrics.delivery(BlocksStream, meta.NumDelivered)
+	}
 	if t.Version != w.Version {
-		meta, _ := msg.Metadata()
 		cfg := w.Config.withDefaults()
 		if meta != nil && meta.NumDelivered >= uint64(cfg.MaxDeliver) {
 			w.finish(ctx, msg, t, "", fmt.Sprintf("no worker of scrutin %s took the blocks %d–%d (this one is %s)", t.Version, t.First, t.Last, w.Version), log)
+			w.Metrics.task("failed", start)
 			return
 		}
 		log.Warn("giving a task of another build back", "task_version", t.Version)
 		_ = msg.NakWithDelay(time.Second)
+		w.Metrics.task("returned", start)
 		return
 	}
 	if w.onTask != nil {
@@ -132,24 +140,29 @@ func (w *Worker) handle(ctx context.Context, obj jetstream.ObjectStore, msg jets
 	stop()
 	if ctx.Err() != nil {
 		log.Info("stopped during a task; JetStream will deliver it again")
+		w.Metrics.task("interrupted", start)
 		return
 	}
 	if err != nil {
 		var perm permanent
 		if errors.As(err, &perm) || model.ErrorCode(err) == model.EINVALID {
 			w.finish(ctx, msg, t, "", err.Error(), log)
+			w.Metrics.task("failed", start)
 			return
 		}
 		log.Warn("task failed; it will be delivered again", "error", err.Error())
 		_ = msg.Nak()
+		w.Metrics.task("retried", start)
 		return
 	}
 	name := partialObject(t.Run, t.First)
 	if err := retry(ctx, func(ctx context.Context) error { _, err := obj.PutBytes(ctx, name, part); return err }); err != nil {
 		log.Warn("storing a partial; the task will be delivered again", "error", err.Error())
+		w.Metrics.task("retried", start)
 		return
 	}
 	w.finish(ctx, msg, t, name, "", log)
+	w.Metrics.task("done", start)
 }
 
 // finish publishes the task's completion, then acknowledges the task.

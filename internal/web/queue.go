@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/store"
 )
@@ -137,3 +139,7 @@ func KindOf(kind string) error {
 	}
 	return fmt.Errorf("unknown job kind %q", kind)
 }
+
+// Gatherer is the executor's metrics (jobs by outcome, jobs running,
+// simulated years), for the worker's /metrics.
+func (e *Executor) Gatherer() prometheus.Gatherer { return e.r.metrics.reg }
