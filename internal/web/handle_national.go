@@ -240,6 +240,7 @@ func (r *runner) execNational(ctx context.Context, n *store.NationalRun) {
 	jctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer r.track(kindNational, n.ID, cancel)()
+	r.waited(kindNational, n.CreatedAt, n.StartedAt)
 	start := time.Now()
 	result, err := r.simulateNational(jctx, n, cancel)
 	status, msg := r.outcome(ctx, jctx, err, log)

@@ -252,6 +252,13 @@ func (r *runner) cancel(kind string, id int64) {
 
 func jobKey(kind string, id int64) string { return kind + "/" + strconv.FormatInt(id, 10) }
 
+// waited records how long a job waited in the queue.
+func (r *runner) waited(kind string, created time.Time, started *time.Time) {
+	if started != nil {
+		r.metrics.jobWait.WithLabelValues(kind).Observe(max(0, started.Sub(created).Seconds()))
+	}
+}
+
 // track registers the cancel function of a job being executed.
 func (r *runner) track(kind string, id int64, c context.CancelCauseFunc) func() {
 	k := jobKey(kind, id)
@@ -402,5 +409,6 @@ func (r *runner) finished(ctx context.Context, kind string, id int64, status str
 		return
 	}
 	r.metrics.job(kind, status)
+	r.metrics.jobSeconds.WithLabelValues(kind).Observe(took.Seconds())
 	log.Info("job finished", "status", status, "seconds", took.Seconds(), "message", msg)
 }

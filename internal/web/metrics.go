@@ -21,6 +21,9 @@ type metrics struct {
 	running  *prometheus.GaugeVec
 	years    prometheus.Counter
 	queued   atomic.Int64
+	// jobSeconds is how long jobs take to execute; jobWait how long they
+	// waited in the queue before a worker started them.
+	jobSeconds, jobWait *prometheus.HistogramVec
 }
 
 func newMetrics() *metrics {
@@ -50,7 +53,15 @@ func newMetrics() *metrics {
 		Name: "scrutin_jobs_queued",
 		Help: "Jobs waiting for a worker, as this server sees them (queued here, not yet claimed; zero whenever its workers find the queue empty).",
 	}, func() float64 { return float64(max(0, m.queued.Load())) })
-	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.running, m.years, queue,
+	m.jobSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "scrutin_job_seconds", Help: "Time to execute a job that ended (succeeded, failed or canceled), by kind.",
+		Buckets: prometheus.ExponentialBuckets(0.05, 2, 16),
+	}, []string{"kind"})
+	m.jobWait = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "scrutin_job_wait_seconds", Help: "Time from a job's creation to its start by a worker (its latest start), by kind.",
+		Buckets: prometheus.ExponentialBuckets(0.01, 2, 18),
+	}, []string{"kind"})
+	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.running, m.years, queue, m.jobSeconds, m.jobWait,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

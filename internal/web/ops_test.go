@@ -26,6 +26,7 @@ func testHealth(t *testing.T, w *world) {
 		`scrutin_http_request_duration_seconds_bucket{route="GET /api/v1/orgs/{org}/runs/{id}"`,
 		`scrutin_jobs_total{kind="run",status="succeeded"}`, `scrutin_jobs_total{kind="run",status="canceled"}`,
 		`scrutin_jobs_total{kind="plan",status="succeeded"}`, `scrutin_jobs_running{kind="run"}`, "scrutin_jobs_queued ",
+		`scrutin_job_seconds_count{kind="run"}`, `scrutin_job_wait_seconds_count{kind="plan"}`,
 		"scrutin_simulated_years_total ", "go_goroutines ",
 	} {
 		if !strings.Contains(m, want) {
