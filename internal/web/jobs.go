@@ -222,12 +222,16 @@ func (r *runner) queued(kind string, id int64) {
 	r.metrics.queued.Add(1)
 	r.metrics.job(kind, "queued")
 	if r.cfg.Queue != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := r.cfg.Queue.Publish(ctx, kind, id); err != nil {
-			// The job is stored: resend sends it again later.
-			r.log.Warn("sending a job to the queue; it will be sent again", "job", kind, "id", id, "error", err.Error())
-		}
+		// In the background: with NATS unreachable, the request that
+		// queued the job must not wait for it. The job is stored; resend
+		// sends it again if this fails.
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := r.cfg.Queue.Publish(ctx, kind, id); err != nil {
+				r.log.Warn("sending a job to the queue; it will be sent again", "job", kind, "id", id, "error", err.Error())
+			}
+		}()
 		return
 	}
 	r.wakeOne()
