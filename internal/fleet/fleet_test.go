@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"reflect"
 	"strings"
@@ -143,5 +144,55 @@ func TestNoWorker(t *testing.T) {
 	_, err := d.Run(context.Background(), election(t), sim.Options{Trials: 100, Seed: 1})
 	if err == nil || !strings.Contains(err.Error(), "is a `scrutin worker` of this build (test) running") {
 		t.Fatalf("without workers: %v", err)
+	}
+}
+
+// TestMalformedTasks: tasks a worker cannot trust are dropped, and a run
+// whose model cannot be decoded fails at once with the reason.
+func TestMalformedTasks(t *testing.T) {
+	c := natstest.Start(t, 1)
+	cfg := Config{AckWait: time.Second}
+	js := jsOf(t, c.Connect())
+	if _, _, err := setup(context.Background(), js, cfg); err != nil {
+		t.Fatal(err)
+	}
+	startWorker(t, c, cfg, "w", nil)
+	for _, bad := range []string{`{`, `{"run":"x","trials":10,"first":0,"last":5000}`, `{"run":"x","trials":0,"first":0,"last":1}`,
+		`{"run":"x","version":"test","model":"model/none","trials":10,"first":0,"last":1}`} {
+		if _, err := js.Publish(context.Background(), blocksSubject("x"), []byte(bad)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The last one names a model that is not stored: its run fails.
+	cons, err := js.OrderedConsumer(context.Background(), DoneStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{doneSubject("x")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := cons.Next(jetstream.FetchMaxWait(20 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d done
+	if err := json.Unmarshal(msg.Data(), &d); err != nil || !strings.Contains(d.Error, "no longer stored") {
+		t.Fatalf("completion %s (%v)", msg.Data(), err)
+	}
+	// The others were dropped: nothing is left for the workers.
+	info, err := js.Stream(context.Background(), BlocksStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		si, err := info.Info(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if si.State.Msgs == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d tasks left in the queue", si.State.Msgs)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

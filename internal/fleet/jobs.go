@@ -106,6 +106,9 @@ func (w *JobWorker) Run(ctx context.Context) error {
 		cons, err = setupJobs(ctx, w.JS, w.Config)
 		return err
 	})
+	if ctx.Err() != nil {
+		return nil
+	}
 	if err != nil {
 		return err
 	}

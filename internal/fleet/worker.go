@@ -16,6 +16,10 @@ import (
 	"github.com/scrutin/scrutin/internal/sim"
 )
 
+// maxTaskBlocks bounds the blocks of one task (a dispatcher sends at most
+// 16): a task is never more than minutes of work.
+const maxTaskBlocks = 1024
+
 // maxCachedModels bounds the decoded models a worker keeps.
 const maxCachedModels = 16
 
@@ -59,6 +63,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		obj, cons, err = setup(ctx, w.JS, w.Config)
 		return err
 	})
+	if ctx.Err() != nil {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -95,8 +102,9 @@ func (w *Worker) consumer(ctx context.Context, old jetstream.Consumer) jetstream
 // only then acknowledges it.
 func (w *Worker) handle(ctx context.Context, obj jetstream.ObjectStore, msg jetstream.Msg) {
 	var t task
-	if err := decodeMessage(msg.Data(), &t); err != nil || t.Run == "" {
-		w.Log.Error("dropping a malformed task", "error", fmt.Sprint(err))
+	if err := decodeMessage(msg.Data(), &t); err != nil || t.Run == "" || t.Trials < 1 || t.First < 0 ||
+		t.Last <= t.First || t.Last-t.First > maxTaskBlocks || t.Last > sim.Blocks(t.Trials) {
+		w.Log.Error("dropping a malformed task", "error", fmt.Sprint(err), "first", t.First, "last", t.Last, "trials", t.Trials)
 		_ = msg.Term()
 		return
 	}
