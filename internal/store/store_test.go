@@ -65,6 +65,7 @@ func testStore(t *testing.T, open opener) {
 		{"Sharing", testSharing},
 		{"National", testNational},
 		{"ClaimID", testClaimID},
+		{"EvidenceStreams", testEvidenceStreams},
 		{"Audit", testAudit},
 		{"AuditAppendOnly", testAuditAppendOnly},
 		{"AuditSearch", testAuditSearch},
