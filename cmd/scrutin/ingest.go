@@ -34,6 +34,10 @@ type ingestOptions struct {
 	format  string
 	out     string
 	workers int
+	// Publishing to NATS JetStream (live evidence).
+	publish, org string
+	follow       bool
+	replicas     int
 }
 
 func newIngestCmd(e *env) *cobra.Command {
@@ -108,10 +112,17 @@ organisation is filled in and unknown assets are errors.`,
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.StringVarP(&o.out, "out", "o", "", "also write the JSON summary (the evidence file) to this file, atomically")
 	workersVar(f, &o.workers, "parallel parsing workers (default: all cores; never changes the summary)")
+	f.StringVar(&o.publish, "publish", "", "publish the logs to this NATS JetStream (URLs, comma-separated) for workers to count as the organisation's live evidence, instead of counting them here")
+	f.StringVar(&o.org, "org", "", "with --publish: the organisation whose evidence the logs are")
+	f.BoolVar(&o.follow, "follow", false, "with --publish: keep following the files as they grow, are rotated or truncated, until interrupted")
+	wholeVar(f, &o.replicas, "replicas", 1, 1, 5, "a number of replicas", "", "with --publish: replicas of the telemetry stream (1, or 3 on a cluster)")
 	return cmd
 }
 
 func runIngest(ctx context.Context, o ingestOptions, e *env) error {
+	if o.publish != "" || o.follow || o.org != "" {
+		return runIngestPublish(ctx, o, e)
+	}
 	opt, err := ingestSetup(o, e)
 	if err != nil {
 		return err

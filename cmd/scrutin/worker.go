@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 
+	"github.com/scrutin/scrutin/internal/evidence"
 	"github.com/scrutin/scrutin/internal/fleet"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/store"
@@ -29,6 +31,10 @@ type workerOptions struct {
 	lease    time.Duration
 	attempts int
 	metrics  string
+	// The classification of live evidence (as scrutin ingest's).
+	iocs   []string
+	assets string
+	fields string
 }
 
 func newWorkerCmd(e *env) *cobra.Command {
@@ -51,7 +57,11 @@ With --db, the worker also executes the jobs of the server's database (runs,
 plans, national runs) that scrutin serve --nats sends to the queue: it claims
 each in the database, executes it as the server would, records its result
 there, and only then acknowledges the job's message. Give it the same database
-as the servers (PostgreSQL, for servers and workers on several machines).`,
+as the servers (PostgreSQL, for servers and workers on several machines).
+It also counts the telemetry that sensors publish (scrutin ingest --publish
+--org ID --follow) into each organisation's live evidence, classified with
+--iocs, --assets and --map as scrutin ingest classifies; each byte range of a
+log is counted once, however often it is delivered or published.`,
 		Example: `  scrutin worker --nats nats://127.0.0.1:4222
   scrutin worker --nats nats://n1:4222,nats://n2:4222,nats://n3:4222 --replicas 3
   scrutin worker --nats nats://127.0.0.1:4222 --db postgres://scrutin@db/scrutin`,
@@ -64,6 +74,9 @@ as the servers (PostgreSQL, for servers and workers on several machines).`,
 	workersVar(f, &o.workers, "goroutines simulating each block or job (default: all cores)")
 	f.StringVar(&o.db, "db", "", "also execute the server's jobs sent to NATS (scrutin serve --nats), from this database (postgres://…, or the servers' SQLite file)")
 	durationVar(f, &o.lease, "job-lease", store.DefaultLeaseTTL, "with --db: how long a job stays this worker's without a renewal (as scrutin serve --job-lease)")
+	f.StringSliceVar(&o.iocs, "iocs", nil, "with --db: indicators of compromise the live evidence is matched against (as scrutin ingest --iocs)")
+	f.StringVar(&o.assets, "assets", "", "with --db: YAML file mapping hosts to asset ids, for the live evidence (as scrutin ingest --assets)")
+	f.StringVar(&o.fields, "map", "", "with --db: the fields of jsonl live evidence (as scrutin ingest --map)")
 	f.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics at http://ADDR/metrics (host:port)")
 	wholeVar(f, &o.attempts, "job-attempts", store.DefaultMaxAttempts, 1, 1000, "a valid number of attempts", "", "with --db: how many times a job is started before it fails (as scrutin serve --job-attempts)")
 	return cmd
@@ -101,7 +114,10 @@ func runWorker(ctx context.Context, o workerOptions, e *env) error {
 	reg := prometheus.NewRegistry()
 	gatherers := prometheus.Gatherers{reg}
 	w := &fleet.Worker{JS: js, Config: cfg, Version: versionString(), SimWorkers: o.workers, Log: log, Metrics: fleet.NewMetrics(reg)}
-	var jw *fleet.JobWorker
+	var (
+		jw *fleet.JobWorker
+		ec *fleet.EvidenceCounter
+	)
 	if o.db != "" {
 		db, err := store.Open(ctx, o.db, nil)
 		if err != nil {
@@ -113,6 +129,18 @@ func runWorker(ctx context.Context, o workerOptions, e *env) error {
 		defer ex.Stop()
 		gatherers = append(gatherers, ex.Gatherer())
 		jw = &fleet.JobWorker{JS: js, Config: cfg, Executor: executor{ex}, Log: log, CheckKind: web.KindOf, Metrics: w.Metrics}
+		opt, err := liveEvidenceOptions(o, e)
+		if err != nil {
+			return err
+		}
+		count := web.CountEvidence(db, opt)
+		ec = &fleet.EvidenceCounter{JS: js, Config: cfg, Log: log, Metrics: w.Metrics, Apply: func(ctx context.Context, c fleet.EvidenceChunk) error {
+			err := count(ctx, web.StreamChunk{Org: c.Org, Kind: c.Kind, Source: c.Source, Start: c.Start, End: c.End, Data: c.Data, TooLong: c.TooLong})
+			if errors.Is(err, web.ErrUncountable) {
+				return fleet.Permanent(err)
+			}
+			return err
+		}}
 	}
 	if o.metrics != "" {
 		ln, err := net.Listen("tcp", o.metrics)
@@ -129,15 +157,50 @@ func runWorker(ctx context.Context, o workerOptions, e *env) error {
 	if jw == nil {
 		return w.Run(ctx)
 	}
-	// Blocks and jobs side by side; the first to stop stops the other.
+	// Blocks, jobs and telemetry side by side; the first to stop stops
+	// the others.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	go func() { errs <- w.Run(ctx) }()
 	go func() { errs <- jw.Run(ctx) }()
+	go func() { errs <- ec.Run(ctx) }()
 	first := <-errs
 	cancel()
-	return errors.Join(first, <-errs)
+	return errors.Join(first, <-errs, <-errs)
+}
+
+// liveEvidenceOptions are the classification options of the live
+// evidence (the kind is each chunk's).
+func liveEvidenceOptions(o workerOptions, e *env) (evidence.TelemetryOptions, error) {
+	var opt evidence.TelemetryOptions
+	if o.fields != "" {
+		fm, err := evidence.ParseFieldMap(o.fields)
+		if err != nil {
+			return opt, usageError{fmt.Errorf("--map: %w", err)}
+		}
+		opt.Fields = fm
+	}
+	if o.assets != "" {
+		f, err := os.Open(o.assets)
+		if err != nil {
+			return opt, model.Errorf(model.EINVALID, "cannot read assets map %s: %v", o.assets, unwrapPath(err))
+		}
+		am, err := evidence.ParseAssetMap(o.assets, f)
+		f.Close()
+		if err != nil {
+			return opt, err
+		}
+		opt.Assets = am
+	}
+	if len(o.iocs) > 0 {
+		inds, err := ingestIndicators(e, o.iocs)
+		if err != nil {
+			return opt, err
+		}
+		opt.Matcher = ingestMatcher{evidence.NewMatcher(inds)}
+	}
+	return opt, nil
 }
 
 // executor adapts web.Executor to fleet.JobExecutor.

@@ -55,6 +55,7 @@ var apiRoutes = []string{
 	"PUT /api/v1/orgs/{org}/shares/{agency}/joint", "DELETE /api/v1/orgs/{org}/shares/{agency}/joint",
 	"POST /api/v1/orgs/{org}/national-runs", "GET /api/v1/orgs/{org}/national-runs", "GET /api/v1/orgs/{org}/national-runs/{id}",
 	"POST /api/v1/orgs/{org}/national-runs/{id}/cancel",
+	"GET /api/v1/orgs/{org}/evidence-streams", "POST /api/v1/orgs/{org}/evidence-streams/{kind}/snapshot",
 	"GET /api/v1/orgs/{org}/national", "GET /api/v1/orgs/{org}/audit", "GET /api/v1/audit",
 	"GET /healthz", "GET /readyz", "GET /metrics",
 }

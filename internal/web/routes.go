@@ -97,6 +97,8 @@ func (s *Server) routes() {
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/national-runs", "list-national-runs", "The agency's national runs, without results (viewers)", "sharing", 0, 0, true), s.listNationalRuns)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/national-runs/{id}", "get-national-run", "A national run: status, progress and, once succeeded, its portfolio-level result (viewers)", "sharing", 0, 0, true), s.getNationalRun)
 	huma.Register(a, op(http.MethodPost, "/api/v1/orgs/{org}/national-runs/{id}/cancel", "cancel-national-run", "Cancel a queued or running national run (analysts)", "sharing", 0, 0, true), s.cancelNationalRun)
+	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/evidence-streams", "list-evidence-streams", "The organisation's live evidence: telemetry its sensors publish to NATS, counted by workers, by kind of log (viewers)", "evidence", 0, 0, true), s.listStreams)
+	huma.Register(a, op(http.MethodPost, "/api/v1/orgs/{org}/evidence-streams/{kind}/snapshot", "snapshot-evidence-stream", "Copy the live evidence of a kind of log into evidence that runs can calibrate with (analysts)", "evidence", http.StatusCreated, 0, true), s.snapshotStream)
 	huma.Register(a, op(http.MethodGet, "/api/v1/orgs/{org}/national", "national-view", "An agency's national view: per sharing organisation and model, the portfolio figures of the latest succeeded run (the agency's viewers)", "sharing", 0, 0, true), s.national)
 
 	// Audit log (read only: no route changes it)
