@@ -115,7 +115,9 @@ func TestFollow(t *testing.T) {
 	c := newCollector()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- (&Follower{Path: path, Host: "h", Follow: true, Poll: 10 * time.Millisecond}).Run(ctx, c.emit) }()
+	go func() {
+		done <- (&Follower{Path: path, Host: "h", Follow: true, Poll: 10 * time.Millisecond}).Run(ctx, c.emit)
+	}()
 	wait := func(i int, want string) {
 		t.Helper()
 		deadline := time.Now().Add(5 * time.Second)
