@@ -112,7 +112,7 @@ type QueuedJob struct {
 // limit: those a queue outside the database may have lost.
 func (db *DB) QueuedSince(ctx context.Context, t time.Time, limit int) ([]QueuedJob, error) {
 	if limit < 1 {
-		return nil, model.Errorf(model.EINVALID, "limit %d", limit)
+		return nil, model.Errorf(model.EINVALID, "a list of at most %d jobs", limit)
 	}
 	var out []QueuedJob
 	for _, k := range []struct {

@@ -16,6 +16,7 @@ type runRequest struct {
 	With     []string `json:"with,omitempty" maxItems:"1000" doc:"Proposed controls to switch on (what-if)"`
 	Without  []string `json:"without,omitempty" maxItems:"1000" doc:"Implemented controls to switch off (what-if)"`
 	Evidence []int64  `json:"evidence,omitempty" maxItems:"1000" doc:"Ids of the organisation's evidence to calibrate with, as the model's evidence: section says"`
+	Live     []string `json:"live,omitempty" maxItems:"10" doc:"Kinds of the organisation's live evidence (zeek, eve …) to calibrate with as they are now: each is copied into evidence (as POST …/evidence-streams/{kind}/snapshot) whose id the run records"`
 	Revision int      `json:"revision,omitempty" minimum:"0" doc:"Revision to run (default: the latest)"`
 }
 
@@ -96,6 +97,13 @@ func (s *Server) queueRun(ctx context.Context, org string, modelID int64, req ru
 	inForce, err := m.InForce(req.With, req.Without)
 	if err != nil {
 		return nil, err
+	}
+	for _, kind := range req.Live {
+		e, err := s.snapshot(ctx, org, kind, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		req.Evidence = append(req.Evidence, e.ID)
 	}
 	files, err := evidenceFiles(ctx, s.db, org, req.Evidence)
 	if err != nil {

@@ -125,7 +125,17 @@ func (s *Server) snapshotStream(ctx context.Context, in *snapshotInput) (*eviden
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.db.EvidenceStreamOf(ctx, in.Org, in.Kind)
+	e, err := s.snapshot(ctx, in.Org, in.Kind, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &evidenceOutput{Body: e}, nil
+}
+
+// snapshot copies the organisation's live evidence of kind into evidence,
+// recorded in the audit log as an upload.
+func (s *Server) snapshot(ctx context.Context, org, kind string, by int64) (*store.Evidence, error) {
+	st, err := s.db.EvidenceStreamOf(ctx, org, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -133,18 +143,18 @@ func (s *Server) snapshotStream(ctx context.Context, in *snapshotInput) (*eviden
 	if err := json.Unmarshal(st.Summary, &sum); err != nil {
 		return nil, err
 	}
-	e := &store.Evidence{OrgID: in.Org, Name: fmt.Sprintf("live %s, %s", in.Kind, st.UpdatedAt.UTC().Format("2006-01-02 15:04:05 UTC")),
-		Kind: evidence.SummaryKind, Summary: st.Summary, CreatedBy: u.ID, Format: in.Kind,
+	e := &store.Evidence{OrgID: org, Name: fmt.Sprintf("live %s, %s", kind, st.UpdatedAt.UTC().Format("2006-01-02 15:04:05 UTC")),
+		Kind: evidence.SummaryKind, Summary: st.Summary, CreatedBy: by, Format: kind,
 		Counts: map[string]int64{"lines": sum.Lines, "events": sum.Events, "malformed": sum.Malformed}}
 	err = s.db.WithTx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateEvidence(ctx, e); err != nil {
 			return err
 		}
-		return record(ctx, tx, in.Org, "evidence.upload", target("evidence", e.ID), map[string]any{"name": e.Name, "upload": "live-" + in.Kind,
+		return record(ctx, tx, org, "evidence.upload", target("evidence", e.ID), map[string]any{"name": e.Name, "upload": "live-" + kind,
 			"kind": e.Kind, "lines": sum.Lines, "events": sum.Events, "malformed": sum.Malformed})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &evidenceOutput{Body: e}, nil
+	return e, nil
 }
