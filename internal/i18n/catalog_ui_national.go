@@ -1,8 +1,9 @@
 package i18n
 
-// uiNationalMessages are the pages of joint national risk (issue 17): the
-// opt-in on the members and sharing page, and the national run on the
-// agency's national view.
+// uiNationalMessages are the pages of the national layer (issue 17): the
+// opt-in to national runs on the members and sharing page, the national
+// run on the agency's national view, and live evidence on the evidence
+// page.
 var uiNationalMessages = map[Lang]map[string]string{
 	English: {
 		"joint.lead":          "You may also let an agency's national runs simulate one of your models together with the other organisations' (its latest succeeded run, with the controls and evidence it ran with), so that attackers you have in common have their busy years at once. The agency sees only the national figures and each organisation's total, never your scenarios.",
@@ -33,6 +34,15 @@ var uiNationalMessages = map[Lang]map[string]string{
 		"joint.start":         "Run a national simulation",
 		"joint.done.queued":   "The national run is queued; reload the page to follow it.",
 		"joint.done.nomember": "No organisation takes part in national runs with a model that has a completed run.",
+		"live.heading":        "Live evidence",
+		"live.lead":           "The logs your sensors publish (scrutin ingest --publish --follow), counted as they come by the workers. Copy them into evidence to calibrate a run with them as they are now.",
+		"live.kind":           "Kind of log",
+		"live.lines":          "Lines",
+		"live.events":         "Events",
+		"live.malformed":      "Malformed lines",
+		"live.updated":        "Last counted",
+		"live.snapshot":       "Copy into evidence",
+		"live.done.snapshot":  "The live evidence is copied into the evidence below.",
 	},
 	French: {
 		"joint.lead":          "Vous pouvez aussi laisser les simulations nationales d'une agence simuler l'un de vos modèles avec ceux des autres organisations (sa dernière simulation terminée, avec ses mesures et ses preuves), pour que les attaquants que vous avez en commun connaissent leurs années fastes en même temps. L'agence ne voit que les chiffres nationaux et le total de chaque organisation, jamais vos scénarios.",
@@ -63,5 +73,14 @@ var uiNationalMessages = map[Lang]map[string]string{
 		"joint.start":         "Lancer une simulation nationale",
 		"joint.done.queued":   "La simulation nationale est en file d'attente\u00a0; rechargez la page pour la suivre.",
 		"joint.done.nomember": "Aucune organisation ne participe aux simulations nationales avec un modèle dont une simulation est terminée.",
+		"live.heading":        "Preuves en direct",
+		"live.lead":           "Les journaux que vos capteurs publient (scrutin ingest --publish --follow), comptés à mesure par les workers. Copiez-les en preuves pour calibrer une simulation avec eux tels qu'ils sont maintenant.",
+		"live.kind":           "Type de journal",
+		"live.lines":          "Lignes",
+		"live.events":         "Événements",
+		"live.malformed":      "Lignes mal formées",
+		"live.updated":        "Dernier comptage",
+		"live.snapshot":       "Copier en preuves",
+		"live.done.snapshot":  "Les preuves en direct sont copiées dans les preuves ci-dessous.",
 	},
 }

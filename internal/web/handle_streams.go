@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/scrutin/scrutin/internal/evidence"
@@ -97,20 +98,41 @@ func (s *Server) listStreams(ctx context.Context, in *orgInput) (*listOutput[str
 	if _, err := s.authorize(ctx, in.Org, store.RoleViewer, false); err != nil {
 		return nil, err
 	}
-	streams, err := s.db.EvidenceStreams(ctx, in.Org)
+	views, err := s.liveViews(ctx, in.Org)
 	if err != nil {
 		return nil, err
 	}
-	out := &listOutput[streamView]{Body: list[streamView]{Items: []streamView{}}}
+	return &listOutput[streamView]{Body: list[streamView]{Items: views}}, nil
+}
+
+// liveViews lists the organisation's live evidence (the caller has
+// checked the reader may see it).
+func (s *Server) liveViews(ctx context.Context, org string) ([]streamView, error) {
+	streams, err := s.db.EvidenceStreams(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	out := []streamView{}
 	for _, st := range streams {
 		var sum evidence.TelemetrySummary
 		if err := json.Unmarshal(st.Summary, &sum); err != nil {
 			return nil, err
 		}
-		out.Body.Items = append(out.Body.Items, streamView{Kind: st.Kind, Chunks: st.Chunks, Lines: sum.Lines, Events: sum.Events,
+		out = append(out, streamView{Kind: st.Kind, Chunks: st.Chunks, Lines: sum.Lines, Events: sum.Events,
 			Malformed: sum.Malformed, UpdatedAt: st.UpdatedAt})
 	}
 	return out, nil
+}
+
+// snapshotForm copies live evidence into evidence, from the evidence page.
+func (s *Server) snapshotForm(w http.ResponseWriter, r *http.Request, v *view) error {
+	if _, err := readForm(w, r, maxAdminForm); err != nil {
+		return err
+	}
+	if _, err := s.snapshot(r.Context(), v.Org.ID, r.PathValue("kind"), v.User.ID); err != nil {
+		return err
+	}
+	return seeOther(w, r, orgURL(v.Org.ID, "/evidence?done=snapshot"))
 }
 
 type snapshotInput struct {

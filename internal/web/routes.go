@@ -148,6 +148,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /orgs/{org}/evidence", s.orgPage(analyst, false, s.uploadEvidenceForm))
 	s.mux.Handle("GET /orgs/{org}/evidence/{id}", s.orgPage(viewer, false, s.evidenceItemPageOf))
 	s.mux.Handle("POST /orgs/{org}/evidence/{id}/delete", s.orgPage(owner, false, s.deleteEvidenceForm))
+	s.mux.Handle("POST /orgs/{org}/evidence-streams/{kind}/snapshot", s.orgPage(analyst, false, s.snapshotForm))
 	s.mux.Handle("GET /orgs/{org}/national", s.orgPage(viewer, false, s.nationalPage))
 	s.mux.Handle("GET /orgs/{org}/audit", s.orgPage(owner, true, s.auditPageOf))
 	s.settingsRoutes() // members, sharing, administration: ui_settings.go

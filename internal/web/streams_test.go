@@ -57,6 +57,15 @@ func TestLiveEvidenceAPI(t *testing.T) {
 		t.Errorf("snapshot %+v", e)
 	}
 	w.dan.want(http.StatusNotFound, "POST", "/api/v1/orgs/party-a/evidence-streams/eve/snapshot", nil)
+	// The evidence page shows the live evidence, and copies it.
+	dan := w.ts.signedIn(t, "dan@example.org", "dan-password", "en")
+	page := dan.get("/orgs/party-a/evidence").want(http.StatusOK).contains("Live evidence", "Copy into evidence")
+	checkHTML(t, "evidence", page.body, w.ts.srv.assets.byPath)
+	dan.post("/orgs/party-a/evidence-streams/zeek/snapshot", nil).want(http.StatusSeeOther)
+	dan.get("/orgs/party-a/evidence?done=snapshot").want(http.StatusOK).contains("The live evidence is copied")
+	carol := w.ts.signedIn(t, "carol@example.org", "carol-password", "fr")
+	carol.get("/orgs/party-a/evidence").want(http.StatusOK).contains("Preuves en direct").lacks("Copier en preuves")
+	carol.post("/orgs/party-a/evidence-streams/zeek/snapshot", nil).want(http.StatusForbidden)
 	// A run of a model without evidence: section refuses evidence.
 	r := w.dan.want(http.StatusUnprocessableEntity, "POST", fmt.Sprintf("/api/v1/orgs/party-a/models/%d/runs", w.minimal), map[string]any{"live": []string{"zeek"}})
 	if e := r.errorOf(); e.Message == "" {

@@ -50,6 +50,9 @@ type evidencePage struct {
 	MaxBytes, MaxWhole, Detect string
 	// Error says why the last upload was refused (nothing was stored).
 	Error string
+	// Live is the organisation's live evidence (telemetry its sensors
+	// publish), by kind.
+	Live []streamView
 }
 
 // uploaders names the organisation's members by id.
@@ -99,6 +102,11 @@ func (s *Server) newEvidencePage(r *http.Request, v *view) (*evidencePage, error
 		page.Items = append(page.Items, evidenceRow{Evidence: e, By: s.uploader(ctx, by, e.CreatedBy)})
 	}
 	page.Next = paged(es, p, func(e store.Evidence) int64 { return e.ID }).Body.NextCursor
+	live, err := s.liveViews(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	page.Live = live
 	v.Title, v.Nav, v.Page = v.P.T("evidence.title"), "evidence", page
 	return page, nil
 }
@@ -108,6 +116,9 @@ func (s *Server) evidencePageOf(w http.ResponseWriter, r *http.Request, v *view)
 		return err
 	}
 	v.Flash = deletedFlash(v.P, r.URL.Query())
+	if r.URL.Query().Get("done") == "snapshot" {
+		v.Flash = v.P.T("live.done.snapshot")
+	}
 	return s.render(w, http.StatusOK, "evidence", v)
 }
 
