@@ -31,6 +31,9 @@ var (
 // its log a second time: the counts are those of `scrutin ingest` of the
 // same files, none lost or doubled.
 func TestLiveEvidence(t *testing.T) {
+	if testing.Short() {
+		t.Skip("publishes and counts 100,000 lines through a 3-node cluster")
+	}
 	for _, dsn := range liveDSNs(t) {
 		name := "sqlite"
 		if strings.HasPrefix(dsn, "postgres") {

@@ -16,6 +16,7 @@ type engine struct {
 	scenarios []scenario
 	tolerance []float64 // losses of the tolerance curve, for exact exceedance counts
 	layout    *layout   // nil: the model has no harms and no timing
+	dense     bool      // workers' sketches use dense stores (partials)
 }
 
 type actor struct {

@@ -36,6 +36,7 @@ func RunBlocks(ctx context.Context, m *model.Model, opt Options, first, last int
 	if err != nil {
 		return nil, err
 	}
+	e.dense = true
 	p := &Partial{First: first, Last: last, blocks: make([]blockStats, last-first)}
 	p.sketches, err = e.runBlocks(ctx, opt, first, last, func(b int64, ms blockStats) { p.blocks[b-first] = ms })
 	if err != nil {
@@ -103,7 +104,7 @@ func Merge(m *model.Model, opt Options, parts []*Partial) (*Result, error) {
 		if sketches == nil {
 			sketches = make([]*ddsketch.DDSketch, len(p.sketches))
 			for i := range sketches {
-				sketches[i] = newSketch()
+				sketches[i] = newDenseSketch()
 			}
 		}
 		for i, sk := range p.sketches {

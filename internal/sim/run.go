@@ -289,7 +289,11 @@ func (e *engine) newWorker() *worker {
 		}
 	}
 	for range e.scopes() {
-		w.sketches = append(w.sketches, newSketch())
+		if e.dense {
+			w.sketches = append(w.sketches, newDenseSketch())
+		} else {
+			w.sketches = append(w.sketches, newSketch())
+		}
 	}
 	return w
 }
