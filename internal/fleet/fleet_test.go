@@ -42,14 +42,12 @@ func jsOf(t testing.TB, nc *nats.Conn) jetstream.JetStream {
 
 // startWorker runs a worker on its own connection until the returned
 // function is called (a kill: the task in hand is not acknowledged).
-func startWorker(t *testing.T, c *natstest.Cluster, cfg Config, name string, tasks *atomic.Int64) (stop func()) {
+func startWorker(t *testing.T, c *natstest.Cluster, cfg Config, name string, onTask func()) (stop func()) {
 	t.Helper()
 	nc := c.Connect()
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &Worker{JS: jsOf(t, nc), Config: cfg, Version: testVersion, SimWorkers: 1, Name: name, Log: slog.New(slog.DiscardHandler)}
-	if tasks != nil {
-		w.onTask = func() { tasks.Add(1) }
-	}
+	w.onTask = onTask
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -110,26 +108,32 @@ func TestKilledWorkerAndNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The victim is killed as it starts its second task: with a task in
+	// hand, not acknowledged; a NATS node stops at the same time.
 	var victimTasks atomic.Int64
-	killWorker := startWorker(t, c, cfg, "victim", &victimTasks)
+	inHand := make(chan struct{})
+	killWorker := startWorker(t, c, cfg, "victim", func() {
+		if victimTasks.Add(1) == 2 {
+			close(inHand)
+		}
+	})
+	killed := make(chan struct{})
+	go func() {
+		<-inHand
+		killWorker()
+		c.Stop(0)
+		close(killed)
+	}()
 	startWorker(t, c, cfg, "survivor", nil)
 	d := &Dispatcher{JS: jsOf(t, c.Connect()), Config: cfg, Version: testVersion, BlocksPerTask: 1, Stall: time.Minute}
-	var killed atomic.Bool
-	opt.Progress = func(done, total int64) {
-		if done >= 4*sim.BlockSize && killed.CompareAndSwap(false, true) {
-			go func() {
-				killWorker()
-				c.Stop(0)
-			}()
-		}
-	}
 	got, err := d.Run(context.Background(), m, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt.Progress = nil
-	if !killed.Load() || victimTasks.Load() == 0 {
-		t.Fatalf("the victim took %d tasks; killed %v", victimTasks.Load(), killed.Load())
+	select {
+	case <-killed:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the victim took %d tasks and was never killed", victimTasks.Load())
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Error("after a worker and a node were killed, the result differs from the local one")
