@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -61,8 +62,19 @@ func (d *Dispatcher) Run(ctx context.Context, m *model.Model, opt sim.Options) (
 	}
 	run := newRunID()
 	// The completions are read from the start of the run's subject, by a
-	// consumer made before any task exists.
-	cons, err := d.JS.OrderedConsumer(ctx, DoneStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{doneSubject(run)}})
+	// consumer made before any task exists, replicated as the streams are
+	// (it survives the loss of a node), and removed by JetStream if this
+	// dispatcher dies.
+	consName := "done-" + run
+	var cons jetstream.Consumer
+	err = retry(ctx, func(ctx context.Context) error {
+		var err error
+		cons, err = d.JS.CreateOrUpdateConsumer(ctx, DoneStream, jetstream.ConsumerConfig{
+			Name: consName, FilterSubject: doneSubject(run), DeliverPolicy: jetstream.DeliverAllPolicy,
+			AckPolicy: jetstream.AckNonePolicy, InactiveThreshold: 10 * time.Minute, Replicas: d.Config.withDefaults().Replicas,
+		})
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("fleet: reading completions: %w", err)
 	}
@@ -90,8 +102,8 @@ func (d *Dispatcher) Run(ctx context.Context, m *model.Model, opt sim.Options) (
 		}
 		tasks++
 	}
-	parts, err := d.collect(ctx, obj, cons, run, opt, tasks)
-	defer d.cleanUp(obj, run, parts)
+	parts, err := d.collect(ctx, obj, cons, consName, run, opt, tasks)
+	defer d.cleanUp(obj, run, consName)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +115,7 @@ func (d *Dispatcher) Run(ctx context.Context, m *model.Model, opt sim.Options) (
 }
 
 // collect reads the run's completions until every task has its partial.
-func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, cons jetstream.Consumer, run string, opt sim.Options, tasks int) (map[int64]*sim.Partial, error) {
+func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, cons jetstream.Consumer, consName, run string, opt sim.Options, tasks int) (map[int64]*sim.Partial, error) {
 	stall := d.Stall
 	if stall <= 0 {
 		stall = 2 * time.Minute
@@ -119,6 +131,13 @@ func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, con
 		if err != nil {
 			if time.Since(last) > stall {
 				return parts, fmt.Errorf("fleet: no block of the run has been simulated for %s: is a `scrutin worker` of this build (%s) running on this NATS?", stall, d.Version)
+			}
+			if !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) {
+				// A node was lost: look the consumer up again.
+				time.Sleep(200 * time.Millisecond)
+				if c, err := d.JS.Consumer(ctx, DoneStream, consName); err == nil {
+					cons = c
+				}
 			}
 			continue
 		}
@@ -163,11 +182,17 @@ func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, con
 
 // cleanUp deletes the run's partials and completions; what it cannot
 // delete expires with the retention.
-func (d *Dispatcher) cleanUp(obj jetstream.ObjectStore, run string, parts map[int64]*sim.Partial) {
+func (d *Dispatcher) cleanUp(obj jetstream.ObjectStore, run, consName string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	for first := range parts {
-		_ = obj.Delete(ctx, partialObject(run, first))
+	_ = d.JS.DeleteConsumer(ctx, DoneStream, consName)
+	// Every partial of the run, those of tasks done twice too.
+	if infos, err := obj.List(ctx); err == nil {
+		for _, info := range infos {
+			if strings.HasPrefix(info.Name, partialPrefix(run)) {
+				_ = obj.Delete(ctx, info.Name)
+			}
+		}
 	}
 	if s, err := d.JS.Stream(ctx, DoneStream); err == nil {
 		_ = s.Purge(ctx, jetstream.WithPurgeSubject(doneSubject(run)))

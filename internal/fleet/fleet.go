@@ -111,11 +111,12 @@ func setup(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.Obj
 // retried, with a growing pause.
 func retry(ctx context.Context, f func(context.Context) error) error {
 	pause := 50 * time.Millisecond
+	giveUp := time.Now().Add(retryFor)
 	for {
 		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		err := f(actx)
 		cancel()
-		if err == nil || ctx.Err() != nil || !transient(err) {
+		if err == nil || ctx.Err() != nil || !transient(err) || time.Now().After(giveUp) {
 			if err != nil && ctx.Err() != nil {
 				return errors.Join(ctx.Err(), err)
 			}
@@ -129,6 +130,11 @@ func retry(ctx context.Context, f func(context.Context) error) error {
 		pause = min(2*pause, 2*time.Second)
 	}
 }
+
+// retryFor bounds the retries of one operation: past it, NATS is taken to
+// be down, and the caller fails (a dispatcher's run) or leaves the message
+// to be delivered again (a worker).
+const retryFor = 2 * time.Minute
 
 // permanent marks an error that retrying cannot cure.
 type permanent struct{ error }

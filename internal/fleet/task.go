@@ -42,4 +42,13 @@ func decodeMessage(data []byte, v any) error {
 	return json.Unmarshal(data, v)
 }
 
-func partialObject(run string, first int64) string { return fmt.Sprintf("partial/%s/%d", run, first) }
+// partialObject names the partial of a task done once: a task delivered
+// again while its first worker still runs is done twice, and two writes
+// of one object at once would mix their chunks, so each attempt writes its
+// own object (nonce), and the completion names it.
+func partialObject(run string, first int64, nonce string) string {
+	return fmt.Sprintf("partial/%s/%d/%s", run, first, nonce)
+}
+
+// partialPrefix is the start of the names of a run's partials.
+func partialPrefix(run string) string { return "partial/" + run + "/" }

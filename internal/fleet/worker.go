@@ -163,7 +163,7 @@ func (w *Worker) handle(ctx context.Context, obj jetstream.ObjectStore, msg jets
 		w.Metrics.task("retried", start)
 		return
 	}
-	name := partialObject(t.Run, t.First)
+	name := partialObject(t.Run, t.First, newRunID())
 	if err := retry(ctx, func(ctx context.Context) error { _, err := obj.PutBytes(ctx, name, part); return err }); err != nil {
 		log.Warn("storing a partial; the task will be delivered again", "error", err.Error())
 		w.Metrics.task("retried", start)
