@@ -168,8 +168,10 @@ func (w *EvidenceCounter) Run(ctx context.Context) error {
 			}
 			continue
 		}
+		var delivered uint64
 		if meta, err := msg.Metadata(); err == nil {
-			w.Metrics.delivery(EvidenceStream, meta.NumDelivered)
+			delivered = meta.NumDelivered
+			w.Metrics.delivery(EvidenceStream, delivered)
 		}
 		c, err := chunkOf(msg)
 		if err == nil {
@@ -181,9 +183,12 @@ func (w *EvidenceCounter) Run(ctx context.Context) error {
 			_ = msg.Term()
 		case err != nil:
 			if ctx.Err() == nil {
-				w.Log.Warn("counting telemetry; it will be delivered again", "error", err.Error())
+				w.Log.Warn("counting telemetry; it will be delivered again", "error", err.Error(), "deliveries", delivered)
 			}
-			_ = msg.NakWithDelay(time.Second)
+			// A chunk that keeps failing (the database down) waits longer
+			// each time, up to a minute; the stream's retention (24 h)
+			// bounds how long it is tried.
+			_ = msg.NakWithDelay(time.Duration(min(max(delivered, 1), 60)) * time.Second)
 		default:
 			if err := msg.DoubleAck(context.WithoutCancel(ctx)); err != nil {
 				w.Log.Warn("acknowledging telemetry; it is counted, a second delivery changes nothing", "error", err.Error())
