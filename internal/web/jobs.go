@@ -219,7 +219,6 @@ func (r *runner) ready() bool { return r.cfg.Queue != nil || int(r.alive.Load())
 // queued wakes an idle worker, or sends the job to the queue: a job was
 // queued (and committed).
 func (r *runner) queued(kind string, id int64) {
-	r.metrics.queued.Add(1)
 	r.metrics.job(kind, "queued")
 	if r.cfg.Queue != nil {
 		// In the background: with NATS unreachable, the request that
@@ -234,6 +233,9 @@ func (r *runner) queued(kind string, id int64) {
 		}()
 		return
 	}
+	// Waiting for this server's workers (not counted with a queue
+	// elsewhere, whose lag NATS tells).
+	r.metrics.queued.Add(1)
 	r.wakeOne()
 }
 
