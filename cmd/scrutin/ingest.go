@@ -240,13 +240,6 @@ func ingestSetup(o ingestOptions, e *env) (evidence.TelemetryOptions, error) {
 	if opt.Workers == 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	if o.fields != "" {
-		fm, err := evidence.ParseFieldMap(o.fields)
-		if err != nil {
-			return opt, usageError{fmt.Errorf("--map: %w", err)}
-		}
-		opt.Fields = fm
-	}
 	var m *model.Model
 	if o.model != "" {
 		var err error
@@ -254,17 +247,8 @@ func ingestSetup(o ingestOptions, e *env) (evidence.TelemetryOptions, error) {
 			return opt, err
 		}
 	}
-	if o.assets != "" {
-		f, err := os.Open(o.assets)
-		if err != nil {
-			return opt, model.Errorf(model.EINVALID, "cannot read assets map %s: %v", o.assets, unwrapPath(err))
-		}
-		am, err := evidence.ParseAssetMap(o.assets, f)
-		f.Close()
-		if err != nil {
-			return opt, err
-		}
-		opt.Assets = am
+	if err := classifiers(e, o.fields, o.assets, o.iocs, &opt); err != nil {
+		return opt, err
 	}
 	if m != nil {
 		if opt.Assets == nil {
@@ -276,14 +260,40 @@ func ingestSetup(o ingestOptions, e *env) (evidence.TelemetryOptions, error) {
 			return opt, err
 		}
 	}
-	if len(o.iocs) > 0 {
-		inds, err := ingestIndicators(e, o.iocs)
+	return opt, nil
+}
+
+// classifiers sets the options that classify lines: the jsonl field map
+// (--map), the assets map (--assets) and the indicators (--iocs), for
+// scrutin ingest and for a worker's live evidence.
+func classifiers(e *env, fields, assets string, iocs []string, opt *evidence.TelemetryOptions) error {
+	if fields != "" {
+		fm, err := evidence.ParseFieldMap(fields)
 		if err != nil {
-			return opt, err
+			return usageError{fmt.Errorf("--map: %w", err)}
+		}
+		opt.Fields = fm
+	}
+	if assets != "" {
+		f, err := os.Open(assets)
+		if err != nil {
+			return model.Errorf(model.EINVALID, "cannot read assets map %s: %v", assets, unwrapPath(err))
+		}
+		am, err := evidence.ParseAssetMap(assets, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		opt.Assets = am
+	}
+	if len(iocs) > 0 {
+		inds, err := ingestIndicators(e, iocs)
+		if err != nil {
+			return err
 		}
 		opt.Matcher = ingestMatcher{evidence.NewMatcher(inds)}
 	}
-	return opt, nil
+	return nil
 }
 
 func ingestCountStdin(files []string) int {

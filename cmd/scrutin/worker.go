@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -174,33 +173,8 @@ func runWorker(ctx context.Context, o workerOptions, e *env) error {
 // evidence (the kind is each chunk's).
 func liveEvidenceOptions(o workerOptions, e *env) (evidence.TelemetryOptions, error) {
 	var opt evidence.TelemetryOptions
-	if o.fields != "" {
-		fm, err := evidence.ParseFieldMap(o.fields)
-		if err != nil {
-			return opt, usageError{fmt.Errorf("--map: %w", err)}
-		}
-		opt.Fields = fm
-	}
-	if o.assets != "" {
-		f, err := os.Open(o.assets)
-		if err != nil {
-			return opt, model.Errorf(model.EINVALID, "cannot read assets map %s: %v", o.assets, unwrapPath(err))
-		}
-		am, err := evidence.ParseAssetMap(o.assets, f)
-		f.Close()
-		if err != nil {
-			return opt, err
-		}
-		opt.Assets = am
-	}
-	if len(o.iocs) > 0 {
-		inds, err := ingestIndicators(e, o.iocs)
-		if err != nil {
-			return opt, err
-		}
-		opt.Matcher = ingestMatcher{evidence.NewMatcher(inds)}
-	}
-	return opt, nil
+	err := classifiers(e, o.fields, o.assets, o.iocs, &opt)
+	return opt, err
 }
 
 // executor adapts web.Executor to fleet.JobExecutor.

@@ -41,22 +41,7 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 func evidenceSubject(org, kind string) string { return "scrutin.evidence." + org + "." + kind }
 
 func setupEvidence(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.Consumer, error) {
-	c = c.withDefaults()
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name: EvidenceStream, Subjects: []string{"scrutin.evidence.*.*"}, Retention: jetstream.WorkQueuePolicy,
-		Storage: jetstream.FileStorage, Replicas: c.Replicas, MaxAge: c.Retention, Duplicates: 2 * time.Minute,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("fleet: stream %s: %w", EvidenceStream, err)
-	}
-	cons, err := js.CreateOrUpdateConsumer(ctx, EvidenceStream, jetstream.ConsumerConfig{
-		Durable: EvidenceConsumer, AckPolicy: jetstream.AckExplicitPolicy, AckWait: c.AckWait,
-		MaxDeliver: -1, MaxAckPending: 1000, Replicas: c.Replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("fleet: consumer %s: %w", EvidenceConsumer, err)
-	}
-	return cons, nil
+	return workQueue(ctx, js, c, EvidenceStream, "scrutin.evidence.*.*", EvidenceConsumer, -1, 1000)
 }
 
 // EvidencePublisher publishes a sensor's chunks.
@@ -153,21 +138,7 @@ func (w *EvidenceCounter) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for ctx.Err() == nil {
-		msg, err := cons.Next(jetstream.FetchMaxWait(2 * time.Second))
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			if !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) {
-				w.Log.Warn("waiting for telemetry", "error", err.Error())
-				time.Sleep(200 * time.Millisecond)
-				if c, err := w.JS.Consumer(ctx, EvidenceStream, EvidenceConsumer); err == nil {
-					cons = c
-				}
-			}
-			continue
-		}
+	consume(ctx, w.JS, cons, EvidenceStream, EvidenceConsumer, w.Log, func(msg jetstream.Msg) {
 		var delivered uint64
 		if meta, err := msg.Metadata(); err == nil {
 			delivered = meta.NumDelivered
@@ -194,7 +165,7 @@ func (w *EvidenceCounter) Run(ctx context.Context) error {
 				w.Log.Warn("acknowledging telemetry; it is counted, a second delivery changes nothing", "error", err.Error())
 			}
 		}
-	}
+	})
 	return nil
 }
 

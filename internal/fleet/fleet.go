@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -74,12 +75,9 @@ func (c Config) withDefaults() Config {
 // start first.
 func setup(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.ObjectStore, jetstream.Consumer, error) {
 	c = c.withDefaults()
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name: BlocksStream, Subjects: []string{"scrutin.blocks.*"}, Retention: jetstream.WorkQueuePolicy,
-		Storage: jetstream.FileStorage, Replicas: c.Replicas, MaxAge: c.Retention, Duplicates: 2 * time.Minute,
-	})
+	cons, err := workQueue(ctx, js, c, BlocksStream, "scrutin.blocks.*", WorkersConsumer, c.MaxDeliver, 10_000)
 	if err != nil {
-		return nil, nil, fmt.Errorf("fleet: stream %s: %w", BlocksStream, err)
+		return nil, nil, err
 	}
 	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: DoneStream, Subjects: []string{"scrutin.done.*"}, Retention: jetstream.LimitsPolicy,
@@ -94,13 +92,6 @@ func setup(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.Obj
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("fleet: object store %s: %w", Bucket, err)
-	}
-	cons, err := js.CreateOrUpdateConsumer(ctx, BlocksStream, jetstream.ConsumerConfig{
-		Durable: WorkersConsumer, AckPolicy: jetstream.AckExplicitPolicy, AckWait: c.AckWait,
-		MaxDeliver: c.MaxDeliver, MaxAckPending: 10_000, Replicas: c.Replicas,
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("fleet: consumer %s: %w", WorkersConsumer, err)
 	}
 	return obj, cons, nil
 }
@@ -144,4 +135,48 @@ func (p permanent) Unwrap() error { return p.error }
 func transient(err error) bool {
 	var p permanent
 	return !errors.As(err, &p)
+}
+
+// workQueue creates (or updates) a work-queue stream and the durable
+// consumer its workers share.
+func workQueue(ctx context.Context, js jetstream.JetStream, c Config, stream, subjects, consumer string, maxDeliver, maxAckPending int) (jetstream.Consumer, error) {
+	c = c.withDefaults()
+	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name: stream, Subjects: []string{subjects}, Retention: jetstream.WorkQueuePolicy,
+		Storage: jetstream.FileStorage, Replicas: c.Replicas, MaxAge: c.Retention, Duplicates: 2 * time.Minute,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fleet: stream %s: %w", stream, err)
+	}
+	cons, err := js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
+		Durable: consumer, AckPolicy: jetstream.AckExplicitPolicy, AckWait: c.AckWait,
+		MaxDeliver: maxDeliver, MaxAckPending: maxAckPending, Replicas: c.Replicas,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fleet: consumer %s: %w", consumer, err)
+	}
+	return cons, nil
+}
+
+// consume passes the messages of a durable consumer to handle, one at a
+// time, until ctx ends. After an error other than "no message yet" (a
+// NATS node lost), it looks the consumer up again.
+func consume(ctx context.Context, js jetstream.JetStream, cons jetstream.Consumer, stream, consumer string, log *slog.Logger, handle func(jetstream.Msg)) {
+	for ctx.Err() == nil {
+		msg, err := cons.Next(jetstream.FetchMaxWait(2 * time.Second))
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			if !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) {
+				log.Warn("waiting for a message", "stream", stream, "error", err.Error())
+				time.Sleep(200 * time.Millisecond)
+				if c, err := js.Consumer(ctx, stream, consumer); err == nil {
+					cons = c
+				}
+			}
+			continue
+		}
+		handle(msg)
+	}
 }

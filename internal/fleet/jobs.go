@@ -3,8 +3,6 @@ package fleet
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
@@ -32,25 +30,10 @@ type jobMessage struct {
 }
 
 func setupJobs(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.Consumer, error) {
-	c = c.withDefaults()
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name: JobsStream, Subjects: []string{"scrutin.jobs.*"}, Retention: jetstream.WorkQueuePolicy,
-		Storage: jetstream.FileStorage, Replicas: c.Replicas, MaxAge: c.Retention, Duplicates: 2 * time.Minute,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("fleet: stream %s: %w", JobsStream, err)
-	}
 	// A job's message is delivered again while the job runs elsewhere
 	// (its lease is live), so deliveries are not counted against it: the
 	// database counts the job's attempts.
-	cons, err := js.CreateOrUpdateConsumer(ctx, JobsStream, jetstream.ConsumerConfig{
-		Durable: JobWorkersConsumer, AckPolicy: jetstream.AckExplicitPolicy, AckWait: c.AckWait,
-		MaxDeliver: -1, MaxAckPending: 10_000, Replicas: c.Replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("fleet: consumer %s: %w", JobWorkersConsumer, err)
-	}
-	return cons, nil
+	return workQueue(ctx, js, c, JobsStream, "scrutin.jobs.*", JobWorkersConsumer, -1, 10_000)
 }
 
 // JobQueue publishes the server's jobs (web.JobQueue).
@@ -113,26 +96,12 @@ func (w *JobWorker) Run(ctx context.Context) error {
 		return err
 	}
 	ackWait := w.Config.withDefaults().AckWait
-	for ctx.Err() == nil {
-		msg, err := cons.Next(jetstream.FetchMaxWait(2 * time.Second))
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			if !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) {
-				w.Log.Warn("waiting for a job", "error", err.Error())
-				time.Sleep(200 * time.Millisecond)
-				if c, err := w.JS.Consumer(ctx, JobsStream, JobWorkersConsumer); err == nil {
-					cons = c
-				}
-			}
-			continue
-		}
+	consume(ctx, w.JS, cons, JobsStream, JobWorkersConsumer, w.Log, func(msg jetstream.Msg) {
 		var m jobMessage
 		if err := decodeMessage(msg.Data(), &m); err != nil || (w.CheckKind != nil && w.CheckKind(m.Kind) != nil) || m.ID < 1 {
 			w.Log.Error("dropping a malformed job message", "data", string(msg.Data()))
 			_ = msg.Term()
-			continue
+			return
 		}
 		log := w.Log.With("job", m.Kind, "id", m.ID)
 		if meta, err := msg.Metadata(); err == nil {
@@ -164,6 +133,6 @@ func (w *JobWorker) Run(ctx context.Context) error {
 				log.Warn("acknowledging a job's message; the job is recorded, a second delivery will find it ended", "error", err.Error())
 			}
 		}
-	}
+	})
 	return nil
 }

@@ -70,32 +70,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	w.Log.Info("worker ready", "worker", w.Name, "version", w.Version)
-	for ctx.Err() == nil {
-		msg, err := cons.Next(jetstream.FetchMaxWait(2 * time.Second))
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			if !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) {
-				w.Log.Warn("waiting for a task", "error", err.Error())
-				time.Sleep(200 * time.Millisecond)
-				cons = w.consumer(ctx, cons)
-			}
-			continue
-		}
-		w.handle(ctx, obj, msg)
-	}
+	consume(ctx, w.JS, cons, BlocksStream, WorkersConsumer, w.Log, func(msg jetstream.Msg) { w.handle(ctx, obj, msg) })
 	return nil
-}
-
-// consumer looks the workers' consumer up again (after a NATS node was
-// lost, the handle may be stale).
-func (w *Worker) consumer(ctx context.Context, old jetstream.Consumer) jetstream.Consumer {
-	c, err := w.JS.Consumer(ctx, BlocksStream, WorkersConsumer)
-	if err != nil {
-		return old
-	}
-	return c
 }
 
 // handle simulates one task, stores its partial, says it is done, and

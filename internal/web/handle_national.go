@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/scrutin/scrutin/internal/evidence"
 	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/national"
 	"github.com/scrutin/scrutin/internal/store"
@@ -259,15 +258,7 @@ func (r *runner) simulateNational(ctx context.Context, n *store.NationalRun, can
 		if err != nil {
 			return nil, err
 		}
-		_, _, m, err := loadRevision(ctx, r.db, mb.Org, run.ModelID, run.Revision)
-		if err != nil {
-			return nil, fmt.Errorf("organisation %s: %w", mb.Org, err)
-		}
-		files, err := evidenceFiles(ctx, r.db, mb.Org, run.Evidence)
-		if err != nil {
-			return nil, fmt.Errorf("organisation %s: %w", mb.Org, err)
-		}
-		cm, _, err := evidence.Calibrate(m, files)
+		cm, _, err := calibratedModel(ctx, r.db, run)
 		if err != nil {
 			return nil, fmt.Errorf("organisation %s: %w", mb.Org, err)
 		}

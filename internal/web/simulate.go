@@ -109,19 +109,11 @@ func (r *runner) execRun(ctx context.Context, run *store.Run) {
 // simulate executes a run as `scrutin run` would: the revision, the
 // controls in force, calibrated with the evidence, and the JSON result.
 func (r *runner) simulate(ctx context.Context, run *store.Run, cancel context.CancelCauseFunc) ([]byte, error) {
-	_, _, m, err := loadRevision(ctx, r.db, run.OrgID, run.ModelID, run.Revision)
+	cm, updates, err := calibratedModel(ctx, r.db, run)
 	if err != nil {
 		return nil, err
 	}
 	controls := run.Controls
-	files, err := evidenceFiles(ctx, r.db, run.OrgID, run.Evidence)
-	if err != nil {
-		return nil, err
-	}
-	cm, updates, err := evidence.Calibrate(m, files)
-	if err != nil {
-		return nil, err
-	}
 	var done atomic.Int64
 	stop := r.progress(ctx, func(ctx context.Context, d int64) error {
 		return r.db.UpdateRunProgress(ctx, run.ID, float64(d)/float64(run.Trials))
@@ -137,6 +129,20 @@ func (r *runner) simulate(ctx context.Context, run *store.Run, cancel context.Ca
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// calibratedModel is the model a run simulates: its revision, calibrated
+// with its evidence.
+func calibratedModel(ctx context.Context, db *store.DB, run *store.Run) (*model.Model, []evidence.Update, error) {
+	_, _, m, err := loadRevision(ctx, db, run.OrgID, run.ModelID, run.Revision)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := evidenceFiles(ctx, db, run.OrgID, run.Evidence)
+	if err != nil {
+		return nil, nil, err
+	}
+	return evidence.Calibrate(m, files)
 }
 
 // progress stores a job's progress (through update, given the simulated
