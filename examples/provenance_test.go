@@ -400,3 +400,19 @@ func TestFrenchExampleComments(t *testing.T) {
 		}
 	}
 }
+
+// TestNationalExamplesProvenance: the national run's demonstration models
+// follow the built-in example's rule, every number citing a public source
+// of examples/data/sources.yaml or saying it is an expert estimate.
+func TestNationalExamplesProvenance(t *testing.T) {
+	files, err := filepath.Glob("national/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no national examples: %v", err)
+	}
+	for _, f := range files {
+		pr := count(t, f)
+		if len(pr.sections) == 0 {
+			t.Errorf("%s: no numeric parameter found", f)
+		}
+	}
+}
