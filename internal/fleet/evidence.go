@@ -35,10 +35,25 @@ const (
 	headerTooLong = "Scrutin-Too-Long"
 )
 
-// idPattern is the pattern of organisation ids (and of kinds).
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+// orgPattern is the pattern of organisation ids (store.CreateOrg's), and
+// kindPattern that of evidence kinds.
+var (
+	orgPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	kindPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+)
 
-func evidenceSubject(org, kind string) string { return "scrutin.evidence." + org + "." + kind }
+// A NATS subject token cannot hold a dot, which organisation ids may
+// (dept.44): in the subject an organisation's dots are written '~', which
+// no organisation id holds.
+func evidenceSubject(org, kind string) string {
+	return "scrutin.evidence." + strings.ReplaceAll(org, ".", "~") + "." + kind
+}
+
+// subjectOrg is the organisation a subject's token names.
+func subjectOrg(token string) (string, bool) {
+	org := strings.ReplaceAll(token, "~", ".")
+	return org, orgPattern.MatchString(org)
+}
 
 func setupEvidence(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.Consumer, error) {
 	return workQueue(ctx, js, c, EvidenceStream, "scrutin.evidence.*.*", EvidenceConsumer, -1, 1000)
@@ -53,9 +68,11 @@ type EvidencePublisher struct {
 
 // Setup checks the names and creates the stream.
 func (p *EvidencePublisher) Setup(ctx context.Context) error {
-	// Organisation ids may hold dots, which NATS subjects cannot.
-	if !idPattern.MatchString(p.Org) || !idPattern.MatchString(p.Kind) {
-		return fmt.Errorf("fleet: organisation %q or kind %q cannot name a NATS subject (letters, digits, '-' and '_')", p.Org, p.Kind)
+	if !orgPattern.MatchString(p.Org) {
+		return fmt.Errorf("fleet: %q is not an organisation id (letters, digits, '.', '-' and '_', not first)", p.Org)
+	}
+	if !kindPattern.MatchString(p.Kind) {
+		return fmt.Errorf("fleet: %q is not an evidence kind (letters, digits, '-' and '_', not first)", p.Kind)
 	}
 	return retry(ctx, func(ctx context.Context) error { _, err := setupEvidence(ctx, p.JS, p.Config); return err })
 }
@@ -101,11 +118,15 @@ var errBadChunk = errors.New("malformed chunk")
 
 func chunkOf(msg jetstream.Msg) (EvidenceChunk, error) {
 	parts := strings.Split(msg.Subject(), ".")
-	if len(parts) != 4 || !idPattern.MatchString(parts[2]) || !idPattern.MatchString(parts[3]) {
+	if len(parts) != 4 || !kindPattern.MatchString(parts[3]) {
+		return EvidenceChunk{}, fmt.Errorf("%w: subject %q", errBadChunk, msg.Subject())
+	}
+	org, ok := subjectOrg(parts[2])
+	if !ok {
 		return EvidenceChunk{}, fmt.Errorf("%w: subject %q", errBadChunk, msg.Subject())
 	}
 	h := msg.Headers()
-	c := EvidenceChunk{Org: parts[2], Kind: parts[3], Source: h.Get(headerSource), TooLong: h.Get(headerTooLong) == "1"}
+	c := EvidenceChunk{Org: org, Kind: parts[3], Source: h.Get(headerSource), TooLong: h.Get(headerTooLong) == "1"}
 	var err1, err2 error
 	c.Start, err1 = strconv.ParseInt(h.Get(headerStart), 10, 64)
 	c.End, err2 = strconv.ParseInt(h.Get(headerEnd), 10, 64)
