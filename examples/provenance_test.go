@@ -297,9 +297,23 @@ func (pr provenance) table() string {
 		s += c[sourced]
 		e += c[expert]
 	}
-	fmt.Fprintf(&b, "| **all** | **%d** | **%d (%.0f %%)** | **%d** |\n", s+e, s, 100*float64(s)/float64(s+e), e)
+	fmt.Fprintf(&b, "| **all** | **%d** | **%d (%.1f %%)** | **%d** |\n", s+e, s, 100*float64(s)/float64(s+e), e)
+	var is, ie int
+	for _, sec := range pr.sections {
+		if !statedNotEstimated[sec] {
+			is += pr.counts[sec][sourced]
+			ie += pr.counts[sec][expert]
+		}
+	}
+	fmt.Fprintf(&b, "| **inputs of the simulation and the trees** (all but `tolerance`, `harm_tolerance`, `ebios`) | **%d** | **%d (%.1f %%)** | **%d** |\n", is+ie, is, 100*float64(is)/float64(is+ie), ie)
 	return b.String()
 }
+
+// statedNotEstimated are the sections whose numbers state a choice rather
+// than estimate the world: the risk appetite (tolerances) and the EBIOS RM
+// workshops' ratings and scales. No simulated loss, harm or tree figure
+// depends on them; the README's table counts the other sections apart.
+var statedNotEstimated = map[string]bool{"tolerance": true, "harm_tolerance": true, "ebios": true}
 
 const (
 	tableStart = "<!-- provenance: go test ./examples -run TestExampleProvenance -update -->\n"
