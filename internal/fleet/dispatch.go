@@ -87,7 +87,7 @@ func (d *Dispatcher) Run(ctx context.Context, m *model.Model, opt sim.Options) (
 	if controls == nil {
 		controls = m.Implemented()
 	}
-	tasks := 0
+	tasks := map[int64][]byte{} // by first block, to queue again
 	for first := int64(0); first < blocks; first += per {
 		t := task{Version: d.Version, Run: run, Model: modelName, Trials: opt.Trials, Seed: opt.Seed, Controls: controls,
 			First: first, Last: min(blocks, first+per)}
@@ -100,7 +100,7 @@ func (d *Dispatcher) Run(ctx context.Context, m *model.Model, opt sim.Options) (
 		if err != nil {
 			return nil, fmt.Errorf("fleet: queuing blocks %d–%d: %w", t.First, t.Last, err)
 		}
-		tasks++
+		tasks[first] = b
 	}
 	parts, err := d.collect(ctx, obj, cons, consName, run, opt, tasks)
 	defer d.cleanUp(obj, run, consName)
@@ -115,15 +115,16 @@ func (d *Dispatcher) Run(ctx context.Context, m *model.Model, opt sim.Options) (
 }
 
 // collect reads the run's completions until every task has its partial.
-func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, cons jetstream.Consumer, consName, run string, opt sim.Options, tasks int) (map[int64]*sim.Partial, error) {
+func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, cons jetstream.Consumer, consName, run string, opt sim.Options, tasks map[int64][]byte) (map[int64]*sim.Partial, error) {
 	stall := d.Stall
 	if stall <= 0 {
 		stall = 2 * time.Minute
 	}
 	parts := map[int64]*sim.Partial{}
+	redone := map[int64]int{}
 	var trials int64
 	last := time.Now()
-	for len(parts) < tasks {
+	for len(parts) < len(tasks) {
 		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
 		if ctx.Err() != nil {
 			return parts, ctx.Err()
@@ -154,6 +155,9 @@ func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, con
 		var p sim.Partial
 		err = retry(ctx, func(ctx context.Context) error {
 			b, err := obj.GetBytes(ctx, dn.Partial)
+			if errors.Is(err, jetstream.ErrDigestMismatch) {
+				return permanent{err} // reading it again gives the same bytes
+			}
 			if err != nil {
 				return err
 			}
@@ -162,6 +166,22 @@ func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, con
 			}
 			return nil
 		})
+		if errors.Is(err, jetstream.ErrDigestMismatch) && redone[dn.First] < maxRedo && tasks[dn.First] != nil {
+			// A chunk stored twice (its publication retried while a node
+			// was lost) leaves an object that never reads back: simulate
+			// the blocks again, under a message id of its own.
+			redone[dn.First]++
+			id := fmt.Sprintf("%s/%d/again-%d", run, dn.First, redone[dn.First])
+			err = retry(ctx, func(ctx context.Context) error {
+				_, err := d.JS.Publish(ctx, blocksSubject(run), tasks[dn.First], jetstream.WithMsgID(id))
+				return err
+			})
+			if err == nil {
+				_ = obj.Delete(ctx, dn.Partial)
+				last = time.Now()
+				continue
+			}
+		}
 		if err != nil {
 			return parts, fmt.Errorf("fleet: partial of blocks %d–%d: %w", dn.First, dn.Last, err)
 		}
@@ -179,6 +199,10 @@ func (d *Dispatcher) collect(ctx context.Context, obj jetstream.ObjectStore, con
 	}
 	return parts, nil
 }
+
+// maxRedo bounds how many times the blocks of a corrupt partial are
+// simulated again.
+const maxRedo = 3
 
 // cleanUp deletes the run's partials and completions; what it cannot
 // delete expires with the retention.

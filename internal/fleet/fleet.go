@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -169,7 +170,12 @@ func consume(ctx context.Context, js jetstream.JetStream, cons jetstream.Consume
 		}
 		if err != nil {
 			if !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) {
-				log.Warn("waiting for a message", "stream", stream, "error", err.Error())
+				// A pull that times out is an idle queue, or a consumer whose
+				// node was lost: look it up again, but say so only for other
+				// errors.
+				if !errors.Is(err, nats.ErrTimeout) {
+					log.Warn("waiting for a message", "stream", stream, "error", err.Error())
+				}
 				time.Sleep(200 * time.Millisecond)
 				if c, err := js.Consumer(ctx, stream, consumer); err == nil {
 					cons = c

@@ -41,7 +41,8 @@ type Worker struct {
 	mu     sync.Mutex
 	models map[string]*model.Model // by object name; a model never changes under its hash
 
-	onTask func() // called when a task of this build is taken (tests)
+	onTask   func()                                                            // called when a task of this build is taken (tests)
+	afterPut func(ctx context.Context, obj jetstream.ObjectStore, name string) // called when a partial is stored (tests)
 }
 
 // Run takes tasks until ctx ends. A task it is simulating when ctx ends
@@ -145,6 +146,9 @@ func (w *Worker) handle(ctx context.Context, obj jetstream.ObjectStore, msg jets
 		w.Metrics.task("retried", start)
 		return
 	}
+	if w.afterPut != nil {
+		w.afterPut(ctx, obj, name)
+	}
 	w.finish(ctx, msg, t, name, "", log)
 	w.Metrics.task("done", start)
 }
@@ -152,7 +156,13 @@ func (w *Worker) handle(ctx context.Context, obj jetstream.ObjectStore, msg jets
 // finish publishes the task's completion, then acknowledges the task.
 func (w *Worker) finish(ctx context.Context, msg jetstream.Msg, t task, partial, failure string, log *slog.Logger) {
 	b, _ := json.Marshal(done{Run: t.Run, First: t.First, Last: t.Last, Partial: partial, Error: failure, Worker: w.Name})
+	// One message id for each attempt (its partial's name is its own), so
+	// that a retried publication is stored once, while the completion of
+	// blocks simulated again (a corrupt partial) is not taken for it.
 	id := fmt.Sprintf("%s/%d", t.Run, t.First)
+	if partial != "" {
+		id = partial
+	}
 	err := retry(ctx, func(ctx context.Context) error {
 		_, err := w.JS.Publish(ctx, doneSubject(t.Run), b, jetstream.WithMsgID(id))
 		return err
