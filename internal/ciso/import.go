@@ -70,23 +70,22 @@ func (im *importer) readNotes() {
 // scrutin sheet, "" when none.
 func (im *importer) note(kind, name, field string) string { return im.notes[kind][name][field] }
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 var notID = regexp.MustCompile(`[^a-z0-9._-]+`)
 
 // id is the object's id: the scrutin sheet's, else its ref_id, else one
 // made from its name; unique within the block.
 func (im *importer) id(kind, name, ref string) string {
 	id := im.note(kind, name, "id")
-	if !idPattern.MatchString(id) {
+	if !model.IDPattern.MatchString(id) {
 		id = ref
 	}
-	if !idPattern.MatchString(id) || im.ids[id] {
+	if !model.IDPattern.MatchString(id) || im.ids[id] {
 		base := strings.Trim(notID.ReplaceAllString(strings.ToLower(name), "-"), "-._")
 		if base == "" {
 			base = kind
 		}
 		id = base
-		for i := 2; im.ids[id] || !idPattern.MatchString(id); i++ {
+		for i := 2; im.ids[id] || !model.IDPattern.MatchString(id); i++ {
 			id = base + "-" + strconv.Itoa(i)
 		}
 	}
@@ -513,7 +512,7 @@ func (im *importer) extras() {
 				im.e.Zones = &model.EbiosZones{Control: x[0], Danger: x[1]}
 			}
 		case kind == "mission" && field == "":
-			if idPattern.MatchString(id) && !im.ids[id] {
+			if model.IDPattern.MatchString(id) && !im.ids[id] {
 				im.ids[id] = true
 				im.e.Missions = append(im.e.Missions, model.EbiosMission{ID: id, Name: name, Description: im.note("mission", name, "description")})
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -58,8 +57,6 @@ const maxAssetMapSize = 16 << 20
 // maxAssetMapDepth bounds the nesting of flow collections ([ and {) in an
 // assets map file; the YAML parser's work grows with its square.
 const maxAssetMapDepth = 20
-
-var assetIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // ParseAssetMap reads an assets map: a YAML mapping whose entries are
 // either "pattern: asset" or "asset: [pattern, …]".
@@ -235,7 +232,7 @@ func NewAssetMap(file string, rules []AssetRule) (*AssetMap, error) {
 		bad := func(format string, args ...any) {
 			problems = append(problems, model.Problem{File: file, Pos: model.Pos{Line: r.Line, Column: r.Column}, Message: fmt.Sprintf(format, args...)})
 		}
-		if !assetIDPattern.MatchString(r.Asset) {
+		if !model.IDPattern.MatchString(r.Asset) {
 			bad("%q is not an asset id (letters, digits, '.', '_' and '-', starting with a letter or digit)", r.Asset)
 			continue
 		}

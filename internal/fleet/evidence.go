@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/scrutin/scrutin/internal/model"
 	"github.com/scrutin/scrutin/internal/tail"
 )
 
@@ -35,12 +36,9 @@ const (
 	headerTooLong = "Scrutin-Too-Long"
 )
 
-// orgPattern is the pattern of organisation ids (store.CreateOrg's), and
-// kindPattern that of evidence kinds.
-var (
-	orgPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-	kindPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
-)
+// kindPattern is the pattern of evidence kinds (organisation ids are
+// model.IDPattern's).
+var kindPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 
 // A NATS subject token cannot hold a dot, which organisation ids may
 // (dept.44): in the subject an organisation's dots are written '~', which
@@ -52,7 +50,7 @@ func evidenceSubject(org, kind string) string {
 // subjectOrg is the organisation a subject's token names.
 func subjectOrg(token string) (string, bool) {
 	org := strings.ReplaceAll(token, "~", ".")
-	return org, orgPattern.MatchString(org)
+	return org, model.IDPattern.MatchString(org)
 }
 
 func setupEvidence(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.Consumer, error) {
@@ -68,7 +66,7 @@ type EvidencePublisher struct {
 
 // Setup checks the names and creates the stream.
 func (p *EvidencePublisher) Setup(ctx context.Context) error {
-	if !orgPattern.MatchString(p.Org) {
+	if !model.IDPattern.MatchString(p.Org) {
 		return fmt.Errorf("fleet: %q is not an organisation id (letters, digits, '.', '-' and '_', not first)", p.Org)
 	}
 	if !kindPattern.MatchString(p.Kind) {

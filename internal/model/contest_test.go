@@ -357,7 +357,7 @@ func FuzzUnitsCSV(f *testing.F) {
 			t.Fatalf("%d units, %d rows", len(units), len(rows))
 		}
 		for i, u := range units {
-			if !unitID.MatchString(u.ID) || u.Ballots < 0 || u.Ballots > MaxBallots {
+			if !IDPattern.MatchString(u.ID) || u.Ballots < 0 || u.Ballots > MaxBallots {
 				t.Fatalf("unit %+v", u)
 			}
 			if rows[i].line <= 0 || rows[i].cols[0] <= 0 || rows[i].cols[2] <= 0 || i > 0 && rows[i].line <= rows[i-1].line {

@@ -22,7 +22,10 @@ var unitColumns = []string{"id", "name", "ballots", "counting"}
 // them, the rest of the file is not checked.
 const maxUnitsProblems = 20
 
-var unitID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+// IDPattern is the pattern of every id of a model (the pattern of its
+// struct tags), and of organisation ids wherever they appear: the server,
+// the CISO Assistant import, telemetry subjects.
+var IDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // unitPos is where a unit is in its file: its line, and the column of
 // each of unitColumns (0: the file has no such column).
@@ -227,8 +230,8 @@ func readUnits(file string, src []byte) ([]Unit, []unitPos, []Problem) {
 		switch {
 		case u.ID == "":
 			ok = bad(line, at.cols[0], text("a counting unit needs an id"))
-		case !unitID.MatchString(u.ID):
-			ok = bad(line, at.cols[0], text("unit id %q is not %s", u.ID, patternMeaning[unitID.String()]))
+		case !IDPattern.MatchString(u.ID):
+			ok = bad(line, at.cols[0], text("unit id %q is not %s", u.ID, patternMeaning[IDPattern.String()]))
 		}
 		if !ok {
 			break

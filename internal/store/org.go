@@ -4,14 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"regexp"
 	"slices"
 
 	"github.com/scrutin/scrutin/internal/model"
 )
-
-// orgID is the pattern of organisation ids (as in model.Organization).
-var orgID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 const orgColumns = `id, name, kind, created_at`
 
@@ -23,7 +19,7 @@ func scanOrg(r rowScanner, o *Org) error {
 // caller (as in model files): a duplicate is ECONFLICT.
 func (db *DB) CreateOrg(ctx context.Context, o *Org) error {
 	switch {
-	case len(o.ID) > 100 || !orgID.MatchString(o.ID):
+	case len(o.ID) > 100 || !model.IDPattern.MatchString(o.ID):
 		return model.Errorf(model.EINVALID, "invalid organisation id %q (letters, digits, '.', '_', '-')", o.ID)
 	case o.Name == "":
 		return model.Errorf(model.EINVALID, "organisation %s: empty name", o.ID)

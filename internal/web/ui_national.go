@@ -30,7 +30,7 @@ func (s *Server) jointForm(w http.ResponseWriter, r *http.Request, v *view) erro
 	}
 	agency := strings.TrimSpace(form.Get("agency"))
 	id, err := strconv.ParseInt(form.Get("model"), 10, 64)
-	if err != nil || id < 1 || !orgIDPattern.MatchString(agency) {
+	if err != nil || id < 1 || !model.IDPattern.MatchString(agency) {
 		return s.membersFailed(w, r, v, func(*membersPage) {}, v.P.T("joint.badmodel"))
 	}
 	in := &shareInput{OrgPath: OrgPath{Org: v.Org.ID}, Agency: agency}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -36,8 +35,6 @@ func (s *Server) settingsRoutes() {
 
 // maxAdminForm bounds the forms of this file.
 const maxAdminForm = 16 << 10
-
-var orgIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // membersPage is the data of the members and sharing page.
 type membersPage struct {
@@ -200,7 +197,7 @@ func (s *Server) shareForm(w http.ResponseWriter, r *http.Request, v *view) erro
 	}
 	agency := strings.TrimSpace(form.Get("agency"))
 	fill := func(p *membersPage) { p.Agency = agency }
-	if !orgIDPattern.MatchString(agency) || len(agency) > 100 {
+	if !model.IDPattern.MatchString(agency) || len(agency) > 100 {
 		return s.membersFailed(w, r, v, fill, v.P.T("shares.badagency"))
 	}
 	in := &shareInput{OrgPath: OrgPath{Org: v.Org.ID}, Agency: agency}
@@ -349,7 +346,7 @@ func (s *Server) createOrgForm(w http.ResponseWriter, r *http.Request, v *view) 
 		})
 	}
 	switch {
-	case !orgIDPattern.MatchString(in.Body.ID) || len(in.Body.ID) > 100:
+	case !model.IDPattern.MatchString(in.Body.ID) || len(in.Body.ID) > 100:
 		return fail(v.P.T("admin.badid"))
 	case in.Body.Name == "" || len(in.Body.Name) > 200:
 		return fail(v.P.T("admin.badname"))
